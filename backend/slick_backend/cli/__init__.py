@@ -1,0 +1,22 @@
+"""The ``slick-backend`` command line: one small module per subcommand.
+
+Each module defines ``add_parser(subparsers)`` and ``run(args, progress) -> int``. Heavy
+imports (torch, rasterio) happen inside ``run`` so ``--help`` stays fast.
+"""
+
+# Order shown in --help. A module missing from the package is simply not offered.
+COMMANDS = [
+    "simulate",
+    "prepare",
+    "train",
+    "evaluate",
+    "predict",
+    "baseline",
+    "dice",
+    "export_onnx",
+    "experiment",
+    "report",
+    "weights",
+    "serve",
+    "demo",
+]

@@ -1,0 +1,67 @@
+"""Entry point of ``slick-backend``: parse, dispatch, and turn errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+import traceback
+
+from .. import __version__
+from ..errors import SlickError
+from ..progress import ConsoleProgress
+from . import COMMANDS
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    parser = argparse.ArgumentParser(
+        prog="slick-backend",
+        description="Few-shot oil-slick segmentation of Sentinel-1 SAR scenes (the Slick backend).",
+    )
+    parser.add_argument("--version", action="version", version=f"slick-backend {__version__}")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks of internal errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    modules = {}
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.{name}":
+                continue
+            raise
+        sub = module.add_parser(subparsers)
+        modules[sub.prog.split()[-1]] = module
+    return parser, modules
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser, modules = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING, format="%(message)s")
+    progress = ConsoleProgress(quiet=args.quiet)
+    try:
+        return int(modules[args.command].run(args, progress) or 0)
+    except SlickError as exc:
+        print(f"slick-backend {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"slick-backend {args.command}: interrupted; no partial output was kept", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"slick-backend {args.command}: internal error: {type(exc).__name__}: {exc} "
+            "(run again with --debug for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
