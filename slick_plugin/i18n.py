@@ -45,3 +45,8 @@ def install_translator(locale: str | None = None) -> QTranslator | None:
 def remove_translator(translator: QTranslator | None) -> None:
     if translator is not None:
         QCoreApplication.removeTranslator(translator)
+
+
+def tr_noop(text: str) -> str:
+    """Marks a string for translation where it is defined; translate it with tr() where shown."""
+    return text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 from qgis.core import QgsApplication, QgsSettings
@@ -37,7 +36,7 @@ class SlickSettings:
     models_dir: str = ""
     work_dir: str = ""
     sam_model: str = "tiny"
-    sam_checkpoints: str = ""  # one path per line (ViT-B, ViT-L, ... .pth or .safetensors)
+    sam_dir: str = ""  # folder of SAM checkpoints (*.safetensors) the server offers
     threshold: float = 0.5
     start_timeout_s: float = 120.0
 
@@ -52,6 +51,7 @@ class SlickSettings:
         loaded.python = loaded.python or default_python()
         loaded.models_dir = loaded.models_dir or str(Path(default_data_dir()) / "models")
         loaded.work_dir = loaded.work_dir or str(Path(default_data_dir()) / "work")
+        loaded.sam_dir = loaded.sam_dir or str(Path(default_data_dir()) / "sam")
         return loaded
 
     def save(self) -> None:
@@ -59,12 +59,6 @@ class SlickSettings:
         for field in dataclasses.fields(self):
             store.setValue(PREFIX + field.name, getattr(self, field.name))
 
-    def checkpoint_list(self) -> list[str]:
-        return [line.strip() for line in self.sam_checkpoints.splitlines() if line.strip()]
-
-    def server_env(self) -> dict[str, str]:
-        """Environment for a local server: where models and SAM checkpoints live."""
-        env = {"SLICK_MODELS_DIR": self.models_dir, "SLICK_WORK_DIR": self.work_dir}
-        if self.checkpoint_list():
-            env["SLICK_SAM_CHECKPOINTS"] = os.pathsep.join(self.checkpoint_list())
-        return env
+    def server_args(self) -> list[str]:
+        """Command-line options of ``slick-backend serve`` that carry these settings."""
+        return ["--models-dir", self.models_dir, "--sam-dir", self.sam_dir]

@@ -1,0 +1,64 @@
+"""`slick-backend experiment`: the bootstrap grid (base vs transfer over N), resumable."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "experiment",
+        help="the transfer-learning experiment: bootstrap grid over N, base vs transfer (resumable)",
+        description=(
+            "Train and evaluate every (architecture, format, N, bootstrap draw) from base and from transfer "
+            "init, as a TOML config describes (see configs/experiment-small.toml), record each finished run "
+            "in DIR/runs/, rebuild DIR/results.csv and write DIR/report/ (Table II, Fig. 2, report.html). "
+            "Running it again with the same --out resumes: recorded runs are skipped."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    parser.add_argument("--config", required=True, metavar="FILE", help="experiment TOML config")
+    parser.add_argument("--out", required=True, metavar="DIR", help="experiment directory (resumed if it exists)")
+    parser.add_argument("--executor", choices=("local", "ray"), default="local",
+                        help="local: worker processes on this machine; ray: tasks on a Ray cluster")
+    parser.add_argument("--workers", type=int, default=None, metavar="K",
+                        help="runs at a time (default: experiment.workers of the config)")
+    parser.add_argument("--ray-address", default=None, metavar="ADDR",
+                        help="address of a running Ray cluster (default: start a local Ray)")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a config value, e.g. --set experiment.draws=3 --set formats.0.data=DIR "
+                             "(paths relative to the current directory); repeatable")
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="shortcut for --set formats.0.data=DIR (the target dataset of the first format)")
+    parser.add_argument("--source", default=None, metavar="MODEL_DIR",
+                        help="shortcut: use this source model for every architecture (architectures.*.source)")
+    return parser
+
+
+def run(args, progress) -> int:
+    from ..experiment.api import ExperimentParams, run_experiment
+    from ..experiment.config import load_config
+
+    overrides = list(args.overrides)
+    if args.data:
+        overrides.insert(0, f"formats.0.data={args.data}")
+    if args.source:
+        cfg = load_config(args.config)
+        overrides[:0] = [f"architectures.{i}.source={args.source}" for i in range(len(cfg.architectures))]
+    params = ExperimentParams(config=args.config, out=args.out, executor=args.executor, workers=args.workers,
+                              ray_address=args.ray_address, overrides=overrides)
+    result = run_experiment(params, progress)
+    for note in result["notes"]:
+        print(f"note: {note}")
+    if result.get("table2_text"):
+        print(result["table2_text"])
+    print(f"runs: {result['runs']} in the grid, {result['done_now']} run now, {result['reused']} reused, "
+          f"{len(result['failed'])} failed, {len(result['skipped'])} skipped")
+    print(f"results: {result['results']}")
+    if result.get("report"):
+        print(f"report: {result['report']}")
+    if result["failed"] or result["skipped"]:
+        print(f"some runs did not finish; see {result['out']}/runs/*.error.txt and run the same command again "
+              "to retry them")
+        return 1
+    return 0

@@ -1,0 +1,59 @@
+"""`slick-backend predict --model DIR --scene RASTER --out PREFIX`: a model over a whole scene."""
+
+from __future__ import annotations
+
+import json
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "predict",
+        help="run a model over a whole scene: probability, mask and slick outlines",
+        description=(
+            "Run a trained model over a whole Sentinel-1 scene with overlapping windows blended by a "
+            "Hann weight (no seams at window edges), in strips so memory does not grow with the scene. "
+            "Writes PREFIX_prob.tif (float32 probability 0..1, nodata -1), PREFIX_mask.tif (uint8: 1 = slick, "
+            "0 = not, 255 = nodata) and PREFIX_slicks.gpkg (layer 'slicks': id, area_km2, perimeter_km, "
+            "length_km, mean_prob, max_prob, scene, acq_time, model, created). Rasters are tiled, deflate-"
+            "compressed GeoTIFFs with overviews on the scene's UTM grid at the model's pixel size; an input "
+            "already in UTM at that pixel size keeps its exact grid."
+        ),
+    )
+    p.add_argument("--model", default="", metavar="DIR", help="model dir written by `slick-backend train`")
+    p.add_argument("--scene", required=True, metavar="RASTER", help="Sentinel-1 scene (any raster `prepare` accepts)")
+    p.add_argument("--out", required=True, metavar="PREFIX", help="output prefix, e.g. out/scene1")
+    p.add_argument("--overlap", type=float, default=0.25,
+                   help="fraction of the tile shared with the neighbouring window on each side (default 0.25: "
+                        "windows every half tile)")
+    p.add_argument("--batch-size", type=int, default=8, help="windows per forward pass (default 8)")
+    p.add_argument("--tta", action="store_true", help="average the 8 flips and quarter turns (8x slower)")
+    p.add_argument("--threshold", type=float, default=0.5, help="probability threshold of the mask (default 0.5)")
+    p.add_argument("--engine", choices=["torch", "onnx"], default="torch",
+                   help="PyTorch, or ONNX Runtime (CUDA provider when present)")
+    p.add_argument("--onnx", metavar="FILE", help="ONNX file from export-onnx (default with --engine onnx: "
+                                                  "export the model dir on the fly)")
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda or cuda:N")
+    p.add_argument("--format", choices=["gpkg", "shp", "geojson"], default="gpkg", help="outline file format")
+    p.add_argument("--simplify-m", type=float, default=None,
+                   help="outline simplification tolerance in metres (default half a pixel; 0 = pixel edges)")
+    p.add_argument("--min-area-km2", type=float, default=0.01, help="drop outlines smaller than this (default 0.01)")
+    p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
+                   help="what the scene's values are (default: from metadata, else guessed)")
+    p.add_argument("--allow-other-mode", action="store_true",
+                   help="run even when the scene's mode or polarisation is not one the model was trained on")
+    return p
+
+
+def run(args, progress) -> int:
+    from ..predict.api import PredictParams, run_predict
+
+    params = PredictParams(
+        scene=args.scene, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
+        tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
+        format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
+        value_kind=args.value_kind, allow_other_mode=args.allow_other_mode,
+    )
+    result = run_predict(params, progress)
+    result.pop("params", None)
+    print(json.dumps(result, indent=2))
+    return 0

@@ -1,0 +1,58 @@
+"""`slick-backend train`: fine-tune DeepLabv3 / SamLoRA on a prepared dataset, write a model dir."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(subparsers):
+    p = subparsers.add_parser(
+        "train",
+        help="train a segmentation model on a prepared dataset (base or transfer init)",
+        description="Train DeepLabv3 or SamLoRA on the train split of a dataset dir, early-stopping on its val split, "
+        "and write a model dir (weights.safetensors + model.json). Base init loads ImageNet / Meta SAM weights from "
+        "the models dir (see `slick-backend weights`); transfer init loads --from MODEL_DIR.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--data", required=True, metavar="DIR", help="dataset dir written by `slick-backend prepare`")
+    p.add_argument("--out", required=True, metavar="DIR", help="model dir to write (must not exist unless --overwrite)")
+    p.add_argument("--arch", default="deeplabv3", choices=["deeplabv3", "samlora", "samsvd"], help="architecture")
+    p.add_argument("--backbone", default=None,
+                   help="deeplabv3: resnet18|resnet34|resnet50|resnet101|mobilenet_v2 (default resnet50); "
+                   "samlora/samsvd: vit_b|vit_l|vit_h|vit_tiny (default vit_b; vit_tiny is for CPU tests, never pretrained)")
+    p.add_argument("--init", default="base", choices=["base", "transfer"], help="base: pretrained generic weights; transfer: --from")
+    p.add_argument("--from", dest="source", metavar="MODEL_DIR", help="source model dir for --init transfer")
+    p.add_argument("--train-scenes", type=int, default=None, metavar="N", help="draw N scenes of the train split (seeded); default all")
+    p.add_argument("--seed", type=int, default=0, help="seed for the scene draw, init, shuffling and augmentation")
+    p.add_argument("--epochs", type=int, default=100, help="maximum epochs (early stopping: patience 5 on val loss)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate; default: a learning-rate range test picks it")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--loss", default="dice_ce", choices=["dice_ce", "focal_tversky", "ce_dice_20_80"],
+                   help="dice_ce: 0.5 class-weighted CE + 0.5 Dice (the paper's)")
+    p.add_argument("--synthesis", action="store_true", help="add exemplar-guided synthetic tiles (slicks pasted on water)")
+    p.add_argument("--no-augment", dest="augment", action="store_false", help="disable augmentation")
+    p.add_argument("--light", action="store_true", help="deeplabv3 only: output stride 16, 128 ASPP channels (~4x faster on CPU)")
+    p.add_argument("--rank", type=int, default=4, help="SamLoRA rank")
+    p.add_argument("--patience", type=int, default=5, help="early-stopping patience in epochs")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda (bf16 autocast on CUDA)")
+    p.add_argument("--allow-random-init", action="store_true", help="train from random weights when no base weights are present")
+    p.add_argument("--models-dir", default=None, help="base weights dir (default $SLICK_MODELS_DIR or ~/.cache/slick/models)")
+    p.add_argument("--name", default=None, help="model name for the card (default: the --out dir name)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --out once the new model is complete")
+    return p
+
+
+def run(args, progress) -> int:
+    from ..train.api import TrainParams, run_train
+
+    params = TrainParams(
+        data=args.data, out=args.out, arch=args.arch, backbone=args.backbone, init=args.init, source=args.source,
+        train_scenes=args.train_scenes, seed=args.seed, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+        loss=args.loss, synthesis=args.synthesis, augment=args.augment, device=args.device,
+        allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, rank=args.rank,
+        patience=args.patience, name=args.name, overwrite=args.overwrite,
+    )
+    result = run_train(params, progress)
+    print(json.dumps(result, indent=2))
+    return 0

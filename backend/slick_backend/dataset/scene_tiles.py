@@ -1,0 +1,106 @@
+"""Cut one scene into stretched image tiles and label masks, one block at a time."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..progress import Progress
+from .tiling import spans
+
+MASK_NODATA = 255
+
+
+def stretch_region(geoms, grid, buffer_km: float):
+    """Bounding box of the scene's labels plus the buffer, in grid CRS (None: no labels)."""
+    import shapely
+
+    if geoms is None or len(geoms) == 0:
+        return None
+    minx, miny, maxx, maxy = shapely.total_bounds(geoms)
+    b = float(buffer_km) * 1000.0
+    return (minx - b, miny - b, maxx + b, maxy + b)
+
+
+def write_tile(path, array: np.ndarray, grid, window, nodata: int) -> None:
+    import rasterio
+
+    with rasterio.open(
+        path, "w", driver="GTiff", width=array.shape[1], height=array.shape[0], count=1, dtype="uint8",
+        crs=grid.crs, transform=grid.window_transform(window), nodata=nodata, compress="deflate", zlevel=1,
+    ) as ds:
+        ds.write(array, 1)
+
+
+def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict, list[dict]]:
+    from rasterio.windows import Window
+
+    from ..labels import LabelRasterizer
+    from ..scenes import apply_stretch, compute_stretch, open_scene
+
+    grid, tile = plan.grid, int(params.tile)
+    burner = LabelRasterizer(plan.geoms if plan.geoms is not None else [], grid)
+    records: list[dict] = []
+    slick_px = valid_px = 0
+    with open_scene(plan.path, params.value_kind) as scene:
+        region = stretch_region(plan.geoms, grid, params.buffer_km)
+        stretch = compute_stretch(scene, grid, region, progress=progress.sub(0.0, 0.1))
+        row_spans = spans(grid.height, tile, params.stride)
+        col_spans = spans(grid.width, tile, params.stride)
+        n_blocks, k = len(row_spans) * len(col_spans), 0
+        for rs in row_spans:
+            for cs in col_spans:
+                progress.check()
+                progress.update(0.1 + 0.9 * k / n_blocks, f"{plan.id}: tiling block {k + 1}/{n_blocks}")
+                k += 1
+                block = Window(cs.read0, rs.read0, cs.read1 - cs.read0, rs.read1 - rs.read0)
+                values, valid = scene.read(grid, block)
+                image = apply_stretch(values, valid, stretch)
+                del values
+                mask = burner.window(block)
+                mask[~valid] = MASK_NODATA
+                # Count each grid pixel once: only the block's own (non-overlapping) part.
+                own = (slice(rs.own0 - rs.read0, rs.own1 - rs.read0), slice(cs.own0 - cs.read0, cs.own1 - cs.read0))
+                slick_px += int(np.count_nonzero(mask[own] == 1))
+                valid_px += int(np.count_nonzero(valid[own]))
+                for r in rs.starts:
+                    for c in cs.starts:
+                        rec = _cut(plan, split, params, root, grid, image, mask, block, r, c, tile)
+                        if rec is not None:
+                            records.append(rec)
+    record = {
+        "id": plan.id, "source": str(plan.path.resolve()), "split": split,
+        "mode": plan.summary["mode"], "polarisation": plan.summary["polarisation"],
+        "kind": plan.summary["kind"], "kind_reason": plan.summary["kind_reason"], "georef": plan.summary["georef"],
+        "crs": grid.crs, "transform": list(grid.transform), "width": grid.width, "height": grid.height,
+        "pixel_size": grid.pixel_size, "stretch": stretch.to_dict(),
+        "label_polygons": 0 if plan.geoms is None else int(len(plan.geoms)),
+        "slick_pixels": slick_px, "valid_pixels": valid_px, "tiles": len(records),
+    }
+    return record, records
+
+
+def _cut(plan, split, params, root, grid, image, mask, block, r, c, tile) -> dict | None:
+    from rasterio.windows import Window
+
+    r0, c0 = r - block.row_off, c - block.col_off
+    img = image[r0 : r0 + tile, c0 : c0 + tile]
+    valid_fraction = float(np.count_nonzero(img)) / (tile * tile)
+    if valid_fraction < params.min_valid:
+        return None
+    msk = mask[r0 : r0 + tile, c0 : c0 + tile]
+    if img.shape != (tile, tile):  # a scene smaller than a tile: pad with nodata
+        img = np.pad(img, ((0, tile - img.shape[0]), (0, tile - img.shape[1])))
+        msk = np.pad(msk, ((0, tile - msk.shape[0]), (0, tile - msk.shape[1])), constant_values=MASK_NODATA)
+    tid = f"{plan.id}_r{r:06d}_c{c:06d}"
+    window = Window(c, r, tile, tile)
+    write_tile(root / "images" / f"{tid}.tif", img, grid, window, nodata=0)
+    write_tile(root / "masks" / f"{tid}.tif", msk, grid, window, nodata=MASK_NODATA)
+    slick = int(np.count_nonzero(msk == 1))
+    return {
+        "id": tid, "scene": plan.id, "split": split,
+        "image": f"images/{tid}.tif", "mask": f"masks/{tid}.tif",
+        "window": [int(r), int(c), tile, tile], "crs": grid.crs,
+        "transform": list(grid.window_transform(window))[:6],
+        "slick_fraction": round(slick / (tile * tile), 6), "valid_fraction": round(valid_fraction, 6),
+        "slick_pixels": slick,
+    }

@@ -1,0 +1,144 @@
+"""Executors: run the grid's runs several at a time, in local processes or on a Ray cluster.
+
+Both call the same ``trainrun.execute_run(spec, threads)`` and hand each outcome to the
+driver's callback as soon as it arrives, so the runner records finished runs one by one and a
+killed experiment loses only the runs in flight. The driver polls ``progress.check()`` while it
+waits; on cancel, workers are terminated (local) or their tasks force-cancelled (Ray).
+
+Each run sets torch's thread count explicitly (``threads``), which is also what makes results
+identical between executors on CPU: the same seed and the same thread count give the same
+floating-point reductions whichever process runs them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable
+
+from ..errors import InputError
+from ..progress import Progress
+
+Done = Callable[[dict, dict | None, str | None], None]  # (spec, record or None, error text or None)
+POLL_S = 0.5
+
+
+def threads_per_run(workers: int) -> int:
+    return max(1, (os.cpu_count() or 1) // max(1, workers))
+
+
+def _error_text(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).strip()
+
+
+class LocalExecutor:
+    """``workers`` spawned processes (spawn: safe with torch and CUDA), each run one at a time.
+
+    On one GPU several small few-shot trainings share the device this way; choose ``workers``
+    so that they fit in its memory (benchmarks/bench_experiment.py measures a run's peak).
+    """
+
+    name = "local"
+
+    def __init__(self, workers: int = 1, threads: int | None = None):
+        self.workers = max(1, int(workers))
+        self.threads = threads or threads_per_run(self.workers)
+
+    def run(self, specs: list[dict], done: Done, progress: Progress) -> None:
+        from .trainrun import execute_run
+
+        if not specs:
+            return
+        ctx = multiprocessing.get_context("spawn")
+        pool = ctx.Pool(processes=min(self.workers, len(specs)))
+        try:
+            pending = {id(s): (s, pool.apply_async(execute_run, (s, self.threads))) for s in specs}
+            while pending:
+                progress.check()
+                ready = [k for k, (_, res) in pending.items() if res.ready()]
+                for key in ready:
+                    spec, res = pending.pop(key)
+                    try:
+                        record, error = res.get(), None
+                    except Exception as exc:  # the run failed in its worker; record it, go on
+                        record, error = None, _error_text(exc)
+                    done(spec, record, error)
+                if not ready:
+                    time.sleep(POLL_S)
+            pool.close()
+        finally:
+            pool.terminate()  # no-op after close() when all is done; kills runs in flight otherwise
+            pool.join()
+
+
+class RayExecutor:
+    """The same runs as Ray tasks: ``ray.init(address)`` when given, a local Ray otherwise.
+
+    Each task asks for ``threads`` CPUs and, when the cluster has GPUs, ``gpu_fraction`` of one
+    (so 1 / gpu_fraction few-shot runs share a GPU). Workers must have slick_backend installed
+    and see the datasets and the output directory at the same paths (a shared filesystem).
+    """
+
+    name = "ray"
+
+    def __init__(self, workers: int = 1, address: str | None = None, gpu_fraction: float = 0.25,
+                 threads: int | None = None):
+        self.workers = max(1, int(workers))
+        self.address = address
+        self.gpu_fraction = gpu_fraction
+        self.threads = threads or threads_per_run(self.workers)
+
+    def run(self, specs: list[dict], done: Done, progress: Progress) -> None:
+        if not specs:
+            return
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a workstation
+        try:
+            import ray
+        except ImportError:
+            raise InputError("--executor ray: Ray is not installed in this environment; "
+                             "pip install 'ray[default]' or use --executor local") from None
+        from .trainrun import execute_run
+
+        started = not ray.is_initialized()
+        if started:
+            try:
+                if self.address:
+                    ray.init(address=self.address, log_to_driver=False)
+                else:
+                    ray.init(num_cpus=self.workers * self.threads, include_dashboard=False, log_to_driver=False)
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                raise InputError(f"--ray-address {self.address}: cannot join the Ray cluster ({exc}); "
+                                 "check the address or leave it out for a local Ray") from None
+        try:
+            gpus = self.gpu_fraction if ray.cluster_resources().get("GPU", 0) > 0 else 0
+            task = ray.remote(execute_run).options(num_cpus=self.threads, num_gpus=gpus, max_retries=0)
+            refs = {task.remote(s, self.threads): s for s in specs}
+            try:
+                while refs:
+                    progress.check()
+                    ready, _ = ray.wait(list(refs), num_returns=1, timeout=POLL_S)
+                    for ref in ready:
+                        spec = refs.pop(ref)
+                        try:
+                            record, error = ray.get(ref), None
+                        except Exception as exc:  # RayTaskError wraps the run's own exception
+                            record, error = None, _error_text(exc)
+                        done(spec, record, error)
+            finally:
+                for ref in refs:  # cancelled or crashed: stop what is still running
+                    ray.cancel(ref, force=True)
+        finally:
+            if started:
+                ray.shutdown()
+
+
+def make_executor(kind: str, workers: int, address: str | None = None, gpu_fraction: float = 0.25):
+    if kind == "local":
+        if address:
+            raise InputError("--ray-address is only used with --executor ray")
+        return LocalExecutor(workers)
+    if kind == "ray":
+        return RayExecutor(workers, address, gpu_fraction)
+    raise InputError(f"--executor {kind}: choose local or ray")

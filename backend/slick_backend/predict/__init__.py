@@ -1,0 +1,1 @@
+"""Whole-scene prediction: sliding windows with blending, GeoTIFF/outline writers, engines, ONNX."""

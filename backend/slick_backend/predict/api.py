@@ -1,0 +1,216 @@
+"""`predict`: a model over a whole scene -> probability, mask and slick outlines.
+
+The scene goes through the model's own preprocessing: its UTM grid at the model card's pixel
+size (an already-projected input at that pixel size keeps its exact grid), and the per-scene
+2-sigma stretch of the scenes package (identity for already-stretched 8-bit input). See
+predict/outputs.py for the files and their encoding.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from ..progress import Progress
+from ..vectorize import FORMATS, acquisition_time
+
+log = logging.getLogger(__name__)
+ENGINES = ("torch", "onnx")
+
+
+@dataclass
+class PredictParams:
+    scene: str
+    out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
+    model: str = ""  # model dir; may be left empty with engine "onnx" and an ONNX file
+    overlap: float = 0.25  # fraction of the tile shared with the neighbour window on each side
+    batch_size: int = 8
+    tta: bool = False
+    threshold: float = 0.5
+    engine: str = "torch"
+    onnx: str | None = None
+    device: str = "auto"
+    format: str = "gpkg"
+    simplify_m: float | None = None  # None: half the model's pixel size
+    min_area_km2: float = 0.01
+    value_kind: str = "auto"
+    allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
+
+    def validate(self) -> None:
+        if not self.scene:
+            raise InputError("--scene is required: give a Sentinel-1 raster")
+        if not Path(self.scene).is_file():
+            raise InputError(f"{self.scene}: scene file not found; check the --scene path")
+        if not self.out:
+            raise InputError("--out is required: give an output prefix, e.g. out/scene1")
+        if self.engine not in ENGINES:
+            raise InputError(f"--engine {self.engine!r}: use one of {', '.join(ENGINES)}")
+        if not self.model and not (self.engine == "onnx" and self.onnx):
+            raise InputError("--model is required (or --engine onnx with --onnx FILE)")
+        if not 0 <= float(self.overlap) < 0.5:
+            raise InputError(f"--overlap {self.overlap}: give a fraction of the tile in [0, 0.5), e.g. 0.25")
+        if int(self.batch_size) < 1:
+            raise InputError(f"--batch-size {self.batch_size}: give a positive number of windows")
+        if not 0 < float(self.threshold) < 1:
+            raise InputError(f"--threshold {self.threshold}: give a probability strictly between 0 and 1")
+        if self.format not in FORMATS:
+            raise InputError(f"--format {self.format!r}: use one of {', '.join(FORMATS)}")
+        if self.simplify_m is not None and float(self.simplify_m) < 0:
+            raise InputError(f"--simplify-m {self.simplify_m}: give a tolerance of 0 metres or more")
+        if float(self.min_area_km2) < 0:
+            raise InputError(f"--min-area-km2 {self.min_area_km2}: give an area of 0 or more")
+        if self.device != "auto" and not (self.device == "cpu" or self.device.startswith("cuda")):
+            raise InputError(f"--device {self.device!r}: use auto, cpu, cuda or cuda:N")
+        check_writable(Path(self.out))
+
+
+def check_writable(prefix: Path) -> None:
+    """The output prefix's folder must exist (or be creatable) and accept new files."""
+    folder = prefix.parent if str(prefix.parent) else Path(".")
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise InputError(f"{prefix}: cannot write outputs in {folder} (not a writable folder); choose another --out")
+
+
+def load_card(params: PredictParams) -> dict:
+    from ..models.modeldir import read_card
+    from .engines import onnx_card
+
+    return read_card(params.model) if params.model else onnx_card(params.onnx)
+
+
+def check_scene_fits(scene, card: dict, allow_other: bool) -> list[str]:
+    """Refuse scenes from acquisition modes / polarisations / band counts the model never saw."""
+    warnings = []
+    if int(card.get("bands") or 1) != 1:
+        raise InputError(f"model {card.get('name')}: expects {card.get('bands')} bands; Slick scenes have 1 band")
+    for what, value, known in (("mode", scene.mode, card.get("modes")), ("polarisation", scene.polarisation,
+                                                                          card.get("polarisations"))):
+        if not known:
+            continue
+        if value is None:
+            warnings.append(f"{scene.path.name}: its {what} is unknown; the model was trained on {'/'.join(known)}")
+        elif value not in known:
+            msg = (f"{scene.path}: {what} {value} is not one the model was trained on ({'/'.join(known)}); "
+                   "use a model for this " + what + " or pass --allow-other-mode")
+            if not allow_other:
+                raise InputError(msg)
+            warnings.append(msg)
+    return warnings
+
+
+def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None):
+    """(engine callable, description). ONNX without --onnx exports the model dir first."""
+    from .engines import OnnxEngine, TorchEngine, resolve_device
+
+    device = resolve_device(params.device)
+    if params.engine == "torch":
+        from ..models.modeldir import load_model_dir
+
+        return TorchEngine(load_model_dir(params.model, device).module, device)
+    onnx_path = params.onnx
+    if params.model:
+        from ..models.modeldir import verify_weights
+
+        verify_weights(params.model, card)
+    if not onnx_path:
+        from ..models.modeldir import load_model_dir
+        from .onnx_export import export_module
+
+        onnx_path = export_module(load_model_dir(params.model, "cpu").module, card, tmp_dir / "model.onnx")
+    return OnnxEngine(onnx_path, device)
+
+
+def open_scene_or_empty(path: str, value_kind: str):
+    """open_scene, except that a scene with no valid pixel opens as an all-nodata scene."""
+    from ..scenes import open_scene
+    from ..scenes.scene import Scene
+
+    try:
+        return open_scene(path, value_kind), False
+    except InputError as exc:
+        if "no valid pixels" not in str(exc):
+            raise
+
+    class EmptyScene(Scene):  # same georeference handling, nothing valid to read
+        def _init_kind(self, value_kind):
+            self.kind, self.kind_reason, self.nodata = "stretched", "no valid pixels", 0.0
+
+        def read(self, grid, window):
+            shape = (int(window.height), int(window.width))
+            return np.zeros(shape, np.float32), np.zeros(shape, bool)
+
+    return EmptyScene(path, "auto"), True
+
+
+def scene_reader(scene, grid, stretch):
+    """read_strip(row_off, col_off, height, width) -> (float32 0..255 image, valid)."""
+    from rasterio.windows import Window
+
+    from ..scenes import apply_stretch
+
+    def read(row_off, col_off, height, width):
+        values, valid = scene.read(grid, Window(col_off, row_off, width, height))
+        if stretch is None:
+            return np.zeros(values.shape, np.float32), valid
+        return apply_stretch(values, valid, stretch).astype(np.float32), valid
+
+    return read
+
+
+def run_predict(params: PredictParams, progress: Progress) -> dict:
+    import tempfile
+
+    from ..scenes import choose_grid, compute_stretch
+    from .outputs import OutputSet
+    from .sliding import predict_strips, with_tta
+
+    params.validate()
+    t0 = time.perf_counter()
+    card = load_card(params)
+    tile, pixel_size = int(card["tile"]), float(card["pixel_size"])
+    progress.update(0.01, "opening the scene")
+    scene, empty = open_scene_or_empty(params.scene, params.value_kind)
+    with scene, tempfile.TemporaryDirectory(prefix="slick-predict-") as tmp_dir:
+        warnings = check_scene_fits(scene, card, params.allow_other_mode)
+        grid = choose_grid(scene, pixel_size)
+        stretch = None
+        if empty:
+            warnings.append(f"{params.scene}: the scene has no valid pixels; the outputs are empty (all nodata)")
+        else:
+            n_sigma = ((card.get("preprocessing") or {}).get("stretch") or {}).get("n_sigma", 2.0)
+            stretch = compute_stretch(scene, grid, None, n_sigma=float(n_sigma), progress=progress.sub(0.01, 0.05))
+        for w in warnings:
+            log.warning(w)
+        progress.update(0.05, "loading the model")
+        engine = build_engine(params, card, Path(tmp_dir))
+        run = with_tta(engine) if params.tta else engine
+        simplify = pixel_size / 2 if params.simplify_m is None else float(params.simplify_m)
+        tags = {"SLICK_MODEL": card.get("name"), "SLICK_SCENE": str(Path(params.scene).resolve()),
+                "SLICK_THRESHOLD": params.threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
+        outputs = OutputSet(params.out, grid, params.format, True, simplify, float(params.min_area_km2),
+                            scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags)
+        with outputs:
+            for strip in predict_strips(run, scene_reader(scene, grid, stretch), grid.height, grid.width, tile,
+                                        float(params.overlap), int(params.batch_size), progress.sub(0.05, 0.9)):
+                outputs.write(strip.row, strip.prob >= params.threshold, strip.valid, strip.prob)
+            progress.update(0.92, "writing overviews and outlines")
+    seconds = time.perf_counter() - t0
+    progress.update(1.0, f"{outputs.n_outlines} slick outlines")
+    result = {k: str(v) for k, v in outputs.paths.items()}
+    result.update(
+        n_slicks=outputs.n_outlines, slick_pixels=outputs.slick_pixels, valid_pixels=outputs.valid_pixels,
+        slick_area_km2=round(outputs.slick_pixels * pixel_size ** 2 / 1e6, 4), grid=grid.to_dict(),
+        engine=getattr(engine, "name", params.engine), seconds=round(seconds, 2),
+        mpx_per_s=round(grid.width * grid.height / 1e6 / max(seconds, 1e-9), 3), warnings=warnings,
+        params=asdict(params),
+    )
+    return result

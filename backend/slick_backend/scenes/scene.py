@@ -1,0 +1,263 @@
+"""Open a scene raster, tell how it is georeferenced and what its values mean, read warped windows."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from .kinds import KINDS, kind_from_metadata, kind_from_values, mode_pol_from_metadata
+
+
+@contextlib.contextmanager
+def _gdal_errors(path, what: str):
+    """Turn GDAL / rasterio failures while touching ``path`` into one-line InputErrors."""
+    from rasterio.errors import RasterioError
+
+    try:
+        yield
+    except InputError:
+        raise
+    except (RasterioError, OSError, ValueError) as exc:
+        cause = exc.__cause__ or exc.__context__
+        msg = " ".join(f"{exc}{f': {cause}' if cause and 'previous exception' in str(exc) else ''}".split())[:240]
+        raise InputError(
+            f"{path}: {what} failed ({msg}); the file is unreadable or truncated, re-download or re-export it"
+        ) from exc
+
+
+class Scene:
+    """One open scene raster (band 1). Use as a context manager or call close()."""
+
+    def __init__(self, path: str | Path, value_kind: str = "auto") -> None:
+        import rasterio
+        from rasterio.errors import NotGeoreferencedWarning  # noqa: F401  (imported for its side effect)
+
+        self.path = Path(path)
+        self.id = self.path.stem
+        if not self.path.exists():
+            raise InputError(f"{self.path}: no such file; check the --scenes path")
+        if value_kind not in ("auto", *KINDS):
+            raise InputError(f"value kind {value_kind!r} is unknown; use one of auto, {', '.join(KINDS)}")
+        with _gdal_errors(self.path, "opening the raster"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # NotGeoreferencedWarning: we say it ourselves below
+                self._ds = rasterio.open(self.path)
+        ds = self._ds
+        try:
+            self._init_georef()
+            self.width, self.height = ds.width, ds.height
+            self.dtype = ds.dtypes[0]
+            self.tags = {**ds.tags(), **ds.tags(1)}
+            self.mode, self.polarisation = mode_pol_from_metadata(self.path, self.tags)
+            self._init_kind(value_kind)
+        except BaseException:
+            ds.close()
+            raise
+        self._reader_key = None
+
+    # --- set-up ----------------------------------------------------------------------
+    def _init_georef(self) -> None:
+        ds = self._ds
+        gcps, gcp_crs = ds.gcps
+        self.gcps, self.gcp_crs = list(gcps), gcp_crs
+        self.crs, self.transform = ds.crs, ds.transform
+        if self.gcps and gcp_crs is not None and (self.crs is None or self.transform.is_identity):
+            self.georef = "gcps"
+            self.crs = None
+        elif self.crs is None or self.transform.is_identity:
+            raise InputError(
+                f"{self.path}: the raster has no georeference (no CRS and geotransform, no GCPs); "
+                "use the original Sentinel-1 measurement file or a terrain-corrected GeoTIFF with a CRS"
+            )
+        elif self.crs.is_geographic:
+            self.georef = "geographic"
+        else:
+            self.georef = "projected"
+
+    def _init_kind(self, value_kind: str) -> None:
+        ds = self._ds
+        declared = kind_from_metadata(ds.units[0] if ds.units else None, self.tags)
+        with _gdal_errors(self.path, "reading"):
+            sample = self._source_sample()
+        if value_kind != "auto":
+            self.kind, self.kind_reason = value_kind, "given by the user"
+        elif declared:
+            self.kind, self.kind_reason = declared, "declared by the file's metadata"
+        else:
+            self.kind, self.kind_reason = kind_from_values(self.dtype, sample, self.path)
+        if self.kind == "stretched" and np.dtype(self.dtype) != np.uint8:
+            raise InputError(f"{self.path}: value kind 'stretched' needs uint8 values, the file holds {self.dtype}")
+        # What marks a missing pixel in the source: the declared nodata, else 0 for
+        # intensities / amplitudes / 8-bit (GRD borders are 0), NaN for dB.
+        if ds.nodata is not None and not (np.dtype(self.dtype).kind in "iu" and not _fits(ds.nodata, self.dtype)):
+            self.nodata = float(ds.nodata)
+        else:
+            self.nodata = float("nan") if self.kind == "db" else 0.0
+        valid = _valid_raw(sample, self.nodata)
+        if self.kind in ("linear", "amplitude", "stretched"):
+            valid &= sample > 0
+        if not valid.any() and not self._any_valid_block():
+            raise InputError(f"{self.path}: the scene has no valid pixels (all nodata); check the file or its nodata value")
+
+    def _sample_windows(self, n: int = 8, size: int = 64):
+        from rasterio.windows import Window
+
+        h, w = min(size, self._ds.height), min(size, self._ds.width)
+        rows = np.linspace(0, self._ds.height - h, n).astype(int)
+        cols = np.linspace(0, self._ds.width - w, n).astype(int)
+        return [Window(int(c), int(r), w, h) for r in np.unique(rows) for c in np.unique(cols)]
+
+    def _source_sample(self) -> np.ndarray:
+        """Raw values from a lattice of small windows: cheap, and touches the whole file."""
+        parts = [self._ds.read(1, window=win).ravel() for win in self._sample_windows()]
+        return np.concatenate(parts).astype(np.float64)
+
+    def _any_valid_block(self) -> bool:
+        """Slow path when the sample lattice saw nothing valid: scan the file block by block."""
+        with _gdal_errors(self.path, "reading"):
+            for _, win in self._ds.block_windows(1):
+                block = self._ds.read(1, window=win)
+                ok = _valid_raw(block, self.nodata)
+                if self.kind != "db":
+                    ok &= block > 0
+                if ok.any():
+                    return True
+        return False
+
+    # --- geometry --------------------------------------------------------------------
+    @property
+    def bounds(self):
+        return self._ds.bounds
+
+    def center_lonlat(self) -> tuple[float, float]:
+        from rasterio.warp import transform as transform_xy
+
+        if self.georef == "gcps":
+            xs = [g.x for g in self.gcps]
+            ys = [g.y for g in self.gcps]
+            lon, lat = transform_xy(self.gcp_crs, "EPSG:4326", [float(np.mean(xs))], [float(np.mean(ys))])
+        else:
+            x, y = self.transform @ (self.width / 2, self.height / 2)
+            lon, lat = transform_xy(self.crs, "EPSG:4326", [x], [y])
+        if not (math.isfinite(lon[0]) and math.isfinite(lat[0])):
+            raise InputError(f"{self.path}: the scene centre has no longitude / latitude; check its CRS")
+        return lon[0], lat[0]
+
+    def is_exact_grid(self, grid) -> bool:
+        """True when the grid is the file's own pixel grid: read it as is, no resampling."""
+        from rasterio.crs import CRS
+
+        return (
+            self.georef == "projected"
+            and (grid.width, grid.height) == (self.width, self.height)
+            and tuple(grid.transform) == tuple(self.transform[:6])
+            and CRS.from_user_input(grid.crs) == self.crs
+        )
+
+    # --- reading ---------------------------------------------------------------------
+    def read(self, grid, window) -> tuple[np.ndarray, np.ndarray]:
+        """Values (float32, stretch domain: dB, or 8-bit DN for 'stretched') and a validity
+        mask of ``window`` of ``grid``. Parts of the window outside the grid are invalid."""
+        from rasterio.windows import Window
+
+        window = Window(*[int(v) for v in (window.col_off, window.row_off, window.width, window.height)])
+        raw = np.full((window.height, window.width), np.nan, dtype=np.float32)
+        inner = _clip(window, grid.width, grid.height)
+        if inner is not None:
+            r0, c0 = inner.row_off - window.row_off, inner.col_off - window.col_off
+            out = raw[r0 : r0 + inner.height, c0 : c0 + inner.width]
+            with _gdal_errors(self.path, "reading"):
+                if self.is_exact_grid(grid):
+                    block = self._ds.read(1, window=inner).astype(np.float32)
+                    block[~_valid_raw(block, self.nodata)] = np.nan
+                    out[...] = block
+                else:
+                    self._warp(grid, inner, out)
+        return to_domain(raw, self.kind)
+
+    def _warp(self, grid, window, out: np.ndarray) -> None:
+        import rasterio
+        from rasterio.enums import Resampling
+        from rasterio.warp import reproject
+
+        kwargs = {"gcps": self.gcps, "src_crs": self.gcp_crs} if self.georef == "gcps" else {}
+        # Each call warps only the source pixels that this window needs (GDAL computes the
+        # source window), so memory follows the window size, not the scene size.
+        reproject(
+            rasterio.band(self._ds, 1),
+            out,
+            src_nodata=self.nodata,
+            dst_transform=grid.window_transform(window),
+            dst_crs=grid.crs,
+            dst_nodata=np.nan,
+            resampling=Resampling.bilinear,
+            **kwargs,
+        )
+
+    def summary(self) -> dict:
+        return {
+            "id": self.id, "source": str(self.path.resolve()), "kind": self.kind, "kind_reason": self.kind_reason,
+            "mode": self.mode, "polarisation": self.polarisation, "georef": self.georef, "dtype": self.dtype,
+            "source_width": self.width, "source_height": self.height,
+        }
+
+    # --- life cycle ------------------------------------------------------------------
+    def close(self) -> None:
+        self._ds.close()
+
+    def __enter__(self) -> Scene:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_scene(path: str | Path, value_kind: str = "auto") -> Scene:
+    """Open a scene; raises InputError (one line) for anything the user must fix."""
+    return Scene(path, value_kind)
+
+
+def read_window(scene: Scene, grid, window) -> tuple[np.ndarray, np.ndarray]:
+    return scene.read(grid, window)
+
+
+def to_domain(raw: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Raw resampled values -> (values in the stretch domain, valid mask), in place where possible."""
+    valid = np.isfinite(raw)
+    if kind in ("linear", "amplitude"):
+        valid &= raw > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log10(raw, out=raw, where=valid)
+        raw *= 10.0 if kind == "linear" else 20.0  # amplitude: intensity = DN^2
+    elif kind == "stretched":
+        valid &= raw >= 0.5  # 0 is nodata; bilinear never mixes it in (GDAL skips nodata)
+    raw[~valid] = 0.0
+    return raw, valid
+
+
+def _valid_raw(values: np.ndarray, nodata: float) -> np.ndarray:
+    ok = np.isfinite(values)
+    if not math.isnan(nodata):
+        ok &= values != nodata
+    return ok
+
+
+def _fits(value: float, dtype: str) -> bool:
+    info = np.iinfo(np.dtype(dtype))
+    return info.min <= value <= info.max
+
+
+def _clip(window, width: int, height: int):
+    from rasterio.windows import Window
+
+    r0, c0 = max(0, window.row_off), max(0, window.col_off)
+    r1, c1 = min(height, window.row_off + window.height), min(width, window.col_off + window.width)
+    if r1 <= r0 or c1 <= c0:
+        return None
+    return Window(c0, r0, c1 - c0, r1 - r0)

@@ -1,0 +1,7 @@
+"""The local HTTP server the QGIS plugin talks to (FastAPI on uvicorn).
+
+``app.create_app`` builds the app; ``jobs`` runs each job in its own worker process;
+``sam`` keeps one persistent SAM worker with embeddings cached. See docs/server-api.md.
+"""
+
+API_VERSION = 1

@@ -1,0 +1,125 @@
+"""Load the SAM used for interactive prompts: "tiny", a Meta-layout checkpoint, or a model dir.
+
+All three give a ``SamCore`` (models/sam_common.py: image encoder, prompt encoder, mask
+decoder at one input size) plus a key that names the exact weights, used in cache keys.
+
+- "tiny": the vit_tiny config at 256 px, random weights with a fixed seed (tests, demo).
+- "*.safetensors": Meta key names (image_encoder.*, ...); vit_b / l / h from the patch
+  embedding width; built at 1024 px (Meta's size). "random:vit_b" builds a ViT-B with
+  random weights (benchmarks).
+- a SamLoRA / SVD-SAM model dir: the trained module (LoRA paths in place) at its tile size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...errors import InputError
+
+TINY_SIZE = 256
+WIDTH_TO_BACKBONE = {768: "vit_b", 1024: "vit_l", 1280: "vit_h"}
+
+
+@dataclass
+class LoadedSam:
+    core: object  # models.sam_common.SamCore, eval mode, on ``device``
+    key: str  # identifies the weights (for cache keys)
+    name: str
+    input_size: int
+    pixel_size: float | None  # the training pixel size of a fine-tuned model, else None
+    device: str
+
+
+def _quick_checksum(path: Path) -> str:
+    """SHA-256 over size, mtime and the first and last MiB (cheap on multi-GB files)."""
+    st = path.stat()
+    h = hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}".encode())
+    with open(path, "rb") as f:
+        h.update(f.read(1 << 20))
+        if st.st_size > 2 << 20:
+            f.seek(-(1 << 20), 2)
+            h.update(f.read(1 << 20))
+    return h.hexdigest()
+
+
+def _random_core(backbone: str, size: int, seed: int = 0):
+    import torch
+
+    from ...models.sam_common import SamCore
+
+    gen_state = torch.random.get_rng_state()
+    torch.manual_seed(seed)  # same weights in every process: the disk cache stays valid
+    try:
+        core = SamCore(backbone, size)
+    finally:
+        torch.random.set_rng_state(gen_state)
+    return core
+
+
+def _from_checkpoint(path: Path):
+    from safetensors import SafetensorsError
+    from safetensors.torch import load_file
+
+    from ...models.sam_common import META_IMG, SamCore, resize_sam_state
+
+    try:
+        state = load_file(str(path))
+    except (SafetensorsError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable safetensors SAM checkpoint ({exc}); convert Meta's .pth first") from None
+    state = {k.removeprefix("sam."): v for k, v in state.items()}
+    weight = state.get("image_encoder.patch_embed.proj.weight")
+    if weight is None or int(weight.shape[0]) not in WIDTH_TO_BACKBONE:
+        raise InputError(f"{path}: not a SAM ViT-B/L/H checkpoint (no image_encoder.patch_embed.proj.weight of width 768/1024/1280)")
+    backbone = WIDTH_TO_BACKBONE[int(weight.shape[0])]
+    core = SamCore(backbone, META_IMG)
+    missing, unexpected = core.load_state_dict(resize_sam_state(state, backbone, META_IMG), strict=False)
+    if missing or unexpected:
+        raise InputError(f"{path}: checkpoint does not fit SAM {backbone} ({len(missing)} missing, {len(unexpected)} unexpected tensors)")
+    return core, backbone
+
+
+def _from_model_dir(path: Path, device: str):
+    from ...models.modeldir import load_model_dir, read_card
+    from ...models.sam_common import SamCore
+
+    card = read_card(path)
+    if card.get("arch") not in ("samlora", "samsvd"):
+        raise InputError(f"{path}: a {card.get('arch')} model cannot take SAM prompts; give a SamLoRA model dir or a SAM checkpoint")
+    loaded = load_model_dir(path, device=device)
+    cores = [m for m in loaded.module.modules() if isinstance(m, SamCore)]
+    if not cores:
+        raise InputError(f"{path}: no SAM inside this model; give a SamLoRA model dir or a SAM checkpoint")
+    return cores[0], card
+
+
+def load_sam(model: str, device: str = "cpu") -> LoadedSam:
+    import torch
+
+    if model == "tiny":
+        core, key, size, px = _random_core("vit_tiny", TINY_SIZE), "tiny-vit_tiny-256-seed0", TINY_SIZE, None
+    elif model.startswith("random:"):
+        backbone = model.split(":", 1)[1]
+        from ...models.sam_common import META_IMG, SAM_CONFIGS
+
+        if backbone not in SAM_CONFIGS:
+            raise InputError(f"{model}: unknown SAM backbone; use one of {', '.join(SAM_CONFIGS)}")
+        size = TINY_SIZE if backbone == "vit_tiny" else META_IMG
+        core, key, px = _random_core(backbone, size), f"random-{backbone}-{size}-seed0", None
+    else:
+        path = Path(model)
+        if path.is_dir():
+            core, card = _from_model_dir(path, device)
+            size, px = int(card["tile"]), card.get("pixel_size")
+            key = f"dir-{card.get('weights_sha256')}"
+        elif path.is_file():
+            core, _ = _from_checkpoint(path)
+            size, px, key = core.tile, None, f"ckpt-{_quick_checksum(path)}"
+        else:
+            raise InputError(f"{model}: no such SAM model; give 'tiny', a .safetensors SAM checkpoint or a SamLoRA model dir")
+    core.eval()
+    for p in core.parameters():
+        p.requires_grad_(False)
+    core = core.to(torch.device(device))
+    return LoadedSam(core=core, key=key, name=model, input_size=int(size), pixel_size=px, device=device)

@@ -1,0 +1,176 @@
+"""`simulate` use case: a series of synthetic Sentinel-1 scenes over the paper's sites, with labels.
+
+Output directory:
+  <scene id>.tif / .tiff   one raster per scene, cycling through the georeferencing variants
+  labels.gpkg              layer ``slicks``: EPSG:4326 polygons, fields scene (= file stem), seep, ...
+  manifest.json            per scene: file, mode, polarisation, georef and value kind, site,
+                           acquisition time, seeps with their plume parameters, slick pixels
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import atomic_dir
+from ..errors import InputError
+from ..progress import Progress
+
+GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm")
+MIN_SIZE, MAX_SIZE = 64, 16384
+MAX_SCENES = 1000
+START_DATE = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+MODE_CODE = {"IW": 1, "EW": 2}
+
+
+@dataclass
+class SimulateParams:
+    out: str
+    mode: str = "EW"
+    scenes: int = 8
+    seed: int = 0
+    size: int = 2048
+    georef: str = "cycle"  # or one variant for every scene
+    overwrite: bool = False
+
+    def validate(self) -> None:
+        if self.mode not in MODE_CODE:
+            raise InputError(f"--mode {self.mode!r} is not a Sentinel-1 mode the simulator knows: use IW or EW")
+        if not isinstance(self.scenes, int) or not 1 <= self.scenes <= MAX_SCENES:
+            raise InputError(f"--scenes {self.scenes!r} is out of range: give a whole number from 1 to {MAX_SCENES}")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise InputError(f"--seed {self.seed!r} is not valid: give a whole number >= 0")
+        if not isinstance(self.size, int) or not MIN_SIZE <= self.size <= MAX_SIZE:
+            raise InputError(f"--size {self.size!r} px is out of range: give a size from {MIN_SIZE} to {MAX_SIZE}")
+        if self.georef not in GEOREF_CHOICES:
+            raise InputError(f"--georef {self.georef!r} is not known: use one of {', '.join(GEOREF_CHOICES)}")
+        if not self.out:
+            raise InputError("no output directory given: pass --out DIR")
+        out = Path(self.out)
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out} exists and is not a directory: choose another --out")
+        if out.is_dir() and any(out.iterdir()) and not self.overwrite:
+            raise InputError(f"{out} exists and is not empty: choose a new --out or pass --overwrite to replace it")
+
+
+def _acquisition(mode: str, index: int, lon: float, rng: np.random.Generator) -> tuple[dt.datetime, bool]:
+    """Acquisition time and pass: a few days apart; ascending ~18h, descending ~06h local solar time."""
+    day = START_DATE + dt.timedelta(days=int(3 * index + rng.integers(0, 3)))
+    ascending = bool(rng.random() < 0.5)
+    local_hours = (18.0 if ascending else 6.0) + rng.uniform(-0.4, 0.4)
+    utc_hours = (local_hours - lon / 15.0) % 24.0
+    return day + dt.timedelta(hours=utc_hours), ascending
+
+
+def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rng: np.random.Generator) -> str:
+    if kind != "gcp":
+        return f"s1_{mode.lower()}_{index:04d}_{kind}"
+    # like a real measurement file: s1a-ew-grd-hh-<start>-<stop>-<orbit>-<datatake>-001
+    stop = start + dt.timedelta(seconds=64 if mode == "EW" else 25)
+    orbit = 53600 + int((start - START_DATE).total_seconds() / 86400 * 175 / 12)
+    take = int(rng.integers(0x40000, 0xFFFFF))
+    fmt = "%Y%m%dt%H%M%S"
+    return f"s1a-{mode.lower()}-grd-{pol.lower()}-{start:{fmt}}-{stop:{fmt}}-{orbit:06d}-{take:06x}-001"
+
+
+def run_simulate(params: SimulateParams, progress: Progress) -> dict:
+    params.validate()
+    # heavy imports here so that parameter errors come back instantly
+    from .geometry import place_scene
+    from .labels import label_polygons, write_labels_gpkg
+    from .modes import MODES
+    from .scene import simulate_scene
+    from .sites import MODE_SITES, SITES
+    from .writers import GEOREF_KINDS, VALUE_KIND, write_epsg4326, write_gcp_grd, write_utm_db
+
+    mode = MODES[params.mode]
+    out = Path(params.out)
+    t0 = time.monotonic()
+    scenes, label_rows = [], []
+    overwrite = params.overwrite or out.is_dir()  # an empty existing directory is simply filled
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        os.chmod(tmp, 0o755)  # a normal data directory once renamed (mkdtemp makes it private)
+        for i in range(params.scenes):
+            progress.check()
+            progress.update(i / params.scenes, f"simulating {params.mode} scene {i + 1}/{params.scenes}")
+            root = np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i])
+            placement_seq, scene_seq = root.spawn(2)
+            rng = np.random.default_rng(placement_seq)
+            site = SITES[MODE_SITES[params.mode][i % len(MODE_SITES[params.mode])]]
+            start, ascending = _acquisition(params.mode, i, site.lon, rng)
+            geom = place_scene(mode, site, params.size, rng, ascending)
+            kind = GEOREF_KINDS[i % 3] if params.georef == "cycle" else params.georef
+            scene_id = _scene_id(params.mode, mode.polarisation, kind, i, start, rng)
+            result = simulate_scene(geom, scene_seq)
+            for attempt in range(1, 4):  # conditions that hide every slick (calm, noise floor): draw again
+                if result.labels.any():
+                    break
+                result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
+            progress.check()
+            tags = {
+                "S1_MODE": mode.name,
+                "S1_POLARISATION": mode.polarisation,
+                "ACQUISITION_TIME": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "S1_PASS": "ASCENDING" if ascending else "DESCENDING",
+                "SITE": site.name,
+                "SIMULATED": "slick-backend simulate",
+            }
+            path = tmp / (scene_id + (".tiff" if kind == "gcp" else ".tif"))
+            if kind == "gcp":
+                written = write_gcp_grd(path, geom, result.intensity, tags, zero_border=(i // 3) % 2 == 0)
+            elif kind == "epsg4326":
+                written = write_epsg4326(path, geom, result.intensity, tags)
+            else:
+                written = write_utm_db(path, geom, result.intensity, tags)
+            seep_ids = {s["index"]: s["seep"] for s in result.seeps}
+            for seep, poly, area in label_polygons(geom, result.labels, seep_ids):
+                label_rows.append({"scene": scene_id, "seep": seep, "mode": mode.name, "site": site.name,
+                                   "area_m2": round(area, 1), "geometry": poly})
+            scenes.append({
+                "id": scene_id,
+                "file": path.name,
+                "mode": mode.name,
+                "polarisation": mode.polarisation,
+                "pixel_m": mode.pixel_m,
+                "looks": mode.enl,
+                "georef": kind,
+                "value": VALUE_KIND[kind],
+                **written,
+                "site": site.name,
+                "utm_epsg": site.epsg,
+                "acquisition_time": tags["ACQUISITION_TIME"],
+                "pass": tags["S1_PASS"],
+                "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
+                               "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
+                "seeps": [{k: v for k, v in s.items() if k != "index"} for s in result.seeps],
+                "slick_pixels": int(np.count_nonzero(result.labels)),
+                "conditions": result.info,
+            })
+            del result
+        progress.update(0.97, "writing labels and manifest")
+        write_labels_gpkg(tmp / "labels.gpkg", label_rows)
+        manifest = {
+            "format": "slick-simulation",
+            "version": 1,
+            "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out", "overwrite")},
+            "labels": {"file": "labels.gpkg", "layer": "slicks", "crs": "EPSG:4326", "polygons": len(label_rows)},
+            "scenes": scenes,
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    progress.update(1.0, f"wrote {params.scenes} {params.mode} scenes to {out}")
+    return {
+        "out": str(out),
+        "manifest": str(out / "manifest.json"),
+        "labels": str(out / "labels.gpkg"),
+        "scenes": [str(out / s["file"]) for s in scenes],
+        "slick_polygons": len(label_rows),
+        "slick_pixels": int(sum(s["slick_pixels"] for s in scenes)),
+        "seconds": round(time.monotonic() - t0, 2),
+    }

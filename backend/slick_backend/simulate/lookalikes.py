@@ -1,0 +1,144 @@
+"""Dark (and bright) features that are not oil but fool a naive dark-spot threshold.
+
+- low-wind zones: the wind drops below the Bragg threshold over large areas with smooth edges;
+- atmospheric rain cells: a downdraft gust front brightens a crescent, rain damps a dark core;
+- eddies: surfactants gathered along spiral lines, faint and thin;
+- biogenic streaks: natural surface films drawn into long, thin, faint filaments by the wind;
+- newly formed ice (EW, Arctic): an ice edge with bright pack ice and very dark, smooth grease
+  ice / nilas patches in front of it;
+- ships: bright point targets.
+Each function returns fields on the image grid (or adds into them) so the scene composer
+can combine them with the sea clutter.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .fields import smooth_noise, soft_step
+
+
+def low_wind_zones(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
+    """Fraction 0..1 of 'calm' per pixel: large smooth blobs covering ~0-30 % of the scene."""
+    scale_px = rng.uniform(3000, 15000) / pixel_m
+    field = smooth_noise(shape, scale_px, rng) + 0.35 * smooth_noise(shape, 0.2 * scale_px, rng)
+    threshold = rng.uniform(0.6, 2.2)  # higher: fewer calm areas
+    return soft_step(field, threshold, rng.uniform(0.04, 0.2))  # edges from sharp to gradual
+
+
+def _local_grid(shape, row: float, col: float, radius_px: float):
+    r0, r1 = int(max(0, row - radius_px)), int(min(shape[0], row + radius_px + 1))
+    c0, c1 = int(max(0, col - radius_px)), int(min(shape[1], col + radius_px + 1))
+    if r1 <= r0 or c1 <= c0:
+        return None
+    rr = np.arange(r0, r1, dtype=np.float32)[:, None] - row
+    cc = np.arange(c0, c1, dtype=np.float32)[None, :] - col
+    return (slice(r0, r1), slice(c0, c1)), rr, cc
+
+
+def rain_cells(wind_gain: np.ndarray, damp_db: np.ndarray, pixel_m: float, rng: np.random.Generator) -> int:
+    """Add rain cells: wind gain (x1..x2) in a gust-front crescent, a damped (dark) core. Returns the count."""
+    shape = wind_gain.shape
+    n = int(rng.poisson(1.0)) if rng.random() < 0.5 else 0
+    for _ in range(n):
+        radius = rng.uniform(2000, 6000) / pixel_m
+        row, col = rng.uniform(0, shape[0]), rng.uniform(0, shape[1])
+        grid = _local_grid(shape, row, col, 2.2 * radius)
+        if grid is None:
+            continue
+        win, rr, cc = grid
+        r = np.hypot(rr, cc)
+        phi = np.arctan2(rr, cc)
+        motion = rng.uniform(-np.pi, np.pi)
+        crescent = np.exp(-(((r - radius) / (0.35 * radius)) ** 2)) * (0.5 + 0.5 * np.cos(phi - motion)) ** 2
+        wind_gain[win] *= 1.0 + rng.uniform(0.5, 1.2) * crescent
+        damp_db[win] += rng.uniform(2.0, 5.0) * np.exp(-((r / (0.45 * radius)) ** 2))
+    return n
+
+
+def eddies(damp: np.ndarray, pixel_m: float, rng: np.random.Generator) -> int:
+    """Add spiral lines of surfactant (damping fraction 0..1) around a few eddy centres."""
+    shape = damp.shape
+    n = int(rng.integers(0, 3))
+    for _ in range(n):
+        radius = rng.uniform(3000, 10000) / pixel_m
+        spacing = rng.uniform(0.25, 0.45) * radius  # distance between spiral turns
+        row, col = rng.uniform(0, shape[0]), rng.uniform(0, shape[1])
+        grid = _local_grid(shape, row, col, 1.5 * radius)
+        if grid is None:
+            continue
+        win, rr, cc = grid
+        r = np.hypot(rr, cc)
+        sense = 1.0 if rng.random() < 0.5 else -1.0
+        arms = int(rng.integers(1, 3))
+        # a distorted spiral: the phase is perturbed by a smooth field so the arms are irregular
+        wobble = smooth_noise(r.shape, 0.5 * radius, rng)
+        phase = arms * np.arctan2(rr, cc) + sense * 2 * np.pi * r / spacing + 1.2 * wobble
+        wrapped = np.angle(np.exp(1j * phase)).astype(np.float32)
+        line_px = max(1.5, rng.uniform(80, 250) / pixel_m)
+        line = np.exp(-((wrapped * spacing / (2 * np.pi) / (0.5 * line_px)) ** 2))
+        envelope = np.exp(-((r / radius) ** 2)) * (1.0 - np.exp(-((r / (0.15 * radius)) ** 2)))
+        # patchy along the arms: parts of the spiral are missing, as in real scenes
+        envelope = envelope * soft_step(smooth_noise(r.shape, 0.3 * radius, rng), -0.2, 0.3)
+        np.maximum(damp[win], line * envelope * rng.uniform(0.3, 0.7), out=damp[win])
+    return n
+
+
+def biogenic_streaks(damp: np.ndarray, pixel_m: float, wind_dir: float, rng: np.random.Generator) -> bool:
+    """Add long thin faint filaments along the wind in some parts of the scene (damping fraction)."""
+    if rng.random() < 0.3:
+        return False
+    shape = damp.shape
+    across_px = rng.uniform(500, 1000) / pixel_m
+    field = smooth_noise(shape, across_px, rng, anisotropy=rng.uniform(6, 12), angle=wind_dir + rng.normal(0, 0.2))
+    line_px = max(1.2, rng.uniform(60, 200) / pixel_m)
+    # zero crossings of an elongated field are long thin wavy lines; |grad| ~ 1/across_px
+    lines = np.exp(-((field * across_px / (0.5 * line_px)) ** 2))
+    region = soft_step(smooth_noise(shape, 12000 / pixel_m, rng), rng.uniform(-0.3, 0.8), 0.3)
+    np.maximum(damp, lines * region * rng.uniform(0.25, 0.6), out=damp)
+    return True
+
+
+def ice_edge(shape, pixel_m: float, rng: np.random.Generator):
+    """Ice concentration 0..1 and grease-ice damping (dB) near a meandering ice edge."""
+    rows = np.arange(shape[0], dtype=np.float32)[:, None]
+    cols = np.arange(shape[1], dtype=np.float32)[None, :]
+    angle = rng.uniform(-np.pi, np.pi)
+    # signed distance (px) to a straight edge, meandered by a smooth field of a few km
+    centre = rng.uniform(0.55, 0.85) * 0.5 * math.hypot(*shape)
+    dist = (cols - shape[1] / 2) * math.cos(angle) + (rows - shape[0] / 2) * math.sin(angle) - centre
+    dist = dist + (rng.uniform(2000, 5000) / pixel_m) * smooth_noise(shape, 6000 / pixel_m, rng)
+    ice = soft_step(dist, 0.0, 300.0 / pixel_m)
+    band_px = rng.uniform(3000, 9000) / pixel_m
+    patches = soft_step(smooth_noise(shape, 1200 / pixel_m, rng, anisotropy=3.0, angle=angle + np.pi / 2), 0.2, 0.25)
+    in_band = np.clip(1.0 + dist / band_px, 0.0, 1.0) * (1.0 - ice)
+    grease_db = rng.uniform(6.0, 11.0) * patches * in_band
+    return ice, grease_db.astype(np.float32)
+
+
+def pack_ice_sigma0(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
+    """HH sigma0 (linear) of pack ice: about -14 dB with floe-scale texture, nearly flat in incidence."""
+    tex = 2.5 * smooth_noise(shape, 800 / pixel_m, rng) + 1.0 * smooth_noise(shape, 150 / pixel_m, rng)
+    return (10.0 ** (0.1 * (-14.0 + tex))).astype(np.float32)
+
+
+def ships(shape, rng: np.random.Generator, count: int) -> list[tuple[int, int, float]]:
+    """(row, col, sigma0) of bright point targets."""
+    out = []
+    for _ in range(count):
+        out.append((int(rng.integers(0, shape[0])), int(rng.integers(0, shape[1])), float(10 ** rng.uniform(0.0, 1.5))))
+    return out
+
+
+def add_ships(sigma: np.ndarray, targets, pixel_m: float) -> None:
+    """Add ships as a small bright body plus the weaker cross of the SAR impulse response."""
+    h, w = sigma.shape
+    body = max(1, int(round(60 / pixel_m)))
+    for row, col, s in targets:
+        r0, r1, c0, c1 = max(0, row - body), min(h, row + body + 1), max(0, col - 1), min(w, col + 2)
+        sigma[r0:r1, c0:c1] += s
+        arm = 6
+        sigma[row, max(0, col - arm) : min(w, col + arm + 1)] += 0.05 * s
+        sigma[max(0, row - arm) : min(h, row + arm + 1), col] += 0.05 * s

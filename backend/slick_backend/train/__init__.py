@@ -1,0 +1,1 @@
+"""Few-shot training and evaluation: data, losses, augmentation, the loop, evaluate."""

@@ -1,0 +1,179 @@
+"""The training loop: AdamW, one-cycle LR, early stopping on validation loss, best epoch restored.
+
+Reproducible on CPU: one seed drives the weights' init (torch global RNG), the shuffling and
+augmentation (a torch.Generator) and the synthesis (a numpy Generator); batches are built
+on the CPU and then moved, so the same seed gives the same weights bit for bit.
+On CUDA: bf16 autocast and channels-last memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .augment import augment
+from .data import TileSet
+from .loss import SegLoss
+from .lr_finder import find_lr
+from .synthesis import synthesise
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoopConfig:
+    epochs: int = 100
+    lr: float | None = None
+    batch_size: int = 8
+    patience: int = 5
+    min_delta: float = 0.001
+    seed: int = 0
+    device: str = "cpu"
+    augment: bool = True
+    synthesis: bool = False
+    synthesis_fraction: float = 0.5  # synthetic tiles per real training tile, redrawn each epoch
+    weight_decay: float = 1e-4
+    loss: str = "dice_ce"
+
+
+def resolve_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        from ..errors import InputError
+
+        raise InputError(f"--device {name}: no CUDA device is available here; use --device cpu or auto")
+    return torch.device(name)
+
+
+def _to_tensors(images: np.ndarray, masks: np.ndarray):
+    return torch.from_numpy(images).float().unsqueeze(1), torch.from_numpy(masks).float().unsqueeze(1)
+
+
+def hard_counts(logits: torch.Tensor, target: torch.Tensor) -> tuple[int, int, int]:
+    valid = target != 255
+    pred = (logits > 0) & valid
+    truth = (target == 1) & valid
+    return int((pred & truth).sum()), int((pred & ~truth).sum()), int((~pred & truth).sum())
+
+
+def dice_from(tp: int, fp: int, fn: int) -> float:
+    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+
+
+def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict:
+    device = resolve_device(cfg.device)
+    cuda = device.type == "cuda"
+    module.to(device)
+    if cuda:
+        module.to(memory_format=torch.channels_last)
+
+    def autocast():
+        return torch.autocast("cuda", dtype=torch.bfloat16) if cuda else contextlib.nullcontext()
+
+    def move(x):
+        x = x.to(device, non_blocking=True)
+        return x.contiguous(memory_format=torch.channels_last) if cuda else x
+
+    gen = torch.Generator().manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    loss_fn = SegLoss(cfg.loss, train.slick_fraction())
+    params = [p for p in module.parameters() if p.requires_grad]
+    n_syn = int(round(cfg.synthesis_fraction * len(train))) if cfg.synthesis else 0
+    n_total = len(train) + n_syn
+    bs = max(1, min(cfg.batch_size, n_total))
+    steps = max(1, n_total // bs)  # drop the ragged last batch (BatchNorm dislikes a batch of 1)
+
+    lr = cfg.lr
+    lr_curve = []
+    if lr is None:
+        finder_gen = torch.Generator().manual_seed(cfg.seed + 1)
+        img_all, msk_all = _to_tensors(train.images, train.masks)
+
+        def batches():
+            while True:
+                idx = torch.randint(0, len(train), (bs,), generator=finder_gen)
+                im, mk = augment(img_all[idx], msk_all[idx], finder_gen) if cfg.augment else (img_all[idx], msk_all[idx])
+                yield move(im), move(mk)
+
+        lr, lr_curve = find_lr(module, batches, loss_fn, device, progress=progress.sub(0.0, 0.05), autocast=autocast)
+        log.info("learning-rate range test chose lr = %.2e", lr)
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=cfg.epochs * steps, pct_start=0.3)
+
+    history, best, best_state, best_epoch, bad = [], math.inf, None, 0, 0
+    best_dice = None
+    base = 0.05 if cfg.lr is None else 0.0
+    t0 = time.monotonic()
+    for epoch in range(1, cfg.epochs + 1):
+        images, masks = train.images, train.masks
+        if n_syn:
+            si, sm = synthesise(train.images, train.masks, n_syn, rng)
+            if len(si):
+                images, masks = np.concatenate([images, si]), np.concatenate([masks, sm])
+        img_all, msk_all = _to_tensors(images, masks)
+        order = torch.randperm(len(images), generator=gen)
+        module.train()
+        total = 0.0
+        for s in range(steps):
+            progress.check()
+            idx = order[s * bs : (s + 1) * bs]
+            im, mk = img_all[idx], msk_all[idx]
+            if cfg.augment:
+                im, mk = augment(im, mk, gen)
+            im, mk = move(im), move(mk)
+            opt.zero_grad(set_to_none=True)
+            with autocast():
+                loss = loss_fn(module.logits(im), mk)
+            loss.backward()
+            opt.step()
+            sched.step()
+            total += float(loss.detach())
+            frac = ((epoch - 1) * steps + s + 1) / (cfg.epochs * steps)
+            progress.update(base + (1 - base) * frac, f"epoch {epoch}/{cfg.epochs} step {s + 1}/{steps} loss {loss.item():.4f}")
+        train_loss = total / steps
+        val_loss, val_dice = evaluate_tiles(module, val, loss_fn, bs, move, autocast) if len(val) else (train_loss, None)
+        history.append({"epoch": epoch, "train_loss": round(train_loss, 6), "val_loss": round(val_loss, 6),
+                        "val_dice": None if val_dice is None else round(val_dice, 6), "lr": opt.param_groups[0]["lr"]})
+        progress.log(f"epoch {epoch}: train loss {train_loss:.4f}, val loss {val_loss:.4f}"
+                     + ("" if val_dice is None else f", val Dice {val_dice:.4f}"))
+        if val_loss < best - cfg.min_delta:
+            best, best_epoch, bad, best_dice = val_loss, epoch, 0, val_dice
+            best_state = {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}
+        else:
+            bad += 1
+            if bad >= cfg.patience:
+                progress.log(f"early stop: no val-loss gain > {cfg.min_delta} for {cfg.patience} epochs; best epoch {best_epoch}")
+                break
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.to("cpu").to(memory_format=torch.contiguous_format)
+    return {"history": history, "best_epoch": best_epoch, "epochs_run": len(history), "lr": lr,
+            "lr_curve": [[float(a), float(b)] for a, b in lr_curve],
+            "val_metrics": {"loss": None if not math.isfinite(best) else round(best, 6),
+                            "dice": None if best_dice is None else round(best_dice, 6)},
+            "loss": loss_fn.describe(), "seconds": round(time.monotonic() - t0, 2), "steps_per_epoch": steps,
+            "batch_size": bs, "device": str(device)}
+
+
+@torch.no_grad()
+def evaluate_tiles(module, tiles: TileSet, loss_fn, bs, move, autocast) -> tuple[float, float]:
+    """(mean val loss over batches, pooled hard Dice of the slick class)."""
+    module.eval()
+    img_all, msk_all = _to_tensors(tiles.images, tiles.masks)
+    losses, tp, fp, fn = [], 0, 0, 0
+    for s in range(0, len(tiles), bs):
+        im, mk = move(img_all[s : s + bs]), move(msk_all[s : s + bs])
+        with autocast():
+            logits = module.logits(im)
+        losses.append(float(loss_fn(logits.float(), mk)) * len(im))
+        a, b, c = hard_counts(logits.float(), mk)
+        tp, fp, fn = tp + a, fp + b, fn + c
+    module.train()
+    return sum(losses) / len(tiles), dice_from(tp, fp, fn)

@@ -1,0 +1,1 @@
+"""Layers the plugin creates: the label layer, styled result layers, exports."""

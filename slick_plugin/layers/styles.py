@@ -1,0 +1,54 @@
+"""Styles of the result layers: probability ramp transparent below the threshold, outlines."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsColorRampShader,
+    QgsFillSymbol,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+RAMP = (("#ffff66", 150), ("#ff9900", 200), ("#e6001a", 235))  # threshold -> 1: yellow, orange, red
+
+
+def style_probability(layer: QgsRasterLayer, threshold: float = 0.5, band: int = 1) -> None:
+    """Pseudo-colour on slick probability; values below ``threshold`` are not drawn."""
+    threshold = min(max(float(threshold), 0.0), 0.999)
+    items = []
+    for i, (hex_color, alpha) in enumerate(RAMP):
+        value = threshold + (1.0 - threshold) * i / (len(RAMP) - 1)
+        color = QColor(hex_color)
+        color.setAlpha(alpha)
+        items.append(QgsColorRampShader.ColorRampItem(value, color, f"{value:.2f}"))
+    ramp = QgsColorRampShader(threshold, 1.0)
+    ramp.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp.setColorRampItemList(items)
+    ramp.setClip(True)  # below the first item (the threshold): transparent
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(ramp)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), band, shader)
+    renderer.setClassificationMin(threshold)
+    renderer.setClassificationMax(1.0)
+    layer.setRenderer(renderer)
+    layer.setCustomProperty("slick/threshold", threshold)
+    layer.triggerRepaint()
+
+
+def style_outlines(layer: QgsVectorLayer, color: str = "#ffd400") -> None:
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,0,0,40", "outline_color": color, "outline_width": "0.6", "outline_style": "solid"}
+    )
+    layer.renderer().setSymbol(symbol)
+    layer.triggerRepaint()
+
+
+def style_labels(layer: QgsVectorLayer) -> None:
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,140,0,70", "outline_color": "#ff8c00", "outline_width": "0.5"}
+    )
+    layer.renderer().setSymbol(symbol)
+    layer.triggerRepaint()

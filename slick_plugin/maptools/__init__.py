@@ -1,0 +1,1 @@
+"""Canvas tools for SAM-assisted labelling."""

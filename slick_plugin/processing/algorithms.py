@@ -1,0 +1,275 @@
+"""Processing algorithms: each builds one job request in prepareAlgorithm (main thread, where
+the backend may be started) and follows the server job in processAlgorithm (any thread)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputFolder,
+    QgsProcessingOutputRasterLayer,
+    QgsProcessingOutputString,
+    QgsProcessingOutputVectorLayer,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from ..backend.client import BackendError
+from ..i18n import tr, tr_noop
+from ..layers.label_layer import layer_path
+from ..layers.results import result_paths
+from ..settings import PLUGIN_DIR
+from ..tasks.params import (
+    BaselineRequest,
+    EvaluateRequest,
+    ExperimentRequest,
+    ParamsInvalid,
+    PredictRequest,
+    PrepareRequest,
+    TrainRequest,
+)
+from ..tasks.polling import JobFailed, follow_job
+
+PIXEL_SIZES, TILES = [25, 10], [256, 512]
+ARCHS, INITS = ["deeplabv3", "samlora", "samsvd"], ["base", "transfer"]
+
+
+class SlickAlgorithm(QgsProcessingAlgorithm):
+    NAME = TITLE = HELP = ""
+    ICON = "icon.svg"
+
+    def __init__(self, manager) -> None:
+        super().__init__()
+        self.manager = manager
+        self.request = None
+        self.client = None
+
+    def createInstance(self):  # noqa: N802 - QGIS API
+        return type(self)(self.manager)
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802
+        return tr(self.TITLE)
+
+    def group(self) -> str:
+        return tr("Slick")
+
+    def groupId(self) -> str:  # noqa: N802
+        return "slick"
+
+    def shortHelpString(self) -> str:  # noqa: N802
+        return tr(self.HELP)
+
+    def icon(self) -> QIcon:
+        return QIcon(str(PLUGIN_DIR / "resources" / self.ICON))
+
+    def build(self, parameters, context):  # -> a params dataclass of tasks/params.py
+        raise NotImplementedError
+
+    def prepareAlgorithm(self, parameters, context, feedback) -> bool:  # noqa: N802 - main thread
+        self.request = self.build(parameters, context)
+        try:
+            self.request.validate()
+            self.client = self.manager.ensure()
+        except (ParamsInvalid, BackendError) as exc:
+            raise QgsProcessingException(str(exc)) from None
+        return True
+
+    def processAlgorithm(self, parameters, context, feedback) -> dict:  # noqa: N802
+        def progress(fraction: float, message: str) -> None:
+            feedback.setProgress(fraction * 100.0)
+            if message and message != getattr(progress, "last", None):
+                progress.last = message
+                feedback.pushInfo(message)
+
+        try:
+            result = follow_job(self.client, self.request.KIND, self.request.to_params(), progress, feedback.isCanceled)
+        except JobFailed as exc:
+            raise QgsProcessingException(str(exc)) from None
+        feedback.pushInfo(json.dumps(result, indent=1, default=str))
+        return self.outputs_from(result)
+
+    def outputs_from(self, result: dict) -> dict:
+        return {"OUTPUT": self.request.out, "RESULT": json.dumps(result, default=str)}
+
+    def _add_result_outputs(self) -> None:
+        self.addOutput(QgsProcessingOutputString("RESULT", tr("Result (JSON)")))
+
+
+def _scene_param() -> QgsProcessingParameterRasterLayer:
+    return QgsProcessingParameterRasterLayer("SCENE", tr("Sentinel-1 scene"))
+
+
+class PrepareAlgorithm(SlickAlgorithm):
+    NAME, TITLE = "prepare", tr_noop("Prepare a training dataset")
+    HELP = tr_noop("Reprojects the scenes to UTM, resamples, stretches, rasterises the labels and writes 50 % overlapping tiles.")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterMultipleLayers("SCENES", tr("Scenes"), QgsProcessing.TypeRaster))
+        self.addParameter(
+            QgsProcessingParameterVectorLayer("LABELS", tr("Slick labels"), [QgsProcessing.TypeVectorPolygon])
+        )
+        self.addParameter(QgsProcessingParameterEnum("PIXEL_SIZE", tr("Pixel size (m)"), [str(p) for p in PIXEL_SIZES], defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum("TILE", tr("Tile size (px)"), [str(t) for t in TILES], defaultValue=0))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Dataset folder")))
+        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Dataset folder")))
+        self._add_result_outputs()
+
+    def build(self, parameters, context):
+        scenes = self.parameterAsLayerList(parameters, "SCENES", context)
+        labels = self.parameterAsVectorLayer(parameters, "LABELS", context)
+        return PrepareRequest(
+            scenes=[layer_path(s) for s in scenes], labels=layer_path(labels) if labels else "",
+            out=self.parameterAsString(parameters, "OUTPUT", context),
+            pixel_size=PIXEL_SIZES[self.parameterAsEnum(parameters, "PIXEL_SIZE", context)],
+            tile=TILES[self.parameterAsEnum(parameters, "TILE", context)],
+        )
+
+
+class TrainAlgorithm(SlickAlgorithm):
+    NAME, TITLE, ICON = "train", tr_noop("Train a model"), "train.svg"
+    HELP = tr_noop("Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model (transfer).")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("DATA", tr("Dataset folder"), QgsProcessingParameterFile.Folder))
+        self.addParameter(QgsProcessingParameterEnum("ARCH", tr("Architecture"), ARCHS, defaultValue=0))
+        self.addParameter(QgsProcessingParameterString("BACKBONE", tr("Backbone"), defaultValue="resnet50"))
+        self.addParameter(QgsProcessingParameterEnum("INIT", tr("Initialisation"), INITS, defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterFile("FROM_MODEL", tr("Source model (transfer)"), QgsProcessingParameterFile.Folder, optional=True)
+        )
+        self.addParameter(QgsProcessingParameterNumber("EPOCHS", tr("Maximum epochs"), defaultValue=100, minValue=1))
+        self.addParameter(
+            QgsProcessingParameterBoolean("RANDOM_INIT", tr("Allow random initialisation (no pretrained weights)"), False)
+        )
+        self.addParameter(QgsProcessingParameterBoolean("LIGHT", tr("Light model (faster on CPU)"), False))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Model folder")))
+        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Model folder")))
+        self._add_result_outputs()
+
+    def build(self, parameters, context):
+        return TrainRequest(
+            data=self.parameterAsFile(parameters, "DATA", context),
+            out=self.parameterAsString(parameters, "OUTPUT", context),
+            arch=ARCHS[self.parameterAsEnum(parameters, "ARCH", context)],
+            backbone=self.parameterAsString(parameters, "BACKBONE", context),
+            init=INITS[self.parameterAsEnum(parameters, "INIT", context)],
+            source=self.parameterAsFile(parameters, "FROM_MODEL", context) or None,
+            epochs=self.parameterAsInt(parameters, "EPOCHS", context),
+            allow_random_init=self.parameterAsBool(parameters, "RANDOM_INIT", context),
+            light=self.parameterAsBool(parameters, "LIGHT", context),
+        )
+
+
+class _SceneOutputs(SlickAlgorithm):
+    def _scene_outputs(self) -> None:
+        self.addOutput(QgsProcessingOutputRasterLayer("PROBABILITY", tr("Slick probability")))
+        self.addOutput(QgsProcessingOutputRasterLayer("MASK", tr("Slick mask")))
+        self.addOutput(QgsProcessingOutputVectorLayer("OUTLINES", tr("Slick outlines"), QgsProcessing.TypeVectorPolygon))
+        self._add_result_outputs()
+
+    def outputs_from(self, result: dict) -> dict:
+        paths = result_paths(result)
+        out = super().outputs_from(result)
+        out.update({"PROBABILITY": paths.get("prob"), "MASK": paths.get("mask"), "OUTLINES": paths.get("outlines")})
+        return out
+
+    def _prefix(self, parameters, context, scene: str) -> str:
+        folder = self.parameterAsString(parameters, "OUTPUT_FOLDER", context)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return str(Path(folder) / Path(scene).stem)
+
+
+class PredictAlgorithm(_SceneOutputs):
+    NAME, TITLE, ICON = "predict", tr_noop("Predict slicks"), "predict.svg"
+    HELP = tr_noop("Runs a trained model over a whole scene: probability raster, mask and slick outlines.")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model folder"), QgsProcessingParameterFile.Folder))
+        self.addParameter(_scene_param())
+        self.addParameter(
+            QgsProcessingParameterNumber("THRESHOLD", tr("Threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
+        )
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", tr("Output folder")))
+        self._scene_outputs()
+
+    def build(self, parameters, context):
+        scene = layer_path(self.parameterAsRasterLayer(parameters, "SCENE", context))
+        return PredictRequest(
+            model=self.parameterAsFile(parameters, "MODEL", context), scene=scene,
+            out=self._prefix(parameters, context, scene),
+            threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
+        )
+
+
+class BaselineAlgorithm(_SceneOutputs):
+    NAME, TITLE, ICON = "baseline", tr_noop("Classic baseline (adaptive threshold)"), "baseline.svg"
+    HELP = tr_noop("The classic adaptive-threshold dark-spot detector, for comparison with the learned models.")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(_scene_param())
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", tr("Output folder")))
+        self._scene_outputs()
+
+    def build(self, parameters, context):
+        scene = layer_path(self.parameterAsRasterLayer(parameters, "SCENE", context))
+        return BaselineRequest(scene=scene, out=self._prefix(parameters, context, scene))
+
+
+class EvaluateAlgorithm(SlickAlgorithm):
+    NAME, TITLE, ICON = "evaluate", tr_noop("Evaluate a model"), "evaluate.svg"
+    HELP = tr_noop("Dice and related metrics of a model on the test split of a dataset.")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model folder"), QgsProcessingParameterFile.Folder))
+        self.addParameter(QgsProcessingParameterFile("DATA", tr("Dataset folder"), QgsProcessingParameterFile.Folder))
+        self._add_result_outputs()
+
+    def build(self, parameters, context):
+        return EvaluateRequest(
+            model=self.parameterAsFile(parameters, "MODEL", context), data=self.parameterAsFile(parameters, "DATA", context)
+        )
+
+    def outputs_from(self, result: dict) -> dict:
+        return {"RESULT": json.dumps(result, default=str)}
+
+
+class ExperimentAlgorithm(SlickAlgorithm):
+    NAME, TITLE, ICON = "experiment", tr_noop("Run a transfer-learning experiment"), "evaluate.svg"
+    HELP = tr_noop("The bootstrap grid of an experiment config (resumable): results.csv, Fig. 2, tables and report.html.")
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("CONFIG", tr("Experiment config"), extension="toml"))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))
+        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Output folder")))
+        self.addOutput(QgsProcessingOutputFile("REPORT", tr("Report (HTML)")))
+        self._add_result_outputs()
+
+    def build(self, parameters, context):
+        return ExperimentRequest(
+            config=self.parameterAsFile(parameters, "CONFIG", context), out=self.parameterAsString(parameters, "OUTPUT", context)
+        )
+
+    def outputs_from(self, result: dict) -> dict:
+        out = super().outputs_from(result)
+        reports = sorted(Path(self.request.out).glob("**/report.html"))
+        out["REPORT"] = str(reports[0]) if reports else None
+        return out
+
+
+ALGORITHMS = [PrepareAlgorithm, TrainAlgorithm, PredictAlgorithm, BaselineAlgorithm, EvaluateAlgorithm, ExperimentAlgorithm]

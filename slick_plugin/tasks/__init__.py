@@ -1,0 +1,1 @@
+"""Background work: one QgsTask per backend job, params built on the main thread."""

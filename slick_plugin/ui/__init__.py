@@ -1,0 +1,1 @@
+"""The dock, its panels and the settings page."""

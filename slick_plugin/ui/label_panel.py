@@ -1,0 +1,187 @@
+"""Label panel: scene and label layers, the SAM box / points tools, accept, undo, clear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsMapLayerProxyModel, QgsProject
+from qgis.gui import QgsMapLayerComboBox
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from ..layers.label_layer import configure_label_layer, create_label_layer
+from ..layers.styles import style_labels
+from ..maptools.prompts import BackendSamHandler
+from ..maptools.sam_tools import SamBoxTool, SamPointsTool
+from ..settings import PLUGIN_DIR
+
+
+def icon(name: str) -> QIcon:
+    return QIcon(str(PLUGIN_DIR / "resources" / name))
+
+
+class LabelPanel(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        canvas = ctx.iface.mapCanvas()
+        self.handler = BackendSamHandler(ctx.manager, ctx.settings.sam_model)
+        self.scene_combo = QgsMapLayerComboBox()
+        self.scene_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.scene_combo.setAllowEmptyLayer(True)
+        self.scene_combo.setToolTip(tr("Scene SAM segments; empty: the top scene under the cursor"))
+        self.label_combo = QgsMapLayerComboBox()
+        self.label_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.label_combo.layerChanged.connect(self._label_layer_changed)
+        self.new_button = QPushButton(tr("New..."))
+        self.new_button.setToolTip(tr("Create a GeoPackage label layer (scene, source, created, note)"))
+        self.new_button.clicked.connect(self.new_label_layer)
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.addItem(ctx.settings.sam_model or "tiny")
+        self.model_combo.currentTextChanged.connect(self._model_changed)
+
+        self.box_tool = SamBoxTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
+        self.points_tool = SamPointsTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
+        self.box_button = self._tool_button(self.box_tool, "sam_box.svg", tr("SAM box: drag a box around a slick"))
+        self.points_button = self._tool_button(
+            self.points_tool, "sam_points.svg", tr("SAM points: left click on the slick, right click on water")
+        )
+        self.manual_button = QPushButton(icon("label.svg"), tr("Draw by hand"))
+        self.manual_button.clicked.connect(self.draw_by_hand)
+        self.accept_button = QPushButton(tr("Accept (Enter)"))
+        self.undo_button = QPushButton(tr("Undo (Ctrl+Z)"))
+        self.clear_button = QPushButton(tr("Clear (Esc)"))
+        self.accept_button.clicked.connect(lambda: self.active_tool().accept())
+        self.undo_button.clicked.connect(lambda: self.active_tool().undo())
+        self.clear_button.clicked.connect(lambda: self.active_tool().clear())
+        self.status = QLabel(tr("Pick a label layer, then a SAM tool."))
+        self.status.setWordWrap(True)
+        for tool in (self.box_tool, self.points_tool):
+            tool.failed.connect(self.ctx.notifier.warning)
+            tool.proposalChanged.connect(self._proposal_changed)
+            tool.accepted.connect(self._accepted)
+        ctx.history.changed.connect(lambda n: self.undo_button.setEnabled(n > 0))
+        self._layout()
+        self._label_layer_changed(self.label_combo.currentLayer())
+        self._proposal_changed(False)
+        self.undo_button.setEnabled(False)
+
+    def _tool_button(self, tool, icon_name: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setIcon(icon(icon_name))
+        button.setToolTip(tip)
+        button.setCheckable(True)
+        button.toggled.connect(lambda on: self.activate(tool) if on else None)
+        tool.deactivated.connect(lambda: button.setChecked(False))
+        return button
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.addRow(tr("Scene"), self.scene_combo)
+        row = QHBoxLayout()
+        row.addWidget(self.label_combo, 1)
+        row.addWidget(self.new_button)
+        form.addRow(tr("Label layer"), row)
+        form.addRow(tr("SAM model"), self.model_combo)
+        tools = QHBoxLayout()
+        tools.addWidget(self.box_button)
+        tools.addWidget(self.points_button)
+        tools.addWidget(self.manual_button)
+        tools.addStretch(1)
+        actions = QHBoxLayout()
+        for button in (self.accept_button, self.undo_button, self.clear_button):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(tools)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+    # --- tools -------------------------------------------------------------------------------
+    def active_tool(self):
+        return self.points_tool if self.ctx.iface.mapCanvas().mapTool() is self.points_tool else self.box_tool
+
+    def activate(self, tool) -> None:
+        if self.ctx.history.label_layer is None:
+            self.ctx.notifier.warning(tr("choose or create a label layer first"))
+            (self.box_button if tool is self.box_tool else self.points_button).setChecked(False)
+            return
+        self.ctx.iface.mapCanvas().setMapTool(tool)
+        self.ctx.iface.mapCanvas().setFocus()
+
+    def draw_by_hand(self) -> None:
+        layer = self.ctx.history.label_layer
+        if layer is None:
+            self.ctx.notifier.warning(tr("choose or create a label layer first"))
+            return
+        self.ctx.iface.setActiveLayer(layer)
+        if not layer.isEditable():
+            layer.startEditing()
+        self.ctx.iface.actionAddFeature().trigger()
+
+    def _model_changed(self, text: str) -> None:
+        self.handler.model = text.strip() or "tiny"
+
+    def set_sam_models(self, names: list[str]) -> None:
+        current = self.model_combo.currentText()
+        self.model_combo.clear()
+        self.model_combo.addItems(list(dict.fromkeys([current, *names])))
+
+    # --- label layer ---------------------------------------------------------------------------
+    def _label_layer_changed(self, layer) -> None:
+        self.ctx.history.label_layer = layer
+        if layer is not None:
+            configure_label_layer(layer)
+
+    def new_label_layer(self, path: str | None = None) -> None:
+        if not path:
+            start = str(Path(self.ctx.settings.work_dir) / "slick_labels.gpkg")
+            path, _ = QFileDialog.getSaveFileName(self, tr("New label layer"), start, "GeoPackage (*.gpkg)")
+        if not path:
+            return
+        scene = self.scene_combo.currentLayer()
+        crs = scene.crs() if scene is not None else self.ctx.iface.mapCanvas().mapSettings().destinationCrs()
+        try:
+            layer = create_label_layer(path, crs, Path(path).stem)
+        except Exception as exc:  # noqa: BLE001
+            self.ctx.notifier.error(str(exc))
+            return
+        style_labels(layer)
+        QgsProject.instance().addMapLayer(layer)
+        self.label_combo.setLayer(layer)
+        return layer
+
+    # --- feedback --------------------------------------------------------------------------
+    def _proposal_changed(self, present: bool) -> None:
+        self.accept_button.setEnabled(present)
+        self.clear_button.setEnabled(present or bool(self.points_tool.points))
+        if present:
+            score = self.handler.last_score
+            text = tr("Proposal shown: Enter to accept, Esc to clear.")
+            if score is not None:
+                text += " " + tr("SAM score {score:.2f}").format(score=float(score))
+            self.status.setText(text)
+
+    def _accepted(self, fid: int) -> None:
+        self.status.setText(tr("Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.").format(
+            layer=self.ctx.history.label_layer.name(), fid=fid))
+
+    def unload(self) -> None:
+        canvas = self.ctx.iface.mapCanvas()
+        for tool in (self.box_tool, self.points_tool):
+            if canvas.mapTool() is tool:
+                canvas.unsetMapTool(tool)
+            tool.remove_bands()

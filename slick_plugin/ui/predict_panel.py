@@ -1,0 +1,166 @@
+"""Predict panel: model + scenes (or the current extent) -> layer group; baseline; export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsCoordinateTransform, QgsMapLayerProxyModel, QgsProject
+from qgis.gui import QgsMapLayerComboBox
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..i18n import tr
+from ..layers.clip import ClipError, clip_to_extent
+from ..layers.export import FILE_FILTER, export_layer
+from ..layers.label_layer import layer_path
+from ..layers.results import add_result_group, unique_prefix
+from ..tasks.params import BaselineRequest, PredictRequest
+from .widgets import JobProgress, LayerChecklist
+
+
+class PredictPanel(QWidget):
+    def __init__(self, ctx, parent=None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = QComboBox()
+        self.scenes = LayerChecklist()
+        self.extent_only = QCheckBox(tr("Only the current map extent"))
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(0.05, 0.95)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setValue(ctx.settings.threshold)
+        self.predict_button = QPushButton(tr("Predict"))
+        self.predict_button.clicked.connect(self.predict)
+        self.baseline_button = QPushButton(tr("Classic baseline"))
+        self.baseline_button.setToolTip(tr("Adaptive-threshold dark-spot detector, for comparison"))
+        self.baseline_button.clicked.connect(self.baseline)
+        self.progress = JobProgress()
+        self.export_layer = QgsMapLayerComboBox()
+        self.export_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.export_button = QPushButton(tr("Export..."))
+        self.export_button.clicked.connect(lambda: self.export())
+        ctx.modelsChanged.connect(self.set_models)
+        self.tasks: list = []
+        self.added_groups: list = []
+
+        form = QFormLayout()
+        form.addRow(tr("Model"), self.model)
+        form.addRow(tr("Scenes"), self.scenes)
+        form.addRow("", self.extent_only)
+        form.addRow(tr("Threshold"), self.threshold)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.predict_button)
+        buttons.addWidget(self.baseline_button)
+        export = QHBoxLayout()
+        export.addWidget(self.export_layer, 1)
+        export.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        form2 = QFormLayout()
+        form2.addRow(tr("Export outlines"), export)
+        layout.addLayout(form2)
+        layout.addStretch(1)
+
+    def set_models(self, models: list[dict]) -> None:
+        current = self.model.currentData()
+        self.model.clear()
+        for entry in models:
+            if not entry.get("error"):
+                self.model.addItem(str(entry.get("name")), str(entry.get("path")))
+        index = self.model.findData(current)
+        if index >= 0:
+            self.model.setCurrentIndex(index)
+
+    def _scene_file(self, layer, out: str) -> str:
+        """The scene's file, or a copy of the part in view when "current extent" is ticked."""
+        if not self.extent_only.isChecked():
+            return layer_path(layer)
+        canvas = self.ctx.iface.mapCanvas()
+        transform = QgsCoordinateTransform(
+            canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance().transformContext()
+        )
+        return clip_to_extent(layer, transform.transformBoundingBox(canvas.extent()), out + "_extent.tif")
+
+    def _out(self, kind: str, layer) -> str:
+        folder = Path(self.ctx.settings.work_dir) / kind
+        return unique_prefix(str(folder), Path(layer_path(layer)).stem + "_" + layer.name().replace(" ", "_"))
+
+    def predict(self) -> list:
+        if self.model.currentData() is None:
+            self.ctx.notifier.warning(tr("no model: train one or refresh the model list"))
+            return []
+        layers = self.scenes.checked_layers()
+        if not layers:
+            self.ctx.notifier.warning(tr("choose at least one scene layer"))
+            return []
+        started = []
+        for layer in layers:
+            out = self._out("predictions", layer)
+            try:
+                scene = self._scene_file(layer, out)
+            except ClipError as exc:
+                self.ctx.notifier.warning(str(exc))
+                continue
+            request = PredictRequest(model=self.model.currentData(), scene=scene, out=out, threshold=self.threshold.value())
+            name = tr("Slick: {model} on {scene}").format(model=self.model.currentText(), scene=layer.name())
+            started.append(self._run(request, name))
+        return [t for t in started if t is not None]
+
+    def baseline(self) -> list:
+        layers = self.scenes.checked_layers()
+        if not layers:
+            self.ctx.notifier.warning(tr("choose at least one scene layer"))
+            return []
+        started = []
+        for layer in layers:
+            request = BaselineRequest(scene=layer_path(layer), out=self._out("baseline", layer))
+            started.append(self._run(request, tr("Slick: baseline on {scene}").format(scene=layer.name())))
+        return [t for t in started if t is not None]
+
+    def _run(self, request, group_name: str):
+        threshold = self.threshold.value()
+
+        def done(result: dict) -> None:
+            try:
+                group, layers = add_result_group(result, group_name, threshold)
+            except ValueError as exc:
+                self.ctx.notifier.error(str(exc))
+                return
+            self.added_groups.append(group)
+            vectors = [lay for lay in layers if lay.type() == lay.VectorLayer]
+            if vectors:
+                self.export_layer.setLayer(vectors[0])
+
+        task = self.ctx.run_job(request, on_done=done)
+        if task is not None:
+            self.progress.attach(task)
+            self.tasks.append(task)
+        return task
+
+    def export(self, path: str | None = None) -> str | None:
+        layer = self.export_layer.currentLayer()
+        if layer is None:
+            self.ctx.notifier.warning(tr("no outline layer to export"))
+            return None
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Export outlines"), self.ctx.settings.work_dir, FILE_FILTER)
+        if not path:
+            return None
+        try:
+            export_layer(layer, path)
+        except Exception as exc:  # noqa: BLE001 - shown, not raised
+            self.ctx.notifier.error(str(exc))
+            return None
+        self.ctx.notifier.success(tr("exported {n} outlines to {path}").format(n=layer.featureCount(), path=path))
+        return path

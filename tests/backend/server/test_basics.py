@@ -1,0 +1,91 @@
+"""A real server process: discovery file, token, health, models, JSON errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import httpx
+
+
+def test_discovery_file_and_private_token(server):
+    info = server.info
+    assert info["port"] > 0 and info["url"].endswith(f":{info['port']}")
+    assert info["pid"] == server.proc.pid
+    token_file = server.state_dir / "token"
+    assert info["token_file"] == str(token_file)
+    assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(server.state_dir / "server.json").st_mode) == 0o600
+    assert len(server.token) >= 32
+
+
+def test_no_token_or_wrong_token_is_401(server):
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": server.token}):
+        for method, path in (("GET", "/health"), ("GET", "/jobs"), ("GET", "/openapi.json"), ("GET", "/nowhere"),
+                             ("POST", "/jobs")):
+            r = httpx.request(method, server.url + path, headers=headers, json={})
+            assert r.status_code == 401, (method, path, headers)
+            assert "token" in r.json()["error"]
+    assert server.client.get("/health").status_code == 200
+
+
+def test_health_reports_the_device(server):
+    h = server.client.get("/health").json()
+    assert h["status"] == "ok" and h["version"]
+    dev = h["device"]
+    assert dev["type"] in ("cpu", "cuda")
+    if dev["type"] == "cpu":
+        assert dev["threads"] >= 1 and dev["name"]
+        assert h["cuda"] is None
+    else:
+        assert dev["free_memory_mb"] > 0
+    assert h["torch"].startswith("2.")
+    assert "tiny" in h["sam_models"]
+    assert "prepare" in h["job_kinds"]
+    assert h["loopback"] is True
+
+
+def test_errors_are_json_with_4xx(server):
+    c = server.client
+    r = c.post("/jobs", json={"kind": "nope", "params": {}})
+    assert r.status_code == 422 and "kind" in r.json()["error"]
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out": "/tmp/x", "bogus": 1}})
+    assert r.status_code == 422 and "bogus" in r.json()["error"]
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": "notalist", "out": 3}})
+    assert r.status_code == 422 and r.json()["error"].startswith("params.")
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out": "/tmp/x"}})
+    assert r.status_code == 400 and "/no/such.tif" in r.json()["error"]
+    r = c.get("/jobs/doesnotexist")
+    assert r.status_code == 404 and "doesnotexist" in r.json()["error"]
+    r = c.get("/no/such/route")
+    assert r.status_code == 404 and "error" in r.json()
+    r = c.post("/sam/embed", json={"raster": "/no/such.tif", "point": [0, 0]})
+    assert r.status_code == 400 and "no such raster" in r.json()["error"]
+    r = c.post("/sam/prompt", json={"embedding_id": "e_missing", "points": [[0, 0]]})
+    assert r.status_code == 404
+    r = c.post("/sam/embed", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "error" in r.json()
+    for r in (c.get("/jobs/doesnotexist"), c.post("/jobs", json={})):
+        assert "Traceback" not in r.text
+
+
+def test_models_lists_model_cards(server):
+    models = server.state_dir.parent / "models"
+    (models / "m1").mkdir()
+    (models / "m1" / "model.json").write_text(json.dumps({"format": "slick-model", "arch": "deeplabv3", "tile": 256}))
+    (models / "broken").mkdir()
+    (models / "broken" / "model.json").write_text("{oops")
+    out = server.client.get("/models").json()["models"]
+    by_name = {m["name"]: m for m in out}
+    assert by_name["m1"]["card"]["arch"] == "deeplabv3"
+    assert "error" in by_name["broken"]
+    assert server.client.get("/health").json()["models"][1]["arch"] == "deeplabv3"
+
+
+def test_openapi_schema_is_served(server):
+    spec = server.client.get("/openapi.json").json()
+    assert {"/jobs", "/jobs/{job_id}", "/jobs/{job_id}/log", "/sam/embed", "/sam/prompt", "/models", "/health"} <= set(spec["paths"])
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    kinds = server.client.get("/job-kinds").json()["kinds"]
+    assert "scenes" in kinds["prepare"]["schema"]["properties"]

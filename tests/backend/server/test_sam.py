@@ -1,0 +1,138 @@
+"""Interactive SAM through a real server: tiny random SAM on a real Arctic mosaic."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+from shapely.geometry import shape
+
+# The largest labelled slick of sample_135 (EPSG:32632), its centre and bounding box.
+SLICK_XY = (535505.3, 8708714.5)
+
+
+@pytest.fixture(scope="module")
+def raster(arctic) -> str:
+    return str(arctic / "sample_135" / "raw_mosaic.tif")
+
+
+@pytest.fixture(scope="module")
+def embedded(server, raster) -> dict:
+    r = server.client.post("/sam/embed", json={
+        "raster": raster, "point": list(SLICK_XY), "crs": "EPSG:32632", "model": "tiny", "session": "t"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_embed_window_on_the_scene_grid_and_cache(server, raster, embedded):
+    w = embedded["window"]
+    assert w["crs"] == "EPSG:32632" and w["size"] == 256 and w["scale"] == 1
+    assert abs(w["pixel_size"] - 25.0) < 1e-6
+    x0, y0, x1, y1 = w["bounds"]
+    assert x0 < SLICK_XY[0] < x1 and y0 < SLICK_XY[1] < y1
+    assert abs((x1 - x0) - 256 * 25) < 1e-3
+    # Same point given in EPSG:4326: same window, answered from memory.
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs("EPSG:32632", "EPSG:4326", always_xy=True).transform(*SLICK_XY)
+    again = server.client.post("/sam/embed", json={"raster": raster, "point": [lon, lat], "crs": "EPSG:4326"}).json()
+    assert again["embedding_id"] == embedded["embedding_id"] and again["cached"] == "memory"
+    cache = server.state_dir / "sam-cache"
+    eid = embedded["embedding_id"]
+    assert (cache / f"{eid}.npy").is_file() and (cache / f"{eid}.json").is_file()
+    emb = np.load(cache / f"{eid}.npy", allow_pickle=False)
+    assert emb.dtype == np.float32 and emb.shape == (64, 16, 16)
+    # Dropped from memory, it comes back from disk.
+    assert server.client.delete("/sam/cache").json()["dropped"] >= 1
+    assert server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY)}).json()["cached"] == "disk"
+
+
+def test_prompt_returns_polygons_in_the_requested_crs(server, embedded):
+    r = server.client.post("/sam/prompt", json={
+        "embedding_id": embedded["embedding_id"], "crs": "EPSG:32632",
+        "points": [list(SLICK_XY), [SLICK_XY[0] + 2000, SLICK_XY[1]]], "labels": [1, 0],
+        "out_crs": "EPSG:4326", "session": "t"})
+    assert r.status_code == 200, r.text
+    fc = r.json()
+    assert fc["type"] == "FeatureCollection" and fc["crs"] == "EPSG:4326"
+    assert fc["features"], "the tiny SAM gave an empty mask"
+    for f in fc["features"]:
+        geom = shape(f["geometry"])
+        assert geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid and geom.area > 0
+        minx, miny, maxx, maxy = geom.bounds
+        assert 9.5 < minx < maxx < 11.5 and 78.2 < miny < maxy < 78.8  # Prins Karls Forland, in degrees
+        assert 0 <= f["properties"]["score"] <= 1.5 and f["properties"]["area_m2"] > 0
+        assert f["properties"]["mask_id"] == fc["mask_id"]
+    # Refine with the previous mask and a box, answer in the scene CRS this time.
+    x, y = SLICK_XY
+    r2 = server.client.post("/sam/prompt", json={
+        "embedding_id": fc["embedding_id"], "box": [x - 3000, y - 3000, x + 3000, y + 3000],
+        "mask_id": fc["mask_id"], "multimask": False, "follow": False})
+    assert r2.status_code == 200, r2.text
+    fc2 = r2.json()
+    assert fc2["crs"] == "EPSG:32632" and fc2["reembedded"] is False
+    for f in fc2["features"]:
+        b = shape(f["geometry"]).bounds
+        assert 519000 < b[0] < b[2] < 546000 and 8696000 < b[1] < b[3] < 8722000
+
+
+def test_prompt_at_the_window_edge_moves_the_window(server, raster, embedded):
+    x0, y0, x1, y1 = embedded["window"]["bounds"]
+    edge_point = [x1 - 100, (y0 + y1) / 2]  # 4 px from the right edge; the scene goes on to the right
+    fc = server.client.post("/sam/prompt", json={
+        "embedding_id": embedded["embedding_id"], "points": [edge_point], "follow": True}).json()
+    assert fc["reembedded"] is True and fc["embedding_id"] != embedded["embedding_id"]
+    nx0, ny0, nx1, ny1 = fc["window"]["bounds"]
+    margin = (nx1 - nx0) / 16
+    assert nx0 + margin < edge_point[0] < nx1 - margin
+
+
+def test_newer_request_of_a_session_supersedes_the_older(server, arctic):
+    other = str(arctic / "sample_70" / "raw_mosaic.tif")  # not opened yet: the embed takes a while
+    answers = {}
+
+    def slow():
+        answers["old"] = server.client.post("/sam/embed", json={
+            "raster": other, "window": [300000, 8000000, 900000, 8700000], "crs": "EPSG:32636", "session": "s"})
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.05)
+    new = server.client.post("/sam/embed", json={"raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"})
+    t.join(60)
+    assert answers["old"].status_code == 409 and "superseded" in answers["old"].json()["error"]
+    assert new.status_code == 200, new.text
+
+
+def test_bad_sam_requests_are_4xx(server, raster, embedded):
+    c = server.client
+    r = c.post("/sam/embed", json={"raster": raster})
+    assert r.status_code == 422 and "point" in r.json()["error"]
+    r = c.post("/sam/embed", json={"raster": raster, "point": [1, 2], "crs": "EPSG:999999"})
+    assert r.status_code == 400 and "CRS" in r.json()["error"]
+    r = c.post("/sam/embed", json={"raster": raster, "point": [1, 2], "model": "/no/such/sam.safetensors"})
+    assert r.status_code == 400 and "no such SAM model" in r.json()["error"]
+    r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"]})
+    assert r.status_code == 422
+    r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"], "points": [[1, 2]], "labels": [1, 0]})
+    assert r.status_code == 422
+    r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"], "points": [list(SLICK_XY)], "mask_id": "m_gone"})
+    assert r.status_code == 404
+    r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"], "points": [list(SLICK_XY)], "out_crs": "nonsense"})
+    assert r.status_code == 400
+    assert c.get("/health").json()["sam_worker"]["running"] is True
+
+
+def test_killed_sam_worker_restarts_on_the_next_request(server, raster):
+    pid = server.client.get("/health").json()["sam_worker"]["pid"]
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.3)
+    r = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY)})
+    assert r.status_code == 200, r.text  # a fresh worker, the embedding from the disk cache
+    assert r.json()["cached"] == "disk"
+    health = server.client.get("/health").json()["sam_worker"]
+    assert health["pid"] != pid and "signal 9" in health["last_exit"]

@@ -1,0 +1,125 @@
+"""Radiometry of the simulated scenes: looks, slick damping, labels on dark pixels, determinism."""
+
+import numpy as np
+import pyogrio.raw
+import pytest
+import rasterio
+import shapely
+from pyproj import Transformer
+from rasterio import features
+from rasterio.transform import GCPTransformer
+from scipy import ndimage
+
+from slick_backend.simulate.geometry import place_scene
+from slick_backend.simulate.modes import MODES
+from slick_backend.simulate.scene import simulate_scene
+from slick_backend.simulate.sites import SITES
+
+
+def _sigma0_db(path):
+    """Read any variant back as sigma0 in dB (NaN = nodata), with what is needed to map lon/lat to pixels."""
+    with rasterio.open(path) as src:
+        data = src.read(1).astype(np.float64)
+        if src.gcps[0]:
+            scale = float(src.tags()["CALIBRATION_DN_SCALE"])
+            db = np.where(data > 0, 20 * np.log10(np.maximum(data, 1) / scale), np.nan)
+            tr = GCPTransformer(src.gcps[0])
+
+            def to_pixels(lon, lat):
+                rows, cols = tr.rowcol(lon, lat, op=lambda x: x)
+                return np.asarray(cols), np.asarray(rows)
+
+            return db, to_pixels
+        if src.tags()["VALUE"].startswith("sigma0 (dB)"):
+            db = np.where(data != src.nodata, data, np.nan)
+        else:
+            db = np.where(np.isfinite(data), 10 * np.log10(np.where(np.isfinite(data), data, 1)), np.nan)
+        to_crs = Transformer.from_crs(4326, src.crs, always_xy=True)
+        inv = ~src.transform
+
+        def to_pixels(lon, lat):
+            x, y = to_crs.transform(lon, lat)
+            return inv @ (np.asarray(x), np.asarray(y))
+
+        return db, to_pixels
+
+
+def _label_mask(out, scene_id, shape, to_pixels):
+    meta, _, wkb, fields = pyogrio.raw.read(out / "labels.gpkg", layer="slicks", where=f"scene = '{scene_id}'")
+    polys = [shapely.transform(p, lambda xy: np.column_stack(to_pixels(xy[:, 0], xy[:, 1]))) for p in shapely.from_wkb(wkb)]
+    return features.rasterize(polys, out_shape=shape, fill=0, default_value=1, dtype="uint8").astype(bool)
+
+
+@pytest.mark.parametrize("series", ["ew_series", "iw_series"])
+def test_labels_sit_on_dark_slick_pixels_in_every_georef_kind(series, request):
+    """Labels (EPSG:4326) mapped through each file's own georeference land on pixels darker than the sea around."""
+    out, _, manifest = request.getfixturevalue(series)
+    contrasts = []
+    for scene in manifest["scenes"]:
+        db, to_pixels = _sigma0_db(out / scene["file"])
+        mask = _label_mask(out, scene["id"], db.shape, to_pixels)
+        assert mask.sum() == pytest.approx(scene["slick_pixels"], rel=0.5)
+        ring = ndimage.binary_dilation(mask, iterations=8) & ~ndimage.binary_dilation(mask, iterations=3)
+        inside, around = db[mask & np.isfinite(db)], db[ring & np.isfinite(db)]
+        contrasts.append(np.mean(around) - np.mean(inside))
+    # marginal slicks (near the noise floor, next to other dark water) are faint, the typical one is not
+    assert min(contrasts) > 0.7 and np.mean(contrasts) > 1.5, contrasts
+
+
+@pytest.mark.parametrize("mode_name,site", [("EW", "sentralbanken"), ("IW", "north_sea")])
+def test_slicks_damp_the_sea_by_a_few_db(mode_name, site):
+    """The same scene with and without slicks differs only on the slicks, by the intended few dB."""
+    mode = MODES[mode_name]
+    contrasts = []
+    for seed in range(3):
+        geom = place_scene(mode, SITES[site], 384, np.random.default_rng(seed), ascending=True)
+        with_oil = simulate_scene(geom, np.random.SeedSequence(seed))
+        clean = simulate_scene(geom, np.random.SeedSequence(seed), slicks=False)
+        assert not clean.labels.any() and with_oil.labels.any()
+        ratio_db = 10 * np.log10(clean.intensity / with_oil.intensity)
+        touched = np.abs(ratio_db) > 1e-4
+        far = ~ndimage.binary_dilation(touched, iterations=2)
+        assert np.all(ratio_db[far] == 0)  # nothing else changed
+        assert ratio_db.min() > -1e-4  # oil only ever darkens
+        lab = with_oil.labels > 0
+        assert np.all(ratio_db[lab] >= 1.0)  # every labelled pixel is visibly damped
+        contrasts.append(ratio_db[lab].mean())
+    assert 2.0 < np.mean(contrasts) < 8.0, contrasts
+
+
+@pytest.mark.parametrize("mode_name,enl", [("EW", 10.0), ("IW", 4.4)])
+def test_speckle_has_the_modes_number_of_looks(mode_name, enl, tmp_path):
+    """mean^2 / var of intensity over small homogeneous windows of a GRD-like file ~ the mode's ENL."""
+    from slick_backend.progress import NullProgress
+    from slick_backend.simulate.api import SimulateParams, run_simulate
+
+    out = tmp_path / "s"
+    run_simulate(SimulateParams(out=str(out), mode=mode_name, scenes=1, seed=5, size=320, georef="gcp"), NullProgress())
+    path = next(out.glob("*.tiff"))
+    with rasterio.open(path) as src:
+        dn = src.read(1).astype(np.float64)
+        scale = float(src.tags()["CALIBRATION_DN_SCALE"])
+    intensity = (dn / scale) ** 2
+    k = 9
+    mean = ndimage.uniform_filter(intensity, k)
+    var = ndimage.uniform_filter(intensity**2, k) - mean**2
+    valid = ndimage.minimum_filter(dn, k) > 0
+    local_enl = mean[valid] ** 2 / var[valid] * (k * k - 1) / (k * k)
+    assert np.median(local_enl) == pytest.approx(enl, rel=0.15)
+
+
+def test_same_seed_same_scenes_other_seed_other_scenes(tmp_path):
+    from slick_backend.progress import NullProgress
+    from slick_backend.simulate.api import SimulateParams, run_simulate
+
+    def read_all(seed, name):
+        out = tmp_path / name
+        run_simulate(SimulateParams(out=str(out), mode="EW", scenes=3, seed=seed, size=128), NullProgress())
+        arrays = [rasterio.open(p).read(1) for p in sorted(out.glob("*.tif*"))]
+        _, _, wkb, fields = pyogrio.raw.read(out / "labels.gpkg", layer="slicks")
+        return sorted(p.name for p in out.glob("*.tif*")), arrays, list(wkb), list(fields[0])
+
+    a, b, c = read_all(3, "a"), read_all(3, "b"), read_all(4, "c")
+    assert a[0] == b[0] and a[2] == b[2] and a[3] == b[3]
+    assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a[1], b[1], strict=True))
+    assert a[0] != c[0] or not all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a[1], c[1], strict=True))
