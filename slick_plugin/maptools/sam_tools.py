@@ -3,7 +3,7 @@
 Prompts are drawn in the canvas CRS and transformed to the scene raster's CRS with the
 project's transform context before they reach the prompt handler; the project CRS is
 never changed. Proposals come back in the raster's CRS and are shown through
-``QgsRubberBand.setToGeometry(geometry, layer)``, which reprojects them for display.
+``QgsRubberBand.setToGeometry(geometry, crs)``, which reprojects them for display.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from qgis.core import (
 from qgis.gui import QgsMapTool, QgsRubberBand, QgsVertexMarker
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QApplication
 
 from ..i18n import tr
 from ..layers.label_layer import layer_path
@@ -75,14 +76,14 @@ class SamTool(QgsMapTool):
         if self.handler is None:
             self.failed.emit(tr("no SAM prompt handler: start the backend first"))
             return
-        self.canvas.setCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
             geometries = self.handler.propose(self.raster, box, points)
         except Exception as exc:  # noqa: BLE001 - backend or network: a message, never a traceback
             self.failed.emit(tr("SAM prompt failed: {reason}").format(reason=str(exc)))
             return
         finally:
-            self.canvas.setCursor(self.cursor())
+            QApplication.restoreOverrideCursor()
         self.set_proposal(QgsGeometry.unaryUnion(geometries) if geometries else None)
         if not geometries:
             self.failed.emit(tr("SAM found no slick for this prompt; try another box or more points"))
@@ -92,7 +93,7 @@ class SamTool(QgsMapTool):
         if self.proposal is None:
             self.preview.reset(QgsWkbTypes.PolygonGeometry)
         else:
-            self.preview.setToGeometry(self.proposal, self.raster)
+            self.preview.setToGeometry(self.proposal, self.raster.crs())  # reprojected for display
         self.proposalChanged.emit(self.proposal is not None)
 
     def scene_name(self) -> str:

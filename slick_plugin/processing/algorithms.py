@@ -43,7 +43,6 @@ from ..tasks.params import (
 )
 from ..tasks.polling import JobFailed, follow_job
 
-PIXEL_SIZES, TILES = [25, 10], [256, 512]
 ARCHS, INITS = ["deeplabv3", "samlora", "samsvd"], ["base", "transfer"]
 
 
@@ -124,8 +123,14 @@ class PrepareAlgorithm(SlickAlgorithm):
         self.addParameter(
             QgsProcessingParameterVectorLayer("LABELS", tr("Slick labels"), [QgsProcessing.TypeVectorPolygon])
         )
-        self.addParameter(QgsProcessingParameterEnum("PIXEL_SIZE", tr("Pixel size (m)"), [str(p) for p in PIXEL_SIZES], defaultValue=0))
-        self.addParameter(QgsProcessingParameterEnum("TILE", tr("Tile size (px)"), [str(t) for t in TILES], defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "PIXEL_SIZE", tr("Pixel size (m): 10 or 25 as in the paper"), QgsProcessingParameterNumber.Double, 25.0, False, 5.0, 100.0
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber("TILE", tr("Tile size (px): 256 or 512 as in the paper"), defaultValue=256, minValue=64, maxValue=1024)
+        )
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Dataset folder")))
         self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Dataset folder")))
         self._add_result_outputs()
@@ -136,8 +141,8 @@ class PrepareAlgorithm(SlickAlgorithm):
         return PrepareRequest(
             scenes=[layer_path(s) for s in scenes], labels=layer_path(labels) if labels else "",
             out=self.parameterAsString(parameters, "OUTPUT", context),
-            pixel_size=PIXEL_SIZES[self.parameterAsEnum(parameters, "PIXEL_SIZE", context)],
-            tile=TILES[self.parameterAsEnum(parameters, "TILE", context)],
+            pixel_size=self.parameterAsDouble(parameters, "PIXEL_SIZE", context),
+            tile=self.parameterAsInt(parameters, "TILE", context),
         )
 
 
@@ -158,6 +163,11 @@ class TrainAlgorithm(SlickAlgorithm):
             QgsProcessingParameterBoolean("RANDOM_INIT", tr("Allow random initialisation (no pretrained weights)"), False)
         )
         self.addParameter(QgsProcessingParameterBoolean("LIGHT", tr("Light model (faster on CPU)"), False))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "LR", tr("Learning rate (empty: range test)"), QgsProcessingParameterNumber.Double, None, True, 1e-7, 0.5
+            )
+        )
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Model folder")))
         self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Model folder")))
         self._add_result_outputs()
@@ -173,6 +183,7 @@ class TrainAlgorithm(SlickAlgorithm):
             epochs=self.parameterAsInt(parameters, "EPOCHS", context),
             allow_random_init=self.parameterAsBool(parameters, "RANDOM_INIT", context),
             light=self.parameterAsBool(parameters, "LIGHT", context),
+            lr=self.parameterAsDouble(parameters, "LR", context) if parameters.get("LR") not in (None, "") else None,
         )
 
 

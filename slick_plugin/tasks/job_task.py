@@ -39,6 +39,7 @@ class JobTask(QgsTask):
         self.error: str | None = None
         self.was_cancelled = False
         self.message = ""
+        self.finished_ok: bool | None = None  # set by finished(); readable after QGIS deletes the task
 
     def _progress(self, fraction: float, message: str) -> None:
         self.setProgress(max(0.0, min(100.0, fraction * 100.0)))
@@ -62,6 +63,7 @@ class JobTask(QgsTask):
         return False
 
     def finished(self, ok: bool) -> None:  # main thread
+        self.finished_ok = bool(ok)
         if ok:
             log(f"{self.description()}: done {self.result}")
             if self.on_done:

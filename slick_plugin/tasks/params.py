@@ -68,6 +68,7 @@ class TrainRequest(JobRequest):
     epochs: int = 100
     allow_random_init: bool = False  # train from random weights when no pretrained ones are installed
     light: bool = False
+    lr: float | None = None  # None: the backend runs a learning-rate range test
     name: str | None = None
 
     def validate(self) -> None:
@@ -105,11 +106,13 @@ class PrepareTrainRequest(JobRequest):
     epochs: int = 100
     allow_random_init: bool = False
     light: bool = False
+    lr: float | None = None
 
     def _train(self) -> TrainRequest:
         return TrainRequest(
             data=self.dataset, out=self.out, arch=self.arch, backbone=self.backbone, init=self.init, source=self.source,
-            epochs=self.epochs, allow_random_init=self.allow_random_init, light=self.light, name=Path(self.out).name,
+            epochs=self.epochs, allow_random_init=self.allow_random_init, light=self.light, lr=self.lr,
+            name=Path(self.out).name,
         )
 
     def validate(self) -> None:

@@ -57,6 +57,10 @@ class TrainPanel(QWidget):
         self.tile.addItems(["256", "512"])
         self.pixel = QComboBox()
         self.pixel.addItems(["25", "10"])
+        for combo in (self.tile, self.pixel):  # the paper's values; others may be typed in
+            combo.setEditable(True)
+        self.lr = QLineEdit()
+        self.lr.setPlaceholderText(tr("automatic (learning-rate range test)"))
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 500)
         self.epochs.setValue(100)
@@ -86,6 +90,7 @@ class TrainPanel(QWidget):
         form.addRow(tr("Tile (px)"), self.tile)
         form.addRow(tr("Pixel size (m)"), self.pixel)
         form.addRow(tr("Epochs (max)"), self.epochs)
+        form.addRow(tr("Learning rate"), self.lr)
         form.addRow(tr("Name"), self.name)
         form.addRow("", self.random_init)
         form.addRow("", self.light)
@@ -118,13 +123,19 @@ class TrainPanel(QWidget):
             epochs=self.epochs.value(),
             allow_random_init=self.random_init.isChecked(),
             light=self.light.isChecked(),
+            lr=float(self.lr.text()) if self.lr.text().strip() else None,
         )
 
     def train(self):
+        try:
+            request = self.request()
+        except ValueError:
+            self.ctx.notifier.warning(tr("tile, pixel size and learning rate must be numbers"))
+            return None
         labels = self.labels.currentLayer()
         if labels is not None and labels.isEditable() and labels.isModified():
             labels.commitChanges(False)  # the backend reads the file: save pending hand edits
-        task = self.ctx.run_job(self.request(), on_done=self._trained)
+        task = self.ctx.run_job(request, on_done=self._trained)
         if task is not None:
             self.progress.attach(task)
         return task

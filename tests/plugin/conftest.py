@@ -64,3 +64,38 @@ def isolated_settings(tmp_path_factory):
     )
     settings.save()
     return SlickSettings.load()
+
+
+@pytest.fixture(scope="session")
+def mosaics(tmp_path_factory) -> dict[str, Path]:
+    """Copies of the three real Arctic mosaics, each in a folder named after its sample."""
+    folder = tmp_path_factory.mktemp("arctic")
+    return {s: copy_mosaic(s, folder / s) for s in ("sample_135", "sample_123", "sample_70")}
+
+
+@pytest.fixture(scope="session")
+def label_file(tmp_path_factory, arctic_dir) -> Path:
+    from helpers import polygonize_labels
+
+    return polygonize_labels(arctic_dir, ["sample_135", "sample_123", "sample_70"], tmp_path_factory.mktemp("labels") / "labels.gpkg")
+
+
+@pytest.fixture(scope="session")
+def backend(qgis_app, isolated_settings):
+    """A real backend server process (the project's .venv), shared by the tests that need one."""
+    from slick_plugin.backend.manager import BackendManager
+
+    if not BACKEND_PYTHON.exists():
+        pytest.fail(f"the backend venv is missing: {BACKEND_PYTHON} (run make install)")
+    manager = BackendManager(isolated_settings)
+    manager.start()
+    yield manager
+    manager.stop()
+
+
+@pytest.fixture
+def ctx(qgis_iface, backend):
+    """The dock's shared context on the real backend."""
+    from slick_plugin.ui.context import SlickContext
+
+    return SlickContext(qgis_iface, backend)

@@ -22,6 +22,7 @@ from .splits import assign_splits, parse_fractions
 
 log = logging.getLogger(__name__)
 
+GDAL_CACHE_MB = 256
 VALUE_KINDS = ("auto", "linear", "db", "amplitude", "stretched")
 
 
@@ -145,6 +146,8 @@ def plan_scenes(params: PrepareParams, labels, progress: Progress) -> list[Scene
 
 
 def run_prepare(params: PrepareParams, progress: Progress | None = None) -> dict:
+    import rasterio
+
     from ..atomic import atomic_dir, write_text_atomic
     from ..labels import read_labels
     from .scene_tiles import tile_scene
@@ -159,7 +162,8 @@ def run_prepare(params: PrepareParams, progress: Progress | None = None) -> dict
     replace = out.exists()  # validate() allowed it: empty, or --overwrite
 
     scenes, tiles = [], []
-    with atomic_dir(out, overwrite=replace) as tmp:
+    # GDAL's block cache defaults to 5 % of RAM; cap it so memory follows the window size.
+    with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB), atomic_dir(out, overwrite=replace) as tmp:
         (tmp / "images").mkdir()
         (tmp / "masks").mkdir()
         done = 0

@@ -54,6 +54,8 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
                 k += 1
                 block = Window(cs.read0, rs.read0, cs.read1 - cs.read0, rs.read1 - rs.read0)
                 values, valid = scene.read(grid, block)
+                if not valid.any():  # outside the swath footprint: nothing to count or cut
+                    continue
                 image = apply_stretch(values, valid, stretch)
                 del values
                 mask = burner.window(block)

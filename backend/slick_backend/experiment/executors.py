@@ -29,6 +29,18 @@ def threads_per_run(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: a worker whose driver was killed (SIGKILL) stops instead of training on."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
 def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)).strip()
 
@@ -52,7 +64,8 @@ class LocalExecutor:
         if not specs:
             return
         ctx = multiprocessing.get_context("spawn")
-        pool = ctx.Pool(processes=min(self.workers, len(specs)))
+        pool = ctx.Pool(processes=min(self.workers, len(specs)), initializer=_exit_with_parent,
+                        initargs=(os.getpid(),))
         try:
             pending = {id(s): (s, pool.apply_async(execute_run, (s, self.threads))) for s in specs}
             while pending:

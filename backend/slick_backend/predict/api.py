@@ -9,7 +9,6 @@ predict/outputs.py for the files and their encoding.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ class PredictParams:
     value_kind: str = "auto"
     allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
 
-    def validate(self) -> None:
+    def validate(self, need_model: bool = True) -> None:
         if not self.scene:
             raise InputError("--scene is required: give a Sentinel-1 raster")
         if not Path(self.scene).is_file():
@@ -51,7 +50,7 @@ class PredictParams:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         if self.engine not in ENGINES:
             raise InputError(f"--engine {self.engine!r}: use one of {', '.join(ENGINES)}")
-        if not self.model and not (self.engine == "onnx" and self.onnx):
+        if need_model and not self.model and not (self.engine == "onnx" and self.onnx):
             raise InputError("--model is required (or --engine onnx with --onnx FILE)")
         if not 0 <= float(self.overlap) < 0.5:
             raise InputError(f"--overlap {self.overlap}: give a fraction of the tile in [0, 0.5), e.g. 0.25")
@@ -71,13 +70,20 @@ class PredictParams:
 
 
 def check_writable(prefix: Path) -> None:
-    """The output prefix's folder must exist (or be creatable) and accept new files."""
+    """The output prefix's folder must exist (it is created if needed) and accept new files.
+
+    Tried for real (create and delete a probe file): permission bits say little for root or
+    on read-only / special file systems."""
+    import tempfile
+
     folder = prefix.parent if str(prefix.parent) else Path(".")
-    probe = folder
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise InputError(f"{prefix}: cannot write outputs in {folder} (not a writable folder); choose another --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".slick-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{prefix}: cannot write outputs in {folder} (not a writable folder: {exc.strerror}); "
+                         "choose another --out") from None
 
 
 def load_card(params: PredictParams) -> dict:
@@ -166,16 +172,17 @@ def scene_reader(scene, grid, stretch):
     return read
 
 
-def run_predict(params: PredictParams, progress: Progress) -> dict:
+def run_predict(params: PredictParams, progress: Progress, engine=None, card: dict | None = None) -> dict:
+    """Predict a whole scene. ``engine``/``card`` replace the model's (tests, benchmarks)."""
     import tempfile
 
     from ..scenes import choose_grid, compute_stretch
     from .outputs import OutputSet
     from .sliding import predict_strips, with_tta
 
-    params.validate()
+    params.validate(need_model=engine is None)
     t0 = time.perf_counter()
-    card = load_card(params)
+    card = card if card is not None else load_card(params)
     tile, pixel_size = int(card["tile"]), float(card["pixel_size"])
     progress.update(0.01, "opening the scene")
     scene, empty = open_scene_or_empty(params.scene, params.value_kind)
@@ -191,7 +198,8 @@ def run_predict(params: PredictParams, progress: Progress) -> dict:
         for w in warnings:
             log.warning(w)
         progress.update(0.05, "loading the model")
-        engine = build_engine(params, card, Path(tmp_dir))
+        if engine is None:
+            engine = build_engine(params, card, Path(tmp_dir))
         run = with_tta(engine) if params.tta else engine
         simplify = pixel_size / 2 if params.simplify_m is None else float(params.simplify_m)
         tags = {"SLICK_MODEL": card.get("name"), "SLICK_SCENE": str(Path(params.scene).resolve()),

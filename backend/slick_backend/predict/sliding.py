@@ -6,8 +6,8 @@ paper's 50 % overlap). The lattice starts half an overlap before the grid so tha
 pixel lies in the central part of some window; what falls outside the grid is fed as 0
 (nodata), as the model contract asks.
 
-Blending: each window's output is multiplied by a separable Hann weight that is small but
-never zero at its edges, summed, and divided by the summed weights. Because every window
+Blending: each window's output is multiplied by a separable Hann-tapered weight (see
+hann_1d), summed, and divided by the summed weights. Because every window
 has the same weight and the windows form a full lattice, the weight sum is the outer product
 of two 1-D sums; only the weighted-output accumulator of one window row (``tile`` rows of
 the grid) is kept, so memory grows with the grid's width, never its height. A window with no
@@ -43,10 +43,20 @@ def window_offsets(n: int, tile: int, stride: int) -> list[int]:
     return [-margin + k * stride for k in range(max(1, math.ceil(n / stride)))]
 
 
-def hann_1d(tile: int) -> np.ndarray:
-    """sin^2 window, symmetric, strictly positive (so edge pixels of the grid still get weight)."""
-    i = np.arange(tile, dtype=np.float64)
-    return (np.sin(np.pi * (i + 0.5) / tile) ** 2).astype(np.float64)
+def hann_1d(tile: int, stride: int | None = None) -> np.ndarray:
+    """Blending weight along one axis: 1 in the window's core, a Hann (sin^2) taper across the
+    part shared with each neighbour (a Tukey window). The tapers of neighbours sum to exactly
+    1; at the default overlap (stride = tile / 2) this is the plain Hann window, and with no
+    overlap it is flat. Strictly positive, so the grid's edge pixels still get weight."""
+    stride = tile // 2 if stride is None else stride
+    taper = tile - stride  # pixels shared with a neighbour
+    w = np.ones(tile, np.float64)
+    if taper > 0:
+        i = np.arange(taper, dtype=np.float64)
+        ramp = np.sin(np.pi * (i + 0.5) / (2 * taper)) ** 2
+        w[:taper] = ramp
+        w[tile - taper:] = np.minimum(w[tile - taper:], ramp[::-1])
+    return w
 
 
 def weight_sum_1d(n: int, offsets: list[int], tile: int, w: np.ndarray) -> np.ndarray:
@@ -90,7 +100,7 @@ def predict_strips(engine: Engine, read_strip: StripReader, height: int, width: 
                    prefetch: bool = True) -> Iterator[Strip]:
     """Yield the blended probability of the grid in consecutive strips of rows, top to bottom."""
     stride = stride_for(tile, overlap)
-    w1 = hann_1d(tile)
+    w1 = hann_1d(tile, stride)
     w2 = np.outer(w1, w1).astype(np.float32)
     rows, cols = window_offsets(height, tile, stride), window_offsets(width, tile, stride)
     wy = weight_sum_1d(height, rows, tile, w1)

@@ -24,20 +24,24 @@ PRODUCT_POL = {"1SDH": "HH", "1SSH": "HH", "1SDV": "VV", "1SSV": "VV", "1SHH": "
 _KIND_WORDS = {
     "db": "db", "decibel": "db", "decibels": "db",
     "linear": "linear", "sigma0": "linear", "intensity": "linear", "natural": "linear",
-    "amplitude": "amplitude", "dn": "amplitude",
+    "amplitude": "amplitude",
     "stretched": "stretched", "uint8": "stretched", "byte": "stretched",
 }
 
 
 def kind_from_metadata(units: str | None, tags: dict) -> str | None:
-    """A value kind declared by the file: band unit ('dB') or a tag such as S1_VALUES=db."""
+    """A value kind declared by the file: band unit ('dB') or a tag such as S1_VALUES=db or
+    VALUE="sigma0 (dB)". In free text dB wins over amplitude, amplitude over linear words,
+    so "amplitude DN; sigma0 = (DN / scale)^2" reads as amplitude and "sigma0 (dB)" as dB."""
     lowered = {k.lower(): str(v) for k, v in tags.items()}
-    for key in ("s1_values", "s1_value_kind", "value_kind", "s1_kind", "s1_units", "units"):
-        word = lowered.get(key, "").strip().lower()
-        if word in _KIND_WORDS:
-            return _KIND_WORDS[word]
-    if units and units.strip().lower() in _KIND_WORDS:
-        return _KIND_WORDS[units.strip().lower()]
+    texts = [lowered.get(k, "") for k in ("s1_values", "s1_value_kind", "value_kind", "s1_kind", "s1_units", "units",
+                                          "value", "values")]
+    texts.append(units or "")
+    for text in texts:
+        words = {_KIND_WORDS.get(w) for w in re.split(r"[^a-z0-9]+", text.lower()) if w}
+        for kind in ("db", "amplitude", "stretched", "linear"):
+            if kind in words:
+                return kind
     return None
 
 

@@ -186,7 +186,11 @@ class Scene:
         from rasterio.enums import Resampling
         from rasterio.warp import reproject
 
-        kwargs = {"gcps": self.gcps, "src_crs": self.gcp_crs} if self.georef == "gcps" else {}
+        kwargs = {}
+        if self.georef == "gcps":
+            # Thin-plate spline through the GCPs: exact at every GCP and smooth between them.
+            # GDAL's default polynomial fit is off by several pixels on a curved swath.
+            kwargs = {"gcps": self.gcps, "src_crs": self.gcp_crs, "SRC_METHOD": "GCP_TPS"}
         # Each call warps only the source pixels that this window needs (GDAL computes the
         # source window), so memory follows the window size, not the scene size.
         reproject(

@@ -265,7 +265,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         return {"models": _model_cards(config.models_dir)}
 
     def _resolve_sam_model(model: str) -> str:
-        if model == "tiny":
+        if model == "tiny" or model.startswith("random:"):  # random weights: tests, benchmarks
             return model
         for c in sam_checkpoints(config.sam_dir):
             if c["name"] == model:

@@ -43,7 +43,7 @@ def available_kinds() -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def adapter(kind: str) -> tuple[type, TypeAdapter]:
     if kind not in registry.JOBS:
         raise UnknownKind(f"unknown job kind {kind!r}; choose one of {', '.join(registry.job_kinds())}")

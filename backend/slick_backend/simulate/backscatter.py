@@ -18,16 +18,25 @@ from .modes import ModeSpec
 CALM_WIND = 2.5  # m/s: below this the sea has no Bragg roughness and looks dark
 
 
+def db_to_linear(db: np.ndarray) -> np.ndarray:
+    """10^(db/10) as an exp (much cheaper than a float power on big arrays)."""
+    return np.exp(np.float32(np.log(10.0) / 10.0) * np.asarray(db, np.float32))
+
+
 def sea_sigma0_vv(theta_deg: np.ndarray, wind: np.ndarray, rel_dir: np.ndarray | float) -> np.ndarray:
     """VV sigma0 (linear) for incidence (deg), wind speed (m/s) and wind direction relative to look (rad)."""
     theta = np.asarray(theta_deg, np.float32)
-    u = np.maximum(np.asarray(wind, np.float32), 0.3)
+    u = np.maximum(np.asarray(wind, np.float32), np.float32(0.3))
     base_db = -12.0 - 0.5 * (theta - 30.0)  # at 7 m/s, averaged over direction
     exponent = 1.5 + 0.02 * (theta - 30.0)  # dB per dB of wind speed
-    sigma = 10.0 ** (0.1 * base_db) * (u / 7.0) ** exponent
-    harmonic = 1.0 + 0.12 * np.cos(rel_dir) + 0.30 * np.cos(2.0 * np.asarray(rel_dir, np.float32))
-    calm = 1.0 / (1.0 + (CALM_WIND / u) ** 6)  # no Bragg waves below ~2.5 m/s
-    return (sigma * harmonic * calm).astype(np.float32)
+    sigma = np.exp(exponent * np.log(u * np.float32(1.0 / 7.0)))
+    sigma *= db_to_linear(base_db)
+    c = np.cos(np.asarray(rel_dir, np.float32))
+    sigma *= 1.0 + 0.12 * c + 0.30 * (2.0 * c * c - 1.0)  # upwind > downwind > crosswind
+    r = np.float32(CALM_WIND) / u
+    r *= r
+    sigma /= 1.0 + r * r * r  # no Bragg waves below ~2.5 m/s: (CALM / u)^6
+    return sigma.astype(np.float32, copy=False)
 
 
 def polarisation_ratio(theta_deg: np.ndarray, alpha: float = 0.6) -> np.ndarray:
@@ -51,7 +60,7 @@ def noise_floor(mode: ModeSpec, range_km: np.ndarray, azimuth_km: np.ndarray, bu
         u = (range_km[inside] - (sw.start_km + half)) / half  # -1..1 across the sub-swath
         nesz_db[inside] = sw.nesz_db + mode.scallop_db * u**2
     ripple = mode.burst_ripple_db * np.cos(2 * np.pi * azimuth_km / mode.burst_km + burst_phase) ** 2
-    return (10.0 ** (0.1 * (nesz_db[None, :] + ripple[:, None].astype(np.float32)))).astype(np.float32)
+    return db_to_linear(nesz_db[None, :] + ripple[:, None].astype(np.float32))
 
 
 def speckle(shape: tuple[int, int], enl: float, rng: np.random.Generator) -> np.ndarray:

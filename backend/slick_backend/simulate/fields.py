@@ -8,7 +8,7 @@ costs a small FFT instead of a full-size one.
 from __future__ import annotations
 
 import numpy as np
-from scipy import fft, ndimage
+from scipy import fft, ndimage, sparse
 
 SAMPLES_PER_SCALE = 6.0  # coarse-grid samples per correlation length: smooth after bilinear upsampling
 
@@ -46,24 +46,25 @@ def smooth_noise(
 def upsample(coarse: np.ndarray, shape: tuple[int, int], step: float) -> np.ndarray:
     """Bilinear upsampling of a coarse grid with spacing ``step`` px onto ``shape``.
 
-    Written as two small dense matrix products (rows, then columns): BLAS makes this much
-    faster than gathering four neighbours per output pixel.
+    Written as two sparse interpolation-matrix products (rows, then columns), two non-zeros
+    per output row: linear in the output size whatever the coarse grid's size.
     """
     if step <= 1.0:
         return np.ascontiguousarray(coarse[: shape[0], : shape[1]])
     wr = _interp_matrix(shape[0], coarse.shape[0], step)
     wc = _interp_matrix(shape[1], coarse.shape[1], step)
-    return (wr @ coarse.astype(np.float32)) @ wc.T
+    rows_done = wr @ coarse.astype(np.float32)  # (h, cw)
+    return np.ascontiguousarray((wc @ rows_done.T).T, dtype=np.float32)
 
 
-def _interp_matrix(n_out: int, n_in: int, step: float) -> np.ndarray:
+def _interp_matrix(n_out: int, n_in: int, step: float) -> sparse.csr_matrix:
     pos = np.arange(n_out, dtype=np.float64) / step
     i0 = np.minimum(pos.astype(np.int64), n_in - 2)
     frac = (pos - i0).astype(np.float32)
-    m = np.zeros((n_out, n_in), np.float32)
-    m[np.arange(n_out), i0] = 1.0 - frac
-    m[np.arange(n_out), i0 + 1] = frac
-    return m
+    rows = np.repeat(np.arange(n_out), 2)
+    cols = np.column_stack([i0, i0 + 1]).ravel()
+    vals = np.column_stack([1.0 - frac, frac]).ravel()
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(n_out, n_in), dtype=np.float32)
 
 
 def soft_step(x: np.ndarray, edge: float, width: float) -> np.ndarray:

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .backscatter import db_to_linear
 from .fields import smooth_noise, soft_step
 
 
@@ -61,7 +62,7 @@ def rain_cells(wind_gain: np.ndarray, damp_db: np.ndarray, pixel_m: float, rng: 
 def eddies(damp: np.ndarray, pixel_m: float, rng: np.random.Generator) -> int:
     """Add spiral lines of surfactant (damping fraction 0..1) around a few eddy centres."""
     shape = damp.shape
-    n = int(rng.integers(0, 3))
+    n = int(rng.integers(0, 4))
     for _ in range(n):
         radius = rng.uniform(3000, 10000) / pixel_m
         spacing = rng.uniform(0.25, 0.45) * radius  # distance between spiral turns
@@ -76,7 +77,7 @@ def eddies(damp: np.ndarray, pixel_m: float, rng: np.random.Generator) -> int:
         # a distorted spiral: the phase is perturbed by a smooth field so the arms are irregular
         wobble = smooth_noise(r.shape, 0.5 * radius, rng)
         phase = arms * np.arctan2(rr, cc) + sense * 2 * np.pi * r / spacing + 1.2 * wobble
-        wrapped = np.angle(np.exp(1j * phase)).astype(np.float32)
+        wrapped = ((phase + np.pi) % (2 * np.pi) - np.pi).astype(np.float32)
         line_px = max(1.5, rng.uniform(80, 250) / pixel_m)
         line = np.exp(-((wrapped * spacing / (2 * np.pi) / (0.5 * line_px)) ** 2))
         envelope = np.exp(-((r / radius) ** 2)) * (1.0 - np.exp(-((r / (0.15 * radius)) ** 2)))
@@ -97,7 +98,7 @@ def biogenic_streaks(damp: np.ndarray, pixel_m: float, wind_dir: float, rng: np.
     # zero crossings of an elongated field are long thin wavy lines; |grad| ~ 1/across_px
     lines = np.exp(-((field * across_px / (0.5 * line_px)) ** 2))
     region = soft_step(smooth_noise(shape, 12000 / pixel_m, rng), rng.uniform(-0.3, 0.8), 0.3)
-    np.maximum(damp, lines * region * rng.uniform(0.25, 0.6), out=damp)
+    np.maximum(damp, lines * region * rng.uniform(0.3, 0.8), out=damp)
     return True
 
 
@@ -121,7 +122,7 @@ def ice_edge(shape, pixel_m: float, rng: np.random.Generator):
 def pack_ice_sigma0(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
     """HH sigma0 (linear) of pack ice: about -14 dB with floe-scale texture, nearly flat in incidence."""
     tex = 2.5 * smooth_noise(shape, 800 / pixel_m, rng) + 1.0 * smooth_noise(shape, 150 / pixel_m, rng)
-    return (10.0 ** (0.1 * (-14.0 + tex))).astype(np.float32)
+    return db_to_linear(tex - 14.0)
 
 
 def ships(shape, rng: np.random.Generator, count: int) -> list[tuple[int, int, float]]:

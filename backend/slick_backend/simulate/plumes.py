@@ -19,7 +19,7 @@ from scipy import ndimage
 
 from .backscatter import CALM_WIND
 
-VISIBLE_DB = 1.5  # a slick pixel is labelled only where its local damping is at least this
+VISIBLE_DB = 1.0  # a slick pixel is labelled only where it is at least this much darker than the sea
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,9 @@ def random_plume(seep: str, row: float, col: float, drift_dir: float, rng: np.ra
         turn=float(rng.normal(0.0, math.radians(100))),
         wiggle=float(rng.uniform(0.0, math.radians(45))),
         wiggle_m=float(rng.uniform(1000, 4000)),
-        width0_m=float(rng.uniform(80, 200)),
-        width1_m=float(rng.uniform(300, 1000)),
-        damping_db=float(rng.uniform(3.0, 8.0)),
+        width0_m=float(rng.uniform(60, 180)),
+        width1_m=float(rng.uniform(300, 800)),
+        damping_db=float(rng.uniform(2.5, 7.0)),
     )
 
 
@@ -91,8 +91,10 @@ def centreline(plume: Plume, pixel_m: float, rng: np.random.Generator) -> tuple[
 
 def render_plume(
     plume: Plume, shape: tuple[int, int], pixel_m: float, rng: np.random.Generator
-) -> tuple[tuple[slice, slice], np.ndarray] | None:
-    """Damping fraction 0..1 of one plume in its bounding window of the image (None if outside)."""
+) -> tuple[tuple[slice, slice], np.ndarray, np.ndarray] | None:
+    """Damping fraction 0..1 of one plume in its bounding window of the image, and the plume's
+    outline there (what a person would draw: the half-damping width wherever the plume is not
+    faded out). None if the plume misses the image."""
     rows, cols, ds_m = centreline(plume, pixel_m, rng)
     pad = plume.width1_m / pixel_m + 3
     r0, r1 = int(max(0, np.floor(rows.min() - pad))), int(min(shape[0], np.ceil(rows.max() + pad)))
@@ -108,11 +110,12 @@ def render_plume(
     dist, (nr, nc) = ndimage.distance_transform_edt(index < 0, return_indices=True)
     s_frac = index[nr, nc] * ds_m / plume.length_m  # 0 at the seep, 1 at the tail
     width_px = (plume.width0_m + (plume.width1_m - plume.width0_m) * s_frac**0.7) / pixel_m
-    across = np.exp(-((dist / (0.5 * width_px + 0.5)) ** 4))  # flat core, soft edges
+    across = np.exp(-((dist / (0.5 * width_px + 0.5)) ** 2))  # darkest on the axis, soft edges
     # along the plume: fading, patchy, sometimes broken into fragments
     n_along = int(plume.length_m / 400) + 4
     knots = rng.normal(0.0, 1.0, n_along)
     patch = np.interp(s_frac * (n_along - 1), np.arange(n_along), knots)
     along = (1.0 - 0.45 * s_frac) * np.clip(1.0 + 0.25 * patch, 0.0, 1.3) * (patch > -1.8)
     along *= np.clip((1.0 - s_frac) / 0.15, 0.0, 1.0)  # taper the tail instead of a blunt end
-    return (slice(r0, r1), slice(c0, c1)), (across * along).astype(np.float32)
+    outline = (across > 0.5) & (along > 0.2)
+    return (slice(r0, r1), slice(c0, c1)), (across * along).astype(np.float32), outline

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import lookalikes as lk
-from .backscatter import noise_floor, sea_sigma0, speckle
+from .backscatter import db_to_linear, noise_floor, sea_sigma0, speckle
 from .fields import smooth_noise
 from .geometry import SceneGeometry
 from .plumes import VISIBLE_DB, random_plume, render_plume, wind_factor
@@ -57,7 +57,9 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
     rt = rngs["texture"]
     streaks = smooth_noise(shape, rt.uniform(400, 900) / px, rt, anisotropy=rt.uniform(3, 6), angle=wind_dir)
     cells = smooth_noise(shape, rt.uniform(800, 2000) / px, rt)  # convective cells of the boundary layer
-    sigma *= 10.0 ** (0.1 * (rt.uniform(0.15, 0.45) * streaks + rt.uniform(0.15, 0.6) * cells))
+    streaks *= rt.uniform(0.15, 0.45)
+    streaks += rt.uniform(0.15, 0.6) * cells
+    sigma *= db_to_linear(streaks)
     del streaks, cells
 
     # --- surfactant lookalikes: eddies and biogenic streaks (damping fraction, wind-dependent) ---
@@ -96,16 +98,17 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         rendered = render_plume(plume, shape, px, rs)
         if rendered is None:
             continue
-        win, frac = rendered
+        win, frac, outline = rendered
         if ice is not None:
             frac *= 1.0 - ice[win]
         np.maximum(oil_db[win], plume.damping_db * frac * wf[win], out=oil_db[win])
-        candidates[win][(frac > 0.5) & (candidates[win] == 0)] = k
+        candidates[win][outline & (candidates[win] == 0)] = k
         active_any = True
         seeps_out.append({"index": k, "row": round(row, 1), "col": round(col, 1), **plume.to_json()})
     del wf
 
-    sigma *= 10.0 ** (-0.1 * damp_db)
+    damp_db *= -1.0
+    sigma *= db_to_linear(damp_db)
     del damp_db
     if ice is not None:
         sigma = sigma * (1.0 - ice) + lk.pack_ice_sigma0(shape, px, ri) * ice
@@ -120,7 +123,8 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         keep = seen_db >= VISIBLE_DB
         labels[rr[keep], cc[keep]] = candidates[rr[keep], cc[keep]]
     del candidates, rr, cc
-    sigma *= 10.0 ** (-0.1 * oil_db)
+    oil_db *= -1.0
+    sigma *= db_to_linear(oil_db)
     del oil_db
 
     # --- bright ships, additive noise floor, multiplicative speckle ----------------------------------

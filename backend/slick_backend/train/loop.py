@@ -93,14 +93,17 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
     lr = cfg.lr
     lr_curve = []
     if lr is None:
+        # two fixed, un-augmented batches: the loss then moves with the LR, not with the data
         finder_gen = torch.Generator().manual_seed(cfg.seed + 1)
         img_all, msk_all = _to_tensors(train.images, train.masks)
+        fixed = [torch.randperm(len(train), generator=finder_gen)[:bs] for _ in range(2)]
 
         def batches():
+            k = 0
             while True:
-                idx = torch.randint(0, len(train), (bs,), generator=finder_gen)
-                im, mk = augment(img_all[idx], msk_all[idx], finder_gen) if cfg.augment else (img_all[idx], msk_all[idx])
-                yield move(im), move(mk)
+                idx = fixed[k % 2]
+                k += 1
+                yield move(img_all[idx]), move(msk_all[idx])
 
         lr, lr_curve = find_lr(module, batches, loss_fn, device, progress=progress.sub(0.0, 0.05), autocast=autocast)
         log.info("learning-rate range test chose lr = %.2e", lr)

@@ -11,14 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
-
 from slick_backend.experiment.api import ExperimentParams, run_experiment
 from slick_backend.experiment.results import read_results
 from slick_backend.progress import NullProgress
 
+# real trainings in subprocesses: ~30 s of CPU in all, more wall time on a loaded machine
+pytestmark = pytest.mark.slow
+
 CONFIG = """
 [experiment]
-n_values = [2, 6]
+n_values = [2]
 draws = 2
 workers = 2
 seed = 3
@@ -84,14 +86,14 @@ def test_killed_experiment_resumes_and_reports(experiment):
     out, resumed = experiment["out"], experiment["resumed"]
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     plan = json.loads((out / "plan.json").read_text())
-    # N = 6 is the whole train split: one draw; N = 2: two draws; x base/transfer
     assert sorted((r["n"], r["draw"], r["init"]) for r in plan["runs"]) == sorted(
-        (n, d, i) for n, d in ((2, 0), (2, 1), (6, 0)) for i in ("base", "transfer"))
-    if experiment["killed"]:  # what was recorded before the kill was reused, not retrained
-        assert f"{len(experiment['recorded_before'])} reused" in resumed.stdout
+        (2, d, i) for d in (0, 1) for i in ("base", "transfer"))
+    assert experiment["killed"], "the experiment finished before the test could kill it"
+    # what was recorded before the kill was reused, not retrained
+    assert f"{len(experiment['recorded_before'])} reused" in resumed.stdout
     # results.csv: one row per run, per-test-scene Dice, readable by `report`
     results = read_results([out / "results.csv"])
-    assert len(results) == 6
+    assert len(results) == 4
     assert all(set(r.scene_dice) == {"tgt_test_00", "tgt_test_01"} for r in results)
     assert all(0.0 <= d <= 1.0 for r in results for d in r.scene_dice.values())
     # paired: base and transfer twins trained on the same scenes with the same seed
@@ -110,7 +112,7 @@ def test_killed_experiment_resumes_and_reports(experiment):
     assert (report / "report.html").stat().st_size > 1000 and (report / "fig2.png").is_file()
     with open(report / "table2.csv") as handle:
         (row,) = list(csv.DictReader(handle))
-    assert (row["tile"], row["pixel_size"], row["models"]) == ("64", "25", "6")
+    assert (row["tile"], row["pixel_size"], row["models"]) == ("64", "25", "4")
     assert not [p for p in out.rglob("*.partial*")], "no temporary files left behind"
 
 
@@ -120,26 +122,30 @@ def test_rerun_skips_done_runs_and_redoes_changed_ones(experiment):
     before = json.loads(victim.read_text())
     victim.unlink()
     start = time.monotonic()
-    result = run_experiment(ExperimentParams(config=str(experiment["config"]), out=str(out), workers=1),
+    result = run_experiment(ExperimentParams(config=str(experiment["config"]), out=str(out), workers=2),
                             NullProgress())
-    assert result["done_now"] == 1 and result["reused"] == 6 and not result["failed"]
+    assert result["done_now"] == 1 and result["reused"] == 4 and not result["failed"]
     # same seed, same scenes, same thread count: the re-done run gives the same Dice
-    assert json.loads(victim.read_text())["scene_dice"] == before["scene_dice"] or before["threads"] != 2
+    again = json.loads(victim.read_text())
+    assert again["threads"] == before["threads"] and again["scene_dice"] == before["scene_dice"]
     assert time.monotonic() - start < 120
 
 
 def test_ray_executor_gives_identical_results(experiment):
-    """A smaller grid on a local Ray (start-up ~10 s here): same runs, same Dice as local."""
+    """A smaller grid on a local Ray (start-up ~10 s here): same runs, same Dice as local.
+
+    The transfer source is the one the local run pretrained (to keep this test short)."""
     out = experiment["root"] / "ray"
+    source = experiment["out"] / "sources" / "source-deeplabv3-resnet18-64-25"
     proc = subprocess.run(cli("--quiet", "experiment", "--config", experiment["config"], "--out", out,
-                              "--executor", "ray", "--workers", "2", "--set", "experiment.n_values=[2]",
-                              "--set", "experiment.draws=1"),
+                              "--executor", "ray", "--workers", "2", "--set", "experiment.draws=1",
+                              "--source", source),
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     local = {p.name: json.loads(p.read_text()) for p in (experiment["out"] / "runs").glob("*.json")}
     ray_runs = {p.name: json.loads(p.read_text()) for p in (out / "runs").glob("*.json")}
     assert sorted(ray_runs) == ["deeplabv3-resnet18-64-25-n2-d0-base.json",
-                                "deeplabv3-resnet18-64-25-n2-d0-transfer.json", "source-deeplabv3-resnet18-64-25.json"]
+                                "deeplabv3-resnet18-64-25-n2-d0-transfer.json"]
     for name, rec in ray_runs.items():
         assert rec["threads"] == local[name]["threads"]
         assert rec["train_result"]["weights_sha256"] == local[name]["train_result"]["weights_sha256"], name
@@ -147,18 +153,19 @@ def test_ray_executor_gives_identical_results(experiment):
 
 
 def test_a_failing_run_is_reported_and_retried(tmp_path, tiny_target, experiment):
-    """A transfer source of another backbone cannot be loaded: that run fails, the others finish."""
+    """A transfer source of another backbone cannot be loaded: the run fails, is named, no report."""
     source = experiment["out"] / "sources" / "source-deeplabv3-resnet18-64-25"
     config = tmp_path / "exp.toml"
     config.write_text(CONFIG.replace('backbone = "resnet18"', 'backbone = "mobilenet_v2"')
                       .replace('source_data = "source"\n', "")
-                      .replace("n_values = [2, 6]", "n_values = [2]").replace("draws = 2", "draws = 1"))
+                      .replace("draws = 2", 'draws = 1\ninits = ["transfer"]'))
     (tmp_path / "target").symlink_to(tiny_target)
     proc = subprocess.run(cli("--quiet", "experiment", "--config", config, "--out", tmp_path / "out", "--source",
                               source, "--workers", "1"), capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "1 failed" in proc.stdout
-    error = (tmp_path / "out" / "runs" / "deeplabv3-mobilenet_v2-64-25-n2-d0-transfer.error.txt").read_text()
-    assert "InputError" in error
-    assert (tmp_path / "out" / "runs" / "deeplabv3-mobilenet_v2-64-25-n2-d0-base.json").is_file()
-    assert Path(tmp_path / "out" / "results.csv").read_text().count("\n") == 2  # header + the base run
+    error = (tmp_path / "out" / "runs" / "deeplabv3-mobilenet-v2-64-25-n2-d0-transfer.error.txt").read_text()
+    assert "InputError" in error and "backbone" in error
+    assert not list((tmp_path / "out" / "runs").glob("*.json"))
+    assert Path(tmp_path / "out" / "results.csv").read_text().count("\n") == 1  # the header only
+    assert not (tmp_path / "out" / "report").exists()

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import rasterio
 from rasterio.transform import from_origin
-
 from slick_backend.errors import InputError
 from slick_backend.metrics import counts_from_arrays, counts_from_rasters
 

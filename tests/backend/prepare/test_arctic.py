@@ -10,7 +10,6 @@ import rasterio
 import shapely
 from pyproj import Transformer
 from rasterio.features import shapes
-
 from slick_backend.dataset import open_dataset
 from slick_backend.dataset.prepare import PrepareParams, run_prepare
 

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 import rasterio
 import shapely
-
 from slick_backend.cli.main import main
 
 TRANSFORM = rasterio.transform.from_origin(10.0, 70.0, 0.001, 0.001)

@@ -8,7 +8,6 @@ import rasterio
 import shapely
 from pyproj import Transformer
 from scipy.ndimage import uniform_filter
-
 from slick_backend.dataset import open_dataset
 from slick_backend.dataset.prepare import PrepareParams, run_prepare
 from slick_backend.errors import Cancelled

@@ -94,9 +94,7 @@ def arctic() -> Path:
     return ARCTIC
 
 
-@pytest.fixture
-def server_factory():
-    """Start extra servers inside a test: ``srv = server_factory(tmp, *args)``; stopped at the end."""
+def _factory():
     started: list[Server] = []
 
     def make(tmp: Path, *extra: str, env_token: str | None = None) -> Server:
@@ -108,3 +106,14 @@ def server_factory():
     yield make
     for srv in started:
         stop_server(srv)
+
+
+@pytest.fixture
+def server_factory():
+    """Start extra servers inside a test: ``srv = server_factory(tmp, *args)``; stopped at the end."""
+    yield from _factory()
+
+
+@pytest.fixture(scope="module")
+def server_factory_module():
+    yield from _factory()

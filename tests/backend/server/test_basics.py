@@ -89,3 +89,28 @@ def test_openapi_schema_is_served(server):
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     kinds = server.client.get("/job-kinds").json()["kinds"]
     assert "scenes" in kinds["prepare"]["schema"]["properties"]
+
+
+def test_network_host_serves_only_data_roots_and_env_token(tmp_path, arctic, server_factory):
+    allowed = tmp_path / "allowed"
+    allowed.mkdir()
+    inside = allowed / "scene.tif"
+    inside.symlink_to(arctic / "sample_135" / "raw_mosaic.tif")  # resolves outside: still refused
+    copy = allowed / "copy.tif"
+    copy.write_bytes((arctic / "sample_123" / "raw_mosaic.tif").read_bytes())
+    srv = server_factory(tmp_path, "--host", "0.0.0.0", "--data-root", str(allowed), env_token="t0ken-from-env")
+    assert srv.info["token_file"] is None and not (srv.state_dir / "token").exists()
+    assert "WARNING" in (tmp_path / "server.log").read_text()
+    h = srv.client.get("/health").json()
+    assert h["loopback"] is False and h["data_roots"] == [str(allowed.resolve())]
+    outside = str(arctic / "sample_70" / "raw_mosaic.tif")
+    for raster in (outside, str(inside), str(allowed / ".." / "x.tif")):
+        r = srv.client.post("/sam/embed", json={"raster": raster, "point": [0, 0]})
+        assert r.status_code == 403 and "data roots" in r.json()["error"], raster
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": "/tmp/elsewhere"}})
+    assert r.status_code == 403 and "/tmp/elsewhere" in r.json()["error"]
+    r = srv.client.post("/sam/embed", json={"raster": str(copy), "point": [0, 0], "model": "/etc/passwd"})
+    assert r.status_code == 403
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": str(allowed / "ds")}})
+    assert r.status_code == 202, r.text
+    assert srv.client.get("/health", headers={"Authorization": "Bearer wrong"}).status_code == 401

@@ -57,7 +57,7 @@ def test_prepare_job_runs_with_rising_progress(server, scenes, labels, tmp_path)
     job = server.wait_job(job["id"], seen=seen)
     assert job["state"] == "succeeded", job
     assert job["progress"] == 1.0 and job["error"] is None
-    assert all(b >= a for a, b in zip(seen, seen[1:])), seen
+    assert all(b >= a for a, b in zip(seen, seen[1:], strict=False)), seen
     assert json.loads((out / "manifest.json").read_text())["format"] == "slick-dataset"
     assert job["result"], job
     listed = [j["id"] for j in server.client.get("/jobs").json()["jobs"]]

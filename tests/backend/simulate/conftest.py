@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from slick_backend.progress import NullProgress
 from slick_backend.simulate.api import SimulateParams, run_simulate
 

@@ -9,7 +9,6 @@ import rasterio
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPoint
-
 from slick_backend.simulate.sites import SITES
 
 EXPECTED_EPSG = {"north_sea": 32631, "prins_karls_forland": 32632, "sentralbanken": 32636}

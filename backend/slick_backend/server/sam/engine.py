@@ -21,7 +21,17 @@ from ...errors import InputError
 from .cache import EmbeddingCache, Entry, embedding_id, raster_checksum
 from .model import LoadedSam, load_sam
 from .polygons import mask_to_features
-from .window import Win, centred, covering, inner_edges, input_transform, read_image, to_grid_px, window_info
+from .window import (
+    Win,
+    centred,
+    covering,
+    inner_edges,
+    input_transform,
+    read_image,
+    to_grid_px,
+    transformer,
+    window_info,
+)
 
 MAX_FOLLOW = 2
 EDGE_MARGIN = 1 / 8  # of the window: a prompt this close to an inner edge moves the window
@@ -134,6 +144,8 @@ class SamEngine:
             raise InputError(f"{meta['raster']}: the file changed since it was embedded; call /sam/embed again")
         win = Win(**meta["window"])
         crs = p.get("crs")
+        out_crs = p.get("out_crs") or sc.grid.crs
+        transformer(sc.grid.crs, out_crs)  # a CRS that pyproj does not know: 400 before any work
         pts = np.asarray(p.get("points") or [], float).reshape(-1, 2)
         pc, pr = to_grid_px(sc.grid, pts[:, 0], pts[:, 1], crs) if len(pts) else (np.empty(0), np.empty(0))
         labels = np.asarray(p.get("labels") if p.get("labels") is not None else [1] * len(pts), np.int64)
@@ -175,7 +187,6 @@ class SamEngine:
         self.masks[mask_id] = (entry.id, low)
         while len(self.masks) > 64:
             self.masks.popitem(last=False)
-        out_crs = p.get("out_crs") or sc.grid.crs
         feats = mask_to_features(mask, input_transform(sc.grid, win), sc.grid.crs, out_crs, score, mask_id)
         return {"type": "FeatureCollection", "features": feats, "crs": out_crs, "score": round(score, 4),
                 "mask_id": mask_id, "embedding_id": entry.id, "window": window_info(sc.grid, win),
@@ -202,15 +213,23 @@ class SamEngine:
             boxes = torch.tensor([[c0, r0, c1, r1]], dtype=torch.float32, device=dev)
         masks = None if mask_in is None else torch.from_numpy(mask_in).to(dev)
         emb = torch.from_numpy(entry.embedding).to(dev)[None]
-        with torch.inference_mode():
-            sparse, dense = core.prompt_encoder(points=points, boxes=boxes, masks=masks)
-            low, iou = core.mask_decoder(
-                image_embeddings=emb, image_pe=core.prompt_encoder.get_dense_pe(),
-                sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask,
-            )
-            best = int(torch.argmax(iou[0])) if multimask else 0
-            low = low[:, best : best + 1].float()
-            up = F.interpolate(low, size=(win.size, win.size), mode="bilinear", align_corners=False)
+        threads = torch.get_num_threads()
+        if dev == "cpu":  # the decoder's ops are small: extra threads only spin (10x slower on a busy CPU)
+            torch.set_num_threads(1)
+        try:
+            with torch.inference_mode():
+                if sam.dense_pe is None:  # depends on the model only
+                    sam.dense_pe = core.prompt_encoder.get_dense_pe()
+                sparse, dense = core.prompt_encoder(points=points, boxes=boxes, masks=masks)
+                low, iou = core.mask_decoder(
+                    image_embeddings=emb, image_pe=sam.dense_pe,
+                    sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask,
+                )
+                best = int(torch.argmax(iou[0])) if multimask else 0
+                low = low[:, best : best + 1].float()
+                up = F.interpolate(low, size=(win.size, win.size), mode="bilinear", align_corners=False)
+        finally:
+            torch.set_num_threads(threads)
         return (up[0, 0] > 0).cpu().numpy(), float(iou[0, best]), low.cpu().numpy()
 
     def drop(self) -> dict:

@@ -30,6 +30,7 @@ class LoadedSam:
     input_size: int
     pixel_size: float | None  # the training pixel size of a fine-tuned model, else None
     device: str
+    dense_pe: object = None  # the prompt encoder's positional grid, computed once
 
 
 def _quick_checksum(path: Path) -> str:

@@ -1,0 +1,78 @@
+"""The backend process from the plugin's side: started on first use, device in the dock,
+restarted after it dies mid-task with a clear message, stopped on unload."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+from qgis.core import Qgis
+
+import slick_plugin
+from helpers import wait_for, wait_task
+
+
+def test_dock_starts_backend_shows_device_and_unload_stops_it(qgis_iface, qgis_processing, isolated_settings):
+    plugin = slick_plugin.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = plugin.show_dock()
+        assert plugin.manager.process is None
+        dock.start_backend()  # what the first use of any panel does
+        assert plugin.manager.state == "ready"
+        process = plugin.manager.process
+        assert process.poll() is None
+        device = plugin.manager.health["device"]
+        assert device["type"] in ("cpu", "cuda")
+        assert device["name"] in dock.device_label.text()
+        assert "ready" in dock.state_label.text()
+    finally:
+        plugin.unload()
+    assert process.poll() is not None  # unload stopped the server
+
+
+def _kill(pid) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except (ProcessLookupError, TypeError):
+        pass
+
+
+def test_backend_killed_mid_task_gives_clear_message_and_restarts(qgis_iface, isolated_settings, mosaics, label_file, tmp_path):
+    from slick_plugin.backend.manager import BackendManager
+    from slick_plugin.tasks.params import PrepareRequest, PrepareTrainRequest
+    from slick_plugin.ui.context import SlickContext
+
+    manager = BackendManager(isolated_settings)
+    ctx = SlickContext(qgis_iface, manager)
+    died = []
+    manager.died.connect(died.append)
+    qgis_iface.messageBar().clear_messages()
+    try:
+        slow = PrepareTrainRequest(
+            scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
+            out=str(tmp_path / "never"), backbone="resnet50", epochs=50, allow_random_init=True,
+        )
+        task = ctx.run_job(slow)
+        assert task is not None
+        client = manager.client
+        wait_for(lambda: task.job_id is not None and client.job(task.job_id)["state"] == "running", 60, "the job to run")
+        worker_pid = client.job(task.job_id).get("pid")
+        old_pid = manager.process.pid
+        os.kill(old_pid, signal.SIGKILL)
+        wait_task(task, 60)
+        _kill(worker_pid)  # the orphaned job worker, if the server could not take it down
+        assert task.error and "backend stopped" in task.error
+        assert any("backend stopped" in m for m in qgis_iface.messageBar().get_messages(Qgis.Critical))
+        wait_for(lambda: manager.state == "ready" and manager.process is not None, 120, "the watchdog restart")
+        assert manager.process.pid != old_pid
+        assert died and "exit code" in died[0]
+        assert not (tmp_path / "never").exists()  # nothing half-written looks like a model
+        quick = PrepareRequest(scenes=[str(mosaics["sample_135"])], labels=str(label_file), out=str(tmp_path / "ok"),
+                               pixel_size=100, tile=128)
+        again = ctx.run_job(quick)
+        wait_task(again, 120)
+        assert again.error is None, again.error
+        assert (tmp_path / "ok" / "manifest.json").exists()
+    finally:
+        manager.stop()

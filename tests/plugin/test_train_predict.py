@@ -1,0 +1,169 @@
+"""Train, predict, export and Processing against the real backend on real Arctic mosaics.
+
+Sizes are tiny for a 2-core CPU (100 m pixels, 128 px tiles, one epoch, a light DeepLabv3
+with random weights): the point is the plugin's plumbing, not the model's quality.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
+
+from helpers import wait_for, wait_task
+
+SAMPLES = ("sample_135", "sample_123", "sample_70")
+
+
+@pytest.fixture(scope="module")
+def scene_layers(mosaics, label_file, qgis_app):
+    project = QgsProject.instance()
+    project.clear()
+    layers = {s: QgsRasterLayer(str(mosaics[s]), s) for s in SAMPLES}
+    labels = QgsVectorLayer(str(label_file), "labels", "ogr")
+    assert labels.isValid() and labels.featureCount() > 0
+    project.addMapLayers([*layers.values(), labels])
+    yield layers, labels
+    project.clear()
+
+
+@pytest.fixture(scope="module")
+def trained(scene_layers, qgis_iface, backend):
+    """The Train panel's one button: prepare-train in a QgsTask; returns (panel, task)."""
+    from slick_plugin.ui.context import SlickContext
+    from slick_plugin.ui.train_panel import TrainPanel
+
+    layers, labels = scene_layers
+    ctx = SlickContext(qgis_iface, backend)
+    panel = TrainPanel(ctx)
+    panel.scenes.set_checked([layer.id() for layer in layers.values()])
+    panel.labels.setLayer(labels)
+    panel.backbone.setCurrentText("resnet18")
+    panel.tile.setCurrentText("128")
+    panel.pixel.setCurrentText("100")
+    panel.epochs.setValue(1)
+    panel.lr.setText("0.001")
+    panel.random_init.setChecked(True)
+    panel.light.setChecked(True)
+    panel.name.setText("arctic_tiny")
+    progress_seen = []
+    task = panel.train()
+    assert task is not None
+    task.progressChanged.connect(progress_seen.append)
+    wait_task(task, 240)
+    return ctx, panel, task, progress_seen
+
+
+def test_train_task_registers_model_with_card(trained, backend):
+    ctx, panel, task, progress_seen = trained
+    assert task.error is None, task.error
+    model_dir = Path(task.result["model_dir"])
+    assert (model_dir / "model.json").exists() and (model_dir / "weights.safetensors").exists()
+    assert progress_seen and max(progress_seen) > 50
+    assert model_dir.parent == Path(backend.settings.models_dir)
+    names = [panel.models.item(i).text() for i in range(panel.models.count())]
+    assert "arctic_tiny" in names
+    assert panel.models.currentItem().text() == "arctic_tiny"
+    card = panel.card.toPlainText()
+    assert "deeplabv3 / resnet18" in card and "128" in card
+    assert panel.progress.bar.value() == 100
+
+
+def test_predict_adds_styled_layers_on_the_scene(trained, scene_layers, qgis_iface, tmp_path):
+    from slick_plugin.ui.predict_panel import PredictPanel
+
+    ctx, _, _, _ = trained
+    layers, _ = scene_layers
+    panel = PredictPanel(ctx)
+    panel.set_models(ctx.models)
+    panel.model.setCurrentIndex(panel.model.findText("arctic_tiny"))
+    panel.scenes.set_checked([layers["sample_135"].id()])
+    tasks = panel.predict()
+    assert len(tasks) == 1
+    wait_task(tasks[0], 180)
+    assert tasks[0].error is None, tasks[0].error
+    wait_for(lambda: panel.added_groups, 10, "the result group")
+    group = panel.added_groups[-1]
+    added = [node.layer() for node in group.findLayers()]
+    kinds = sorted(type(layer).__name__ for layer in added)
+    assert kinds == ["QgsRasterLayer", "QgsVectorLayer"]
+    scene = layers["sample_135"]
+    for layer in added:
+        assert layer.crs() == scene.crs()
+    raster = next(layer for layer in added if isinstance(layer, QgsRasterLayer))
+    assert raster.renderer().type() == "singlebandpseudocolor"
+    # the probability grid covers the scene (model pixel size may differ, the place may not)
+    inter = raster.extent().intersect(scene.extent())
+    assert inter.area() > 0.95 * scene.extent().area()
+    vector = next(layer for layer in added if isinstance(layer, QgsVectorLayer))
+    for suffix in (".gpkg", ".shp", ".geojson"):
+        out = panel.export(str(tmp_path / f"outlines{suffix}"))
+        assert out is not None
+        back = QgsVectorLayer(out, "back", "ogr")
+        assert back.isValid() and back.featureCount() == vector.featureCount()
+        assert back.crs() == scene.crs()
+        wanted = [name for name in vector.fields().names() if name != "fid"]
+        if suffix == ".shp":  # dBase: names cut to 10 characters, all attributes kept
+            assert {n[:10] for n in wanted} <= set(back.fields().names())
+        else:
+            assert set(wanted) <= set(back.fields().names())
+
+
+def test_processing_algorithms_run(trained, scene_layers, backend, qgis_processing, tmp_path):
+    import processing
+
+    from slick_plugin.processing.provider import SlickProvider
+
+    ctx, _, task, _ = trained
+    layers, labels = scene_layers
+    registry = QgsApplication.processingRegistry()
+    provider = SlickProvider(backend)
+    registry.addProvider(provider)
+    try:
+        dataset = processing.run("slick:prepare", {
+            "SCENES": [layers["sample_135"].source(), layers["sample_123"].source()], "LABELS": labels.source(),
+            "PIXEL_SIZE": 100, "TILE": 128, "OUTPUT": str(tmp_path / "ds"),
+        })["OUTPUT"]
+        assert json.loads((Path(dataset) / "manifest.json").read_text())["format"] == "slick-dataset"
+        model = processing.run("slick:train", {
+            "DATA": dataset, "ARCH": 0, "BACKBONE": "resnet18", "INIT": 1, "FROM_MODEL": task.result["model_dir"],
+            "EPOCHS": 1, "LR": 0.001, "LIGHT": True, "RANDOM_INIT": True, "OUTPUT": str(tmp_path / "transfer"),
+        })["OUTPUT"]
+        card = json.loads((Path(model) / "model.json").read_text())
+        assert card["init"] == "transfer" and card["source_model"]["path"]
+        pred = processing.run("slick:predict", {
+            "MODEL": model, "SCENE": layers["sample_123"].source(), "THRESHOLD": 0.5, "OUTPUT_FOLDER": str(tmp_path / "pred"),
+        })
+        assert QgsRasterLayer(pred["PROBABILITY"], "p").crs() == layers["sample_123"].crs()
+        assert QgsVectorLayer(pred["OUTLINES"], "o", "ogr").isValid()
+        metrics = json.loads(processing.run("slick:evaluate", {"MODEL": model, "DATA": task.result["dataset_dir"]})["RESULT"])
+        assert metrics
+    finally:
+        registry.removeProvider(provider)
+
+
+def test_baseline_button_and_algorithm(trained, scene_layers, backend, qgis_processing, tmp_path):
+    import processing
+
+    from slick_plugin.processing.provider import SlickProvider
+    from slick_plugin.ui.predict_panel import PredictPanel
+
+    ctx, _, _, _ = trained
+    layers, _ = scene_layers
+    panel = PredictPanel(ctx)
+    panel.scenes.set_checked([layers["sample_70"].id()])
+    tasks = panel.baseline()
+    assert len(tasks) == 1
+    wait_task(tasks[0], 120)
+    assert tasks[0].error is None, tasks[0].error
+    wait_for(lambda: panel.added_groups, 10, "the baseline group")
+    assert all(node.layer().crs() == layers["sample_70"].crs() for node in panel.added_groups[-1].findLayers())
+    provider = SlickProvider(backend)
+    QgsApplication.processingRegistry().addProvider(provider)
+    try:
+        base = processing.run("slick:baseline", {"SCENE": layers["sample_70"].source(), "OUTPUT_FOLDER": str(tmp_path / "b")})
+        assert QgsVectorLayer(base["OUTLINES"], "b", "ogr").isValid()
+    finally:
+        QgsApplication.processingRegistry().removeProvider(provider)
