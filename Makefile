@@ -65,3 +65,17 @@ bench: install-venv
 
 clean:
 	rm -rf out dist build .pytest_cache
+
+# --- QGIS plugin: zip for Install from ZIP, a development link into QGIS, docs screenshots ---
+QGIS_PLUGINS ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+
+package:
+	$(PYTHON) scripts/package.py --out dist/slick_plugin.zip
+
+deploy:
+	mkdir -p $(QGIS_PLUGINS)
+	ln -sfn $(CURDIR)/slick_plugin $(QGIS_PLUGINS)/slick_plugin
+	@echo "linked $(QGIS_PLUGINS)/slick_plugin; enable Slick in Plugins > Manage and Install Plugins"
+
+screenshots: install
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb $(QVENV)/bin/python scripts/screenshots.py --out docs/screenshots

@@ -96,7 +96,6 @@ def bench_prompts(client, model: str, n: int) -> dict:
 
 def bench_embedding(model: str, device: str, repeats: int) -> dict:
     import torch
-
     from slick_backend.server.sam.model import load_sam
 
     sam = load_sam(model, device)
@@ -120,6 +119,33 @@ def bench_embedding(model: str, device: str, repeats: int) -> dict:
             "embed_ms_median": round(statistics.median(times), 1), "runs": repeats}
 
 
+def bench_decoder(model: str, repeats: int = 30) -> dict:
+    """Prompt encoder + mask decoder alone (one point, multimask), in-process, CPU, 1 thread."""
+    import numpy as np
+    from slick_backend.server.sam.cache import Entry
+    from slick_backend.server.sam.engine import SamEngine
+    from slick_backend.server.sam.window import Win
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = SamEngine(Path(tmp), device="cpu")
+        sam = engine.model(model)
+        grid = sam.input_size // 16
+        ch = sam.core.prompt_encoder.embed_dim
+        entry = Entry("bench", np.random.default_rng(0).standard_normal((ch, grid, grid), dtype=np.float32),
+                      np.ones((sam.input_size, sam.input_size), np.uint8), {})
+        win = Win(0, 0, sam.input_size, 1)
+        times = []
+        for i in range(repeats + 3):
+            c = np.array([sam.input_size * (0.3 + 0.4 * ((i * 37) % 10) / 10)])
+            t = time.perf_counter()
+            engine._decode(sam, entry, win, c, c, np.array([1]), None, None, True)
+            if i >= 3:
+                times.append((time.perf_counter() - t) * 1000)
+    return {"model": model, "decoder_ms_p50": round(statistics.median(times), 1),
+            "decoder_ms_p95": round(pct(times, 0.95), 1), "torch_threads_in_decode": 1,
+            "note": "mask decoder + upsampling only, no HTTP / polygons"}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--prompts", type=int, default=100)
@@ -138,6 +164,8 @@ def main() -> int:
             client.close()
             proc.terminate()
             proc.wait(30)
+    for model in args.models:
+        print("decoder only:", json.dumps(bench_decoder(model)), flush=True)
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     for model in args.models:
         for device in devices:

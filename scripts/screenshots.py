@@ -17,6 +17,7 @@ the method's accuracy. Data: Vadnais et al. (2025), derived from Copernicus Sent
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -37,7 +38,7 @@ from qgis.core import (  # noqa: E402 - after sys.path
 )
 from qgis.gui import QgsLayerTreeMapCanvasBridge, QgsLayerTreeView, QgsMapCanvas, QgsMessageBar  # noqa: E402
 from qgis.PyQt.QtCore import QCoreApplication, Qt  # noqa: E402
-from qgis.PyQt.QtWidgets import QAction, QMainWindow, QSplitter, QVBoxLayout, QWidget  # noqa: E402
+from qgis.PyQt.QtWidgets import QAction, QMainWindow, QSizePolicy, QSplitter, QVBoxLayout, QWidget  # noqa: E402
 
 from slick_plugin.backend.manager import BackendManager  # noqa: E402
 from slick_plugin.layers.styles import style_labels  # noqa: E402
@@ -76,6 +77,17 @@ def pump(seconds: float = 0.3) -> None:
         time.sleep(0.02)
 
 
+def render(canvas, timeout: float = 60.0) -> None:
+    """Redraw the canvas and wait until the map is rendered (rendering is asynchronous)."""
+    done = []
+    canvas.mapCanvasRefreshed.connect(lambda: done.append(True))
+    canvas.refreshAllLayers()
+    end = time.monotonic() + timeout
+    while not done and time.monotonic() < end:
+        pump(0.1)
+    pump(0.5)
+
+
 def wait(task, timeout: float) -> None:
     end = time.monotonic() + timeout
     while task.finished_ok is None:
@@ -89,7 +101,7 @@ def wait(task, timeout: float) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--epochs", type=int, default=20)
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -116,9 +128,10 @@ def main(argv=None) -> int:
     canvas = QgsMapCanvas()
     canvas.setCanvasColor(Qt.white)
     bar = QgsMessageBar()
+    bar.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Fixed)
     view = QgsLayerTreeView()
-    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot()))
-    bridge = QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), canvas)  # noqa: F841 - keeps the canvas in sync
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), window))  # parent keeps it alive
+    QgsLayerTreeMapCanvasBridge(QgsProject.instance().layerTreeRoot(), canvas, window)  # canvas follows the tree
     centre = QWidget()
     layout = QVBoxLayout(centre)
     layout.setContentsMargins(0, 0, 0, 0)
@@ -138,6 +151,7 @@ def main(argv=None) -> int:
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
     dock.setMinimumWidth(430)
     window.show()
+    pump(1.0)  # the canvas takes its real size before any extent is set
     try:
         return shoot(window, canvas, dock, scenes, labels_path, work, out, args.epochs)
     finally:
@@ -152,10 +166,13 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     labels = QgsVectorLayer(str(labels_path), "arctic labels", "ogr")
     style_labels(labels)
     project.addMapLayer(labels)
+    pump(1.0)  # let the layer-tree bridge do its first-layer setup before we set the view
     canvas.setDestinationCrs(layers["sample_135"].crs())  # the canvas view only; the project CRS is untouched
     canvas.setExtent(layers["sample_135"].extent())
+    for view in window.findChildren(QgsLayerTreeView):
+        view.expandAll()
     dock.start_backend()
-    pump(1.0)
+    render(canvas)
 
     # 1. Label: a SAM box proposal over the mosaic
     panel = dock.label_panel
@@ -163,15 +180,15 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     panel.scene_combo.setLayer(layers["sample_135"])
     panel.box_button.setChecked(True)
     e = layers["sample_135"].extent()
-    box = QgsRectangle(e.xMinimum() + 0.35 * e.width(), e.yMinimum() + 0.40 * e.height(),
-                       e.xMinimum() + 0.60 * e.width(), e.yMinimum() + 0.62 * e.height())
+    box = QgsRectangle(e.xMinimum() + 0.30 * e.width(), e.yMinimum() + 0.30 * e.height(),  # around the labelled arc
+                       e.xMinimum() + 0.76 * e.width(), e.yMinimum() + 0.70 * e.height())
     panel.box_tool.prompt_box(box)
-    pump(1.5)
+    render(canvas)
     window.grab().save(str(out / "label_sam_box.png"))
 
     # 2. Train: one click, then the new model's card
     panel.box_tool.clear()
-    dock.tabs.setCurrentWidget(dock.train_panel)
+    dock.show_panel(dock.train_panel)
     train = dock.train_panel
     train.scenes.set_checked([lay.id() for lay in layers.values()])
     train.labels.setLayer(labels)
@@ -187,11 +204,12 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     if task is None:
         return 1
     wait(task, 1500)
-    pump(1.0)
+    train.models.setCurrentRow(max(0, [train.models.item(i).text() for i in range(train.models.count())].index("arctic_demo")))
+    render(canvas)
     window.grab().save(str(out / "train_model_card.png"))
 
     # 3. Predict: the model over sample_135, layers on the map
-    dock.tabs.setCurrentWidget(dock.predict_panel)
+    dock.show_panel(dock.predict_panel)
     predict = dock.predict_panel
     predict.model.setCurrentIndex(predict.model.findText("arctic_demo"))
     predict.scenes.set_checked([layers["sample_135"].id()])
@@ -200,14 +218,15 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     tasks = predict.predict()
     for t in tasks:
         wait(t, 600)
-    pump(2.0)
     canvas.setExtent(layers["sample_135"].extent())
-    canvas.refresh()
-    pump(3.0)
+    render(canvas)
     window.grab().save(str(out / "predict_results.png"))
     print(f"screenshots written to {out}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # skip Python's teardown of live Qt/QGIS objects (it can crash after the work is done)
+    os._exit(code)

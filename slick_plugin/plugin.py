@@ -80,6 +80,12 @@ class SlickPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         if self.manager is not None:
+            app = QCoreApplication.instance()
+            if app is not None:
+                try:
+                    app.aboutToQuit.disconnect(self.manager.stop)
+                except TypeError:  # initGui never ran (Processing-only load)
+                    pass
             self.manager.stop()
         remove_translator(self.translator)
         self.translator = None
@@ -104,12 +110,12 @@ class SlickPlugin:
 
     def box_tool(self) -> None:
         dock = self.show_dock()
-        dock.tabs.setCurrentWidget(dock.label_panel)
+        dock.show_panel(dock.label_panel)
         dock.label_panel.box_button.setChecked(True)
 
     def points_tool(self) -> None:
         dock = self.show_dock()
-        dock.tabs.setCurrentWidget(dock.label_panel)
+        dock.show_panel(dock.label_panel)
         dock.label_panel.points_button.setChecked(True)
 
     def open_settings(self) -> None:

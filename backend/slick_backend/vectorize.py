@@ -108,10 +108,13 @@ class StripVectorizer:
         base = self._next_gid
         self._next_gid += n
         if n:
-            idx = np.arange(1, n + 1)
-            if prob is not None:
-                psum = ndimage.sum_labels(prob, labels, idx)
-                pmax = ndimage.maximum(prob, labels, idx)
+            if prob is not None:  # over the labelled pixels only: ndimage.maximum sorts the whole strip
+                sel = labels > 0
+                lab, val = labels[sel], np.asarray(prob, np.float64)[sel]
+                psum = np.bincount(lab, weights=val, minlength=n + 1)[1:]
+                pmax = np.full(n + 1, -np.inf)
+                np.maximum.at(pmax, lab, val)
+                pmax = pmax[1:]
             else:
                 psum, pmax = np.zeros(n), np.full(n, np.nan)
             for i in range(n):
@@ -249,6 +252,7 @@ class OutlineCollector:
 
 FIELDS = ["id", "area_km2", "perimeter_km", "length_km", "mean_prob", "max_prob", "scene", "acq_time",
           "model", "created"]
+SHP_NAMES = {"perimeter_km": "perim_km"}
 
 
 def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: str, fmt: str = "gpkg") -> Path:
@@ -271,7 +275,9 @@ def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: st
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
     try:
         out = tmp / path.name
-        write(str(out), wkb, field_data, FIELDS, crs=crs, geometry_type="MultiPolygon", driver=driver,
+        # Shapefile (dBase) field names have at most 10 characters: name the long one ourselves.
+        names = [SHP_NAMES.get(f, f) for f in FIELDS] if driver == "ESRI Shapefile" else FIELDS
+        write(str(out), wkb, field_data, names, crs=crs, geometry_type="MultiPolygon", driver=driver,
               layer=LAYER if driver != "ESRI Shapefile" else None, **({"spatial_index": True} if driver == "GPKG" else {}))
         produced = sorted(tmp.iterdir())
         for f in produced:  # the main file last, so its presence means the set is complete

@@ -13,6 +13,8 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from ..i18n import tr
+
 
 class BackendError(Exception):
     """The backend refused or failed a request; ``str()`` is its human-readable reason."""
@@ -73,17 +75,19 @@ class BackendClient:
             raw = exc.read() if exc.fp is not None else b""
             reason = _error_text(raw, f"HTTP {exc.code} {exc.reason}")
             if exc.code == 401:
-                reason = f"the backend refused the token ({reason}); check the token in the Slick settings"
+                reason = tr("the backend refused the token ({reason}); check the token in the Slick settings").format(reason=reason)
             raise BackendError(reason, exc.code) from None
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise BackendUnavailable(f"the backend at {self.base_url} does not answer ({reason})") from None
+            raise BackendUnavailable(
+                tr("the backend at {url} does not answer ({reason})").format(url=self.base_url, reason=reason)
+            ) from None
         if not raw:
             return None
         try:
             return json.loads(raw.decode("utf-8"))
         except ValueError:
-            raise BackendError(f"the backend sent a reply that is not JSON for {method} {path}") from None
+            raise BackendError(tr("the backend sent a reply that is not JSON for {request}").format(request=f"{method} {path}")) from None
 
     # --- endpoints -----------------------------------------------------------------------
     def health(self, timeout: float = 5.0) -> dict:
@@ -122,6 +126,8 @@ def describe_device(health: dict) -> str:
     device = health.get("device") if isinstance(health, dict) else None
     if isinstance(device, str):
         return device
+    if isinstance(device, dict) and (device.get("type") == "unknown" or health.get("device_probe") == "running"):
+        return tr("probing the device...")
     if isinstance(device, dict):
         name = device.get("name") or device.get("type") or device.get("kind") or "?"
         extra = []
@@ -135,4 +141,4 @@ def describe_device(health: dict) -> str:
         kind = device.get("type") or device.get("kind")
         label = f"{kind.upper()}: {name}" if kind and kind != name else str(name)
         return label + (f" ({', '.join(extra)})" if extra else "")
-    return "unknown device"
+    return tr("unknown device")

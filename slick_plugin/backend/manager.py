@@ -190,6 +190,8 @@ class BackendManager(QObject):
             return
         code = self.process.poll()
         if code is None:
+            if self.health.get("device_probe") == "running":  # the first seconds after start
+                self.refresh_health()
             return
         reason = tr("the backend server stopped (exit code {code}). {tail}").format(
             code=code, tail=_tail(self.log_path) if self.log_path else ""
@@ -206,6 +208,16 @@ class BackendManager(QObject):
             self.start()
         except BackendError as exc:
             self.died.emit(str(exc))
+
+    def refresh_health(self) -> dict:
+        """Ask /health again (device probe finished, models added) and tell the dock."""
+        if self.client is not None:
+            try:
+                self.health = self.client.health()
+                self.deviceChanged.emit(self.device)
+            except BackendError:
+                pass  # the watchdog deals with a dead server
+        return self.health
 
     def restart(self) -> BackendClient:
         self.stop()

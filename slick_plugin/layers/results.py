@@ -34,6 +34,13 @@ def result_paths(result: dict) -> dict[str, str]:
     return found
 
 
+RESULT_PROPERTY = "slick/result"  # marks layers the plugin made from results (not scenes)
+
+
+def is_result_layer(layer) -> bool:
+    return bool(layer.customProperty(RESULT_PROPERTY, False))
+
+
 def _group(project: QgsProject, name: str) -> QgsLayerTreeGroup:
     root = project.layerTreeRoot()
     return root.insertGroup(0, name)
@@ -53,6 +60,7 @@ def add_result_group(
         vector = QgsVectorLayer(paths["outlines"], tr("slick outlines"), "ogr")
         if vector.isValid():
             style_outlines(vector)
+            vector.setCustomProperty(RESULT_PROPERTY, True)
             project.addMapLayer(vector, False)
             group.addLayer(vector)
             layers.append(vector)
@@ -65,6 +73,7 @@ def add_result_group(
                 style_probability(raster, threshold)
             else:
                 style_probability(raster, 0.5)
+            raster.setCustomProperty(RESULT_PROPERTY, True)
             project.addMapLayer(raster, False)
             group.addLayer(raster)
             layers.append(raster)

@@ -8,6 +8,7 @@ from qgis.core import QgsTask
 from qgis.PyQt.QtCore import pyqtSignal
 
 from ..backend.client import BackendClient
+from ..i18n import tr
 from ..log import log
 from .polling import JobCancelled, JobFailed, follow_job
 
@@ -70,7 +71,7 @@ class JobTask(QgsTask):
                 self.on_done(self.result or {})
         else:
             if self.error is None:  # cancelled before run() started
-                self.was_cancelled, self.error = True, f"{self.kind} was cancelled"
+                self.was_cancelled, self.error = True, tr("{kind} was cancelled").format(kind=self.kind)
             log(f"{self.description()}: {self.error}")
             if self.on_error:
                 self.on_error(self.error, self.was_cancelled or self.isCanceled())

@@ -9,6 +9,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -56,10 +57,17 @@ class SlickDock(QDockWidget):
         self.evaluate_panel = EvaluatePanel(ctx)
         self.predict_panel = PredictPanel(ctx)
         icons = PLUGIN_DIR / "resources"
-        self.tabs.addTab(self.label_panel, QIcon(str(icons / "label.svg")), tr("Label"))
-        self.tabs.addTab(self.train_panel, QIcon(str(icons / "train.svg")), tr("Train"))
-        self.tabs.addTab(self.evaluate_panel, QIcon(str(icons / "evaluate.svg")), tr("Evaluate"))
-        self.tabs.addTab(self.predict_panel, QIcon(str(icons / "predict.svg")), tr("Predict"))
+        for panel, icon, title in (
+            (self.label_panel, "label.svg", tr("Label")),
+            (self.train_panel, "train.svg", tr("Train")),
+            (self.evaluate_panel, "evaluate.svg", tr("Evaluate")),
+            (self.predict_panel, "predict.svg", tr("Predict")),
+        ):
+            scroll = QScrollArea()  # small screens: the panel scrolls instead of squeezing
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.NoFrame)
+            scroll.setWidget(panel)
+            self.tabs.addTab(scroll, QIcon(str(icons / icon)), title)
         layout = QVBoxLayout(body)
         layout.addWidget(self.device_label)
         layout.addWidget(self.state_label)
@@ -70,6 +78,11 @@ class SlickDock(QDockWidget):
         ctx.manager.deviceChanged.connect(self.show_device)
         self.show_state(ctx.manager.state)
         self.show_device(ctx.manager.device)
+
+    def show_panel(self, panel) -> None:
+        for i in range(self.tabs.count()):
+            if self.tabs.widget(i).widget() is panel:
+                self.tabs.setCurrentIndex(i)
 
     def show_device(self, device: str) -> None:
         self.device_label.setText(tr("Device: {device}").format(device=device))

@@ -6,12 +6,13 @@ import time
 from pathlib import Path
 
 from qgis.core import QgsMapLayerProxyModel
-from qgis.gui import QgsMapLayerComboBox
+from qgis.gui import QgsCollapsibleGroupBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -75,7 +76,6 @@ class TrainPanel(QWidget):
         self.models = QListWidget()
         self.models.currentItemChanged.connect(self._show_card)
         self.card = QTextBrowser()
-        self.card.setMaximumHeight(170)
         refresh = QPushButton(tr("Refresh models"))
         refresh.clicked.connect(self.ctx.refresh_models)
         ctx.modelsChanged.connect(self.set_models)
@@ -89,17 +89,24 @@ class TrainPanel(QWidget):
         form.addRow(tr("Source model"), self.source)
         form.addRow(tr("Tile (px)"), self.tile)
         form.addRow(tr("Pixel size (m)"), self.pixel)
-        form.addRow(tr("Epochs (max)"), self.epochs)
-        form.addRow(tr("Learning rate"), self.lr)
         form.addRow(tr("Name"), self.name)
-        form.addRow("", self.random_init)
-        form.addRow("", self.light)
+        self.advanced = QgsCollapsibleGroupBox(tr("Advanced"))
+        self.advanced.setCollapsed(True)
+        more = QFormLayout(self.advanced)
+        more.addRow(tr("Epochs (max)"), self.epochs)
+        more.addRow(tr("Learning rate"), self.lr)
+        more.addRow("", self.random_init)
+        more.addRow("", self.light)
+        self.models.setMaximumHeight(90)
+        self.card.setMinimumHeight(150)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.advanced)
         layout.addWidget(self.train_button)
         layout.addWidget(self.progress)
+        layout.addWidget(QLabel(tr("Models")))
         layout.addWidget(self.models)
-        layout.addWidget(self.card)
+        layout.addWidget(self.card, 1)
         layout.addWidget(refresh)
 
     def _arch_changed(self, arch: str) -> None:

@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
+from ..layers.results import is_result_layer
 
 
 class JobProgress(QWidget):
@@ -66,7 +67,7 @@ class JobProgress(QWidget):
 
 
 class LayerChecklist(QListWidget):
-    """Raster layers of the project with check boxes (scenes to train on or predict)."""
+    """Scene layers of the project with check boxes (rasters, not the plugin's own results)."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -80,7 +81,7 @@ class LayerChecklist(QListWidget):
         checked = set(self.checked_ids())
         self.clear()
         for layer in QgsProject.instance().mapLayers().values():
-            if layer.type() == QgsMapLayerType.RasterLayer and isinstance(layer, QgsRasterLayer):
+            if isinstance(layer, QgsRasterLayer) and layer.type() == QgsMapLayerType.RasterLayer and not is_result_layer(layer):
                 item = QListWidgetItem(layer.name())
                 item.setData(Qt.UserRole, layer.id())
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)

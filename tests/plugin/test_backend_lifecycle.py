@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import signal
 
+from helpers import wait_for, wait_task
 from qgis.core import Qgis
 
 import slick_plugin
-from helpers import wait_for, wait_task
 
 
 def test_dock_starts_backend_shows_device_and_unload_stops_it(qgis_iface, qgis_processing, isolated_settings):
@@ -22,6 +22,7 @@ def test_dock_starts_backend_shows_device_and_unload_stops_it(qgis_iface, qgis_p
         assert plugin.manager.state == "ready"
         process = plugin.manager.process
         assert process.poll() is None
+        wait_for(lambda: plugin.manager.health.get("device_probe", "done") == "done", 60, "the device probe")
         device = plugin.manager.health["device"]
         assert device["type"] in ("cpu", "cuda")
         assert device["name"] in dock.device_label.text()
@@ -76,3 +77,43 @@ def test_backend_killed_mid_task_gives_clear_message_and_restarts(qgis_iface, is
         assert (tmp_path / "ok" / "manifest.json").exists()
     finally:
         manager.stop()
+
+
+def test_remote_mode_uses_url_and_token(backend, isolated_settings):
+    import dataclasses
+
+    import pytest
+
+    from slick_plugin.backend.client import BackendError
+    from slick_plugin.backend.manager import BackendManager
+
+    remote = dataclasses.replace(isolated_settings, mode="remote", url=backend.client.base_url, token=backend.client.token)
+    manager = BackendManager(remote)
+    manager.ensure()
+    assert manager.state == "ready" and manager.process is None  # nothing started locally
+    assert manager.device == backend.device
+    wrong = BackendManager(dataclasses.replace(remote, token="wrong"))
+    with pytest.raises(BackendError, match="refused the token"):
+        wrong.ensure()
+
+
+def test_cancel_button_stops_the_server_job(ctx, mosaics, label_file, tmp_path):
+    from slick_plugin.tasks.params import PrepareTrainRequest
+    from slick_plugin.ui.widgets import JobProgress
+
+    request = PrepareTrainRequest(
+        scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
+        out=str(tmp_path / "cancelled_model"), backbone="resnet50", epochs=50, allow_random_init=True,
+    )
+    task = ctx.run_job(request)
+    progress = JobProgress()
+    progress.attach(task)
+    client = ctx.manager.client
+    wait_for(lambda: task.job_id is not None and client.job(task.job_id)["state"] == "running", 60, "the job to run")
+    assert progress.cancel_button.isEnabled()
+    progress.cancel_button.click()
+    wait_task(task, 60)
+    assert task.was_cancelled and not task.finished_ok
+    assert client.job(task.job_id)["state"] == "cancelled"
+    assert not (tmp_path / "cancelled_model").exists()
+    assert not progress.cancel_button.isEnabled()

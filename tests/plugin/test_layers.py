@@ -86,3 +86,23 @@ def test_result_group_and_export(tmp_path, arctic_dir, qgis_new_project):
         assert "note" in back.fields().names()
     data = json.loads((tmp_path / "export.geojson").read_text())
     assert data["features"][0]["properties"]["note"] == "note"
+
+
+def test_clip_to_extent_keeps_the_scene_grid(mosaic_135, tmp_path):
+    from qgis.core import QgsRectangle
+
+    from slick_plugin.layers.clip import clip_to_extent
+
+    scene = QgsRasterLayer(str(mosaic_135), "s")
+    e = scene.extent()
+    view = QgsRectangle(e.xMinimum() + 1013.0, e.yMinimum() + 2020.0, e.xMinimum() + 9031.0, e.yMinimum() + 7007.0)
+    clip = QgsRasterLayer(clip_to_extent(scene, view, str(tmp_path / "clip.tif")), "c")
+    assert clip.isValid() and clip.crs() == scene.crs()
+    assert clip.rasterUnitsPerPixelX() == scene.rasterUnitsPerPixelX()
+    ce = clip.extent()
+    assert ce.contains(view) and ce.width() < view.width() + 2 * 25.0 + 1e-6
+    for offset in (ce.xMinimum() - e.xMinimum(), e.yMaximum() - ce.yMaximum()):
+        assert abs(offset / 25.0 - round(offset / 25.0)) < 1e-6  # whole pixels of the scene's grid
+    # same pixel values as the scene at the same place
+    value, ok = clip.dataProvider().sample(ce.center(), 1)
+    assert ok and value == scene.dataProvider().sample(ce.center(), 1)[0]

@@ -36,3 +36,25 @@ def test_translation_loads(qgis_app):
     finally:
         remove_translator(translator)
     assert tr("Train") == "Train"
+
+
+def test_settings_form_round_trip_and_options_page(qgis_app, isolated_settings):
+    from slick_plugin.settings import SlickSettings
+    from slick_plugin.ui.settings_page import SettingsForm, SlickOptionsFactory
+
+    form = SettingsForm()
+    assert form.python.filePath() == isolated_settings.python
+    form.mode.setCurrentIndex(form.mode.findData("remote"))
+    form.url.setText("http://gpu-box:8765")
+    form.token.setText("secret")
+    saved = []
+    try:
+        stored = form.save()
+        assert stored.mode == "remote" and stored.url == "http://gpu-box:8765" and stored.token == "secret"
+        assert SlickSettings.load() == stored
+        assert not form.python.isEnabled() and form.url.isEnabled()
+        page = SlickOptionsFactory(saved.append).createWidget(None)
+        page.apply()
+        assert saved and saved[0].url == "http://gpu-box:8765"
+    finally:
+        isolated_settings.save()  # the other tests use the local backend settings

@@ -148,3 +148,33 @@ def test_real_sam_box_prompt_on_arctic_mosaic(qgis_canvas, qgis_new_project, bac
     assert raster.extent().intersects(geom.boundingBox())  # UTM 32N metres, on the scene
     key(tool, Qt.Key_Z, Qt.ControlModifier)
     assert features(history.label_layer) == []
+
+
+def test_label_panel_wires_layer_tools_and_undo(qgis_iface, qgis_canvas, qgis_new_project, mosaic_135, tmp_path,
+                                                isolated_settings):
+    """The dock's Label tab: New... layer in the scene's CRS, box tool on the canvas, Undo button."""
+    from slick_plugin.backend.manager import BackendManager
+    from slick_plugin.ui.context import SlickContext
+    from slick_plugin.ui.label_panel import LabelPanel
+
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
+    ctx = SlickContext(qgis_iface, BackendManager(isolated_settings))
+    panel = LabelPanel(ctx)
+    panel.scene_combo.setLayer(raster)
+    panel.box_button.setChecked(True)  # no label layer yet: refused with a message
+    assert not panel.box_button.isChecked() and qgis_canvas.mapTool() is not panel.box_tool
+    layer = panel.new_label_layer(str(tmp_path / "mine.gpkg"))
+    assert layer.crs() == raster.crs() and ctx.history.label_layer is layer
+    assert QgsProject.instance().mapLayer(layer.id()) is not None
+    panel.box_tool.handler = FixedHandler(QgsGeometry.fromRect(raster.extent().buffered(-8000)))
+    panel.box_button.setChecked(True)
+    assert qgis_canvas.mapTool() is panel.box_tool
+    drag(panel.box_tool, qgis_canvas, QPoint(200, 200), QPoint(300, 300))
+    assert panel.accept_button.isEnabled()
+    panel.accept_button.click()
+    assert len(features(layer)) == 1 and panel.undo_button.isEnabled()
+    panel.undo_button.click()
+    assert features(layer) == [] and not panel.undo_button.isEnabled()
+    panel.unload()
+    assert qgis_canvas.mapTool() is None

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
-
 from helpers import wait_for, wait_task
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
 
 SAMPLES = ("sample_135", "sample_123", "sample_70")
 

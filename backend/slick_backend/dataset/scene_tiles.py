@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 
 from ..progress import Progress
@@ -21,23 +23,27 @@ def stretch_region(geoms, grid, buffer_km: float):
     return (minx - b, miny - b, maxx + b, maxy + b)
 
 
-def write_tile(path, array: np.ndarray, grid, window, nodata: int) -> None:
+def write_tile(path, array: np.ndarray, crs, transform, nodata: int) -> None:
+    """A small GeoTIFF; ``crs`` is a rasterio CRS made once per scene (parsing it per tile
+    costs more than compressing the tile)."""
     import rasterio
 
     with rasterio.open(
         path, "w", driver="GTiff", width=array.shape[1], height=array.shape[0], count=1, dtype="uint8",
-        crs=grid.crs, transform=grid.window_transform(window), nodata=nodata, compress="deflate", zlevel=1,
+        crs=crs, transform=transform, nodata=nodata, compress="deflate", zlevel=1,
     ) as ds:
         ds.write(array, 1)
 
 
 def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict, list[dict]]:
+    from rasterio.crs import CRS
     from rasterio.windows import Window
 
     from ..labels import LabelRasterizer
     from ..scenes import apply_stretch, compute_stretch, open_scene
 
     grid, tile = plan.grid, int(params.tile)
+    crs = CRS.from_user_input(grid.crs)
     burner = LabelRasterizer(plan.geoms if plan.geoms is not None else [], grid)
     records: list[dict] = []
     slick_px = valid_px = 0
@@ -47,28 +53,34 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
         row_spans = spans(grid.height, tile, params.stride)
         col_spans = spans(grid.width, tile, params.stride)
         n_blocks, k = len(row_spans) * len(col_spans), 0
-        for rs in row_spans:
-            for cs in col_spans:
-                progress.check()
-                progress.update(0.1 + 0.9 * k / n_blocks, f"{plan.id}: tiling block {k + 1}/{n_blocks}")
-                k += 1
-                block = Window(cs.read0, rs.read0, cs.read1 - cs.read0, rs.read1 - rs.read0)
-                values, valid = scene.read(grid, block)
-                if not valid.any():  # outside the swath footprint: nothing to count or cut
-                    continue
-                image = apply_stretch(values, valid, stretch)
-                del values
-                mask = burner.window(block)
-                mask[~valid] = MASK_NODATA
-                # Count each grid pixel once: only the block's own (non-overlapping) part.
-                own = (slice(rs.own0 - rs.read0, rs.own1 - rs.read0), slice(cs.own0 - cs.read0, cs.own1 - cs.read0))
-                slick_px += int(np.count_nonzero(mask[own] == 1))
-                valid_px += int(np.count_nonzero(valid[own]))
-                for r in rs.starts:
-                    for c in cs.starts:
-                        rec = _cut(plan, split, params, root, grid, image, mask, block, r, c, tile)
-                        if rec is not None:
-                            records.append(rec)
+        # One writer thread cuts and writes the tiles of a block while the next block is
+        # warped (GDAL releases the GIL in both); at most two blocks wait, bounding memory.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="slick-tiles") as writer:
+            pending: list[Future] = []
+            for rs in row_spans:
+                for cs in col_spans:
+                    progress.check()
+                    progress.update(0.1 + 0.9 * k / n_blocks, f"{plan.id}: tiling block {k + 1}/{n_blocks}")
+                    k += 1
+                    block = Window(cs.read0, rs.read0, cs.read1 - cs.read0, rs.read1 - rs.read0)
+                    values, valid = scene.read(grid, block)
+                    if not valid.any():  # outside the swath footprint: nothing to count or cut
+                        continue
+                    image = apply_stretch(values, valid, stretch)
+                    del values
+                    mask = burner.window(block)
+                    mask[~valid] = MASK_NODATA
+                    # Count each grid pixel once: only the block's own (non-overlapping) part.
+                    own = (slice(rs.own0 - rs.read0, rs.own1 - rs.read0), slice(cs.own0 - cs.read0, cs.own1 - cs.read0))
+                    slick_px += int(np.count_nonzero(mask[own] == 1))
+                    valid_px += int(np.count_nonzero(valid[own]))
+                    cut = [(r, c) for r in rs.starts for c in cs.starts]
+                    args = (plan, split, params, root, grid, crs, image, mask, block, cut, tile, progress)
+                    pending.append(writer.submit(_cut_block, *args))
+                    while len(pending) > 1:
+                        records.extend(pending.pop(0).result())
+            for fut in pending:
+                records.extend(fut.result())
     record = {
         "id": plan.id, "source": str(plan.path.resolve()), "split": split,
         "mode": plan.summary["mode"], "polarisation": plan.summary["polarisation"],
@@ -81,7 +93,18 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
     return record, records
 
 
-def _cut(plan, split, params, root, grid, image, mask, block, r, c, tile) -> dict | None:
+def _cut_block(plan, split, params, root, grid, crs, image, mask, block, cut, tile, progress) -> list[dict]:
+    records = []
+    for r, c in cut:
+        if progress.cancelled():
+            break
+        rec = _cut(plan, split, params, root, grid, crs, image, mask, block, r, c, tile)
+        if rec is not None:
+            records.append(rec)
+    return records
+
+
+def _cut(plan, split, params, root, grid, crs, image, mask, block, r, c, tile) -> dict | None:
     from rasterio.windows import Window
 
     r0, c0 = r - block.row_off, c - block.col_off
@@ -95,14 +118,15 @@ def _cut(plan, split, params, root, grid, image, mask, block, r, c, tile) -> dic
         msk = np.pad(msk, ((0, tile - msk.shape[0]), (0, tile - msk.shape[1])), constant_values=MASK_NODATA)
     tid = f"{plan.id}_r{r:06d}_c{c:06d}"
     window = Window(c, r, tile, tile)
-    write_tile(root / "images" / f"{tid}.tif", img, grid, window, nodata=0)
-    write_tile(root / "masks" / f"{tid}.tif", msk, grid, window, nodata=MASK_NODATA)
+    transform = grid.window_transform(window)
+    write_tile(root / "images" / f"{tid}.tif", img, crs, transform, nodata=0)
+    write_tile(root / "masks" / f"{tid}.tif", msk, crs, transform, nodata=MASK_NODATA)
     slick = int(np.count_nonzero(msk == 1))
     return {
         "id": tid, "scene": plan.id, "split": split,
         "image": f"images/{tid}.tif", "mask": f"masks/{tid}.tif",
         "window": [int(r), int(c), tile, tile], "crs": grid.crs,
-        "transform": list(grid.window_transform(window))[:6],
+        "transform": list(transform)[:6],
         "slick_fraction": round(slick / (tile * tile), 6), "valid_fraction": round(valid_fraction, 6),
         "slick_pixels": slick,
     }

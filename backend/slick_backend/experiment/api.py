@@ -98,7 +98,18 @@ def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
         report = run_report([results], out / "report", resamples=cfg.resamples, seed=cfg.seed,
                             title=f"Experiment {cfg.name} ({cfg.protocol} protocol)", progress=progress.sub(0.95, 1.0))
         result.update({"report": report["report"], "table2": report["table2"], "fig2_png": report["fig2_png"],
-                       "table2_text": report["table2_text"]})
+                       "table2_text": report["table2_text"], "table": report["table"]})
     progress.update(1.0, f"experiment done: {len(plan.runs) - len(outcome.failed) - len(outcome.skipped)}"
                          f"/{len(plan.runs)} runs recorded")
-    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in result.items()}
+    return _plain(result)
+
+
+def _plain(value):
+    """Strict JSON for the server: NaN (an undefined Dice or interval) becomes None."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -129,4 +129,6 @@ def run_report(results_paths: list[str | Path], out_dir: str | Path, resamples: 
     return {
         "table2": str(table2), "table_by_n": str(by_n), "fig2_png": str(png), "fig2_svg": str(svg),
         "report": str(html), "models": len(results), "table2_text": table2_text(tables.table2),
+        "table": [{k: (round(v, 4) if isinstance(v, float) and not math.isnan(v) else v) for k, v in row.items()}
+                  for row in tables.table2],
     }

@@ -96,6 +96,10 @@ def load_card(params: PredictParams) -> dict:
 def check_scene_fits(scene, card: dict, allow_other: bool) -> list[str]:
     """Refuse scenes from acquisition modes / polarisations / band counts the model never saw."""
     warnings = []
+    _lon, lat = scene.center_lonlat()
+    if abs(lat) > 84:
+        raise InputError(f"{scene.path}: centred at latitude {lat:.1f}, outside UTM (80S..84N) that the model's "
+                         "preprocessing projects to; crop the scene to below 84 degrees")
     if int(card.get("bands") or 1) != 1:
         raise InputError(f"model {card.get('name')}: expects {card.get('bands')} bands; Slick scenes have 1 band")
     for what, value, known in (("mode", scene.mode, card.get("modes")), ("polarisation", scene.polarisation,
@@ -117,11 +121,12 @@ def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None):
     """(engine callable, description). ONNX without --onnx exports the model dir first."""
     from .engines import OnnxEngine, TorchEngine, resolve_device
 
-    device = resolve_device(params.device)
     if params.engine == "torch":
         from ..models.modeldir import load_model_dir
 
+        device = resolve_device(params.device)
         return TorchEngine(load_model_dir(params.model, device).module, device)
+    # ONNX Runtime picks its own provider from the device: no torch import on this path.
     onnx_path = params.onnx
     if params.model:
         from ..models.modeldir import verify_weights
@@ -132,7 +137,7 @@ def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None):
         from .onnx_export import export_module
 
         onnx_path = export_module(load_model_dir(params.model, "cpu").module, card, tmp_dir / "model.onnx")
-    return OnnxEngine(onnx_path, device)
+    return OnnxEngine(onnx_path, params.device)
 
 
 def open_scene_or_empty(path: str, value_kind: str):
@@ -183,7 +188,12 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     params.validate(need_model=engine is None)
     t0 = time.perf_counter()
     card = card if card is not None else load_card(params)
-    tile, pixel_size = int(card["tile"]), float(card["pixel_size"])
+    try:
+        tile, pixel_size = int(card["tile"]), float(card["pixel_size"])
+        assert tile > 0 and pixel_size > 0
+    except (KeyError, TypeError, ValueError, AssertionError):
+        raise InputError(f"{params.model or params.onnx}: the model card has no valid tile / pixel_size; "
+                         "retrain or re-export the model") from None
     progress.update(0.01, "opening the scene")
     scene, empty = open_scene_or_empty(params.scene, params.value_kind)
     with scene, tempfile.TemporaryDirectory(prefix="slick-predict-") as tmp_dir:

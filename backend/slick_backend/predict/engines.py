@@ -20,6 +20,9 @@ ONNX_OUTPUT = "probability"
 
 
 def resolve_device(device: str) -> str:
+    """'auto' -> 'cuda' when torch sees a GPU, else 'cpu'. Not for the ONNX engine (no torch)."""
+    if device == "cpu":
+        return device
     import torch
 
     if device == "auto":
@@ -56,7 +59,10 @@ class OnnxEngine:
         self.path = Path(path)
         available = ort.get_available_providers()
         want_cuda = device in ("auto",) or device.startswith("cuda")
-        providers = ["CUDAExecutionProvider"] if want_cuda and "CUDAExecutionProvider" in available else []
+        providers: list = []
+        if want_cuda and "CUDAExecutionProvider" in available:
+            device_id = int(device.split(":")[1]) if device.startswith("cuda:") else 0
+            providers.append(("CUDAExecutionProvider", {"device_id": device_id}))
         providers.append("CPUExecutionProvider")
         opts = ort.SessionOptions()
         if threads:

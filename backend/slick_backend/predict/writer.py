@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 BLOCK = 256
+GDAL_CACHE_MB = 128
 
 
 class StripWriter:
@@ -70,7 +71,7 @@ def geotiff_profile(grid, dtype, nodata) -> dict:
         driver="GTiff", width=grid.width, height=grid.height, count=1, dtype=dtype.name,
         crs=grid.crs, transform=Affine(*grid.transform[:6]), nodata=nodata,
         tiled=True, blockxsize=block, blockysize=block, compress="deflate",
-        predictor=3 if dtype.kind == "f" else 2, zlevel=6, bigtiff="if_safer", num_threads="all_cpus",
+        predictor=3 if dtype.kind == "f" else 2, zlevel=3, bigtiff="if_safer", num_threads="all_cpus",
     )
 
 
@@ -82,7 +83,9 @@ def open_strip_writer(tmp_path: str | Path, grid, dtype, nodata, resampling: str
     from rasterio.enums import Resampling
 
     profile = geotiff_profile(grid, dtype, nodata)
-    with rasterio.Env(GDAL_NUM_THREADS="ALL_CPUS"):
+    # GDAL keeps written blocks in its cache (default 5 % of RAM) until close: cap it, so the
+    # memory of a run does not grow with the scene up to that limit.
+    with rasterio.Env(GDAL_NUM_THREADS="ALL_CPUS", GDAL_CACHEMAX=GDAL_CACHE_MB):
         with rasterio.open(tmp_path, "w", **profile) as ds:
             if tags:
                 ds.update_tags(**{k: str(v) for k, v in tags.items() if v is not None})

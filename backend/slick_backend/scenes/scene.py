@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import numpy as np
 
 from ..errors import InputError
 from .kinds import KINDS, kind_from_metadata, kind_from_values, mode_pol_from_metadata
+
+log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
@@ -54,6 +57,8 @@ class Scene:
             self.width, self.height = ds.width, ds.height
             self.dtype = ds.dtypes[0]
             self.tags = {**ds.tags(), **ds.tags(1)}
+            if ds.count > 1:
+                log.warning("%s: %d bands, using band 1", self.path, ds.count)
             self.mode, self.polarisation = mode_pol_from_metadata(self.path, self.tags)
             self._init_kind(value_kind)
         except BaseException:
@@ -102,7 +107,7 @@ class Scene:
         valid = _valid_raw(sample, self.nodata)
         if self.kind in ("linear", "amplitude", "stretched"):
             valid &= sample > 0
-        if not valid.any() and not self._any_valid_block():
+        if not valid.any():
             raise InputError(f"{self.path}: the scene has no valid pixels (all nodata); check the file or its nodata value")
 
     def _sample_windows(self, n: int = 8, size: int = 64):
@@ -114,21 +119,29 @@ class Scene:
         return [Window(int(c), int(r), w, h) for r in np.unique(rows) for c in np.unique(cols)]
 
     def _source_sample(self) -> np.ndarray:
-        """Raw values from a lattice of small windows: cheap, and touches the whole file."""
+        """Raw values from a lattice of small windows: cheap, and touches the whole file.
+        When the lattice sees only nodata (a narrow swath in a big frame), scan the file
+        block by block until some valid values turn up."""
         parts = [self._ds.read(1, window=win).ravel() for win in self._sample_windows()]
-        return np.concatenate(parts).astype(np.float64)
+        sample = np.concatenate(parts).astype(np.float64)
+        if self._plausible(sample).any():
+            return sample
+        found, count = [], 0
+        for _, win in self._ds.block_windows(1):
+            block = self._ds.read(1, window=win).ravel().astype(np.float64)
+            block = block[self._plausible(block)]
+            found.append(block)
+            count += block.size
+            if count >= 65536:
+                break
+        return np.concatenate(found) if found else sample
 
-    def _any_valid_block(self) -> bool:
-        """Slow path when the sample lattice saw nothing valid: scan the file block by block."""
-        with _gdal_errors(self.path, "reading"):
-            for _, win in self._ds.block_windows(1):
-                block = self._ds.read(1, window=win)
-                ok = _valid_raw(block, self.nodata)
-                if self.kind != "db":
-                    ok &= block > 0
-                if ok.any():
-                    return True
-        return False
+    def _plausible(self, values: np.ndarray) -> np.ndarray:
+        """Finite, not zero, not the declared nodata: candidates for valid pixels."""
+        ok = np.isfinite(values) & (values != 0)
+        if self._ds.nodata is not None:
+            ok &= values != self._ds.nodata
+        return ok
 
     # --- geometry --------------------------------------------------------------------
     @property

@@ -109,6 +109,23 @@ def _sample(scene, grid, window, progress) -> np.ndarray:
             progress.update(i / len(wins), "stretch statistics")
         values, valid = scene.read(grid, win)
         parts.append(values[valid])
+    if sum(p.size for p in parts) == 0:
+        # The lattice fell between the valid parts (a thin swath): scan the window block by
+        # block and stop once enough values are found.
+        from rasterio.windows import Window
+
+        step, found = 1024, 0
+        for r in range(int(window.row_off), int(window.row_off + window.height), step):
+            for c in range(int(window.col_off), int(window.col_off + window.width), step):
+                if progress is not None:
+                    progress.check()
+                h = min(step, int(window.row_off + window.height) - r)
+                w = min(step, int(window.col_off + window.width) - c)
+                values, valid = scene.read(grid, Window(c, r, w, h))
+                parts.append(values[valid])
+                found += parts[-1].size
+                if found >= SAMPLE_BLOCK * SAMPLE_BLOCK * 4:
+                    return np.concatenate(parts)
     return np.concatenate(parts) if parts else np.empty(0, np.float32)
 
 

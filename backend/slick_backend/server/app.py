@@ -7,6 +7,7 @@ as 4xx, a bug as 500 with a one-line message (the traceback goes to the server l
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -115,16 +116,24 @@ def sam_checkpoints(sam_dir: Path) -> list[dict]:
 
 
 def create_app(config: ServerConfig) -> FastAPI:
+    roots = Roots(config.data_roots, config.restricted)
+    device = DeviceInfo()
+    manager = JobManager(config.state_dir, gpu_slots=config.gpu_jobs, cpu_slots=config.cpu_jobs)
+    sam = SamClient(config.state_dir, config.sam_dir)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        manager.shutdown()  # cancel running jobs: their workers clean up their partial outputs
+        sam.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Slick backend",
         version=__version__,
         description="Local server of the Slick QGIS plugin: jobs with progress and cancel, interactive SAM. "
         "Every request needs `Authorization: Bearer <token>`; see docs/server-api.md.",
     )
-    roots = Roots(config.data_roots, config.restricted)
-    device = DeviceInfo()
-    manager = JobManager(config.state_dir, gpu_slots=config.gpu_jobs, cpu_slots=config.cpu_jobs)
-    sam = SamClient(config.state_dir, config.sam_dir)
     app.state.config, app.state.manager, app.state.sam, app.state.device = config, manager, sam, device
 
     # --- auth: before routing, for every path --------------------------------------
@@ -187,7 +196,7 @@ def create_app(config: ServerConfig) -> FastAPI:
     # --- endpoints -----------------------------------------------------------------
     @app.get("/health", summary="Version, device, SAM checkpoints and models available")
     def health() -> dict:
-        info = device.get()
+        info = device.get(timeout=3.0)  # the first call may come while torch is still being probed
         checkpoints = sam_checkpoints(config.sam_dir)
         models = _model_cards(config.models_dir)
         sam_models = (
@@ -201,6 +210,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             "api": API_VERSION,
             "pid": os.getpid(),
             "device": info.get("device"),
+            "device_probe": info.get("probe", "done"),
             "torch": info.get("torch"),
             "cuda": info.get("cuda"),
             "sam_checkpoints": checkpoints,
@@ -224,7 +234,7 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @app.post("/jobs", status_code=202, summary="Start a job (validated against the CLI's params dataclass)")
     def submit_job(body: JobRequest) -> dict:
-        roots.check_values(body.params)
+        roots.check_params(body.params)
         try:
             obj = build_params(body.kind, body.params)
         except (ValueError, TypeError) as exc:  # a validate() that raised a plain error
@@ -303,11 +313,6 @@ def create_app(config: ServerConfig) -> FastAPI:
         if not sam.running():
             return {"dropped": 0}
         return sam.request("drop", {})
-
-    @app.on_event("shutdown")
-    def _shutdown() -> None:
-        manager.shutdown()
-        sam.stop()
 
     _add_security_scheme(app)
     return app

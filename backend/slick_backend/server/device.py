@@ -71,7 +71,9 @@ class DeviceInfo:
         self._done.set()
 
     def get(self, timeout: float = 120.0) -> dict:
-        self._done.wait(timeout)
+        if not self._done.wait(timeout):  # still probing: say so rather than keep a client waiting
+            return {"torch": None, "cuda": None, "cuda_available": False, "probe": "running",
+                    "device": {"type": "unknown", "name": "probing the device...", "threads": os.cpu_count()}}
         info = dict(self._info or {"cuda_available": False, "device": {"type": "cpu", "name": _cpu_name()}})
         if info.get("cuda_available") and shutil.which("nvidia-smi"):
             try:

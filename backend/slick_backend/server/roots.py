@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ..errors import SlickError
 
+PATH_WORDS = ("path", "dir", "out", "data", "scene", "label", "model", "source", "config", "raster",
+              "file", "pred", "truth", "results", "from", "checkpoint")
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
@@ -59,3 +61,14 @@ class Roots:
         for s in _strings(value):
             if _looks_like_path(s):
                 self.check_path(s)
+
+    def check_params(self, params: dict) -> None:
+        """Job params: path-like strings, and every string of a field named like a path
+        (so a bare relative ``out: "ds"`` cannot write into the server's working dir)."""
+        if not self.restricted:
+            return
+        self.check_values(params)
+        for key, value in params.items():
+            if any(word in key.lower() for word in PATH_WORDS):
+                for s in _strings(value):
+                    self.check_path(s)

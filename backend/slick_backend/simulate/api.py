@@ -28,6 +28,7 @@ MIN_SIZE, MAX_SIZE = 64, 16384
 MAX_SCENES = 1000
 START_DATE = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
 MODE_CODE = {"IW": 1, "EW": 2}
+MIN_SLICK_PIXELS = 30  # a scene of the series shows at least this much visible slick (when it can)
 
 
 @dataclass
@@ -80,6 +81,17 @@ def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rn
     return f"s1a-{mode.lower()}-grd-{pol.lower()}-{start:{fmt}}-{stop:{fmt}}-{orbit:06d}-{take:06x}-001"
 
 
+def _seep_record(site, seep: dict) -> dict:
+    """A seep's entry in the manifest: where it is (lon/lat, and in the radar grid) and its plume."""
+    from pyproj import Transformer
+
+    where = next(s for s in site.seeps if s.id == seep["seep"])
+    lon, lat = Transformer.from_crs(site.epsg, 4326, always_xy=True).transform(*site.seep_utm(where))
+    record = {"seep": seep["seep"], "lon": round(lon, 5), "lat": round(lat, 5)}
+    record.update({k: v for k, v in seep.items() if k not in ("index", "seep")})
+    return record
+
+
 def run_simulate(params: SimulateParams, progress: Progress) -> dict:
     params.validate()
     # heavy imports here so that parameter errors come back instantly
@@ -109,8 +121,8 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
             kind = GEOREF_KINDS[i % 3] if params.georef == "cycle" else params.georef
             scene_id = _scene_id(params.mode, mode.polarisation, kind, i, start, rng)
             result = simulate_scene(geom, scene_seq)
-            for attempt in range(1, 4):  # conditions that hide every slick (calm, noise floor): draw again
-                if result.labels.any():
+            for attempt in range(1, 4):  # conditions that hide the slicks (calm, noise floor, land): draw again
+                if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
                     break
                 result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
             progress.check()
@@ -149,7 +161,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
                 "pass": tags["S1_PASS"],
                 "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
                                "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
-                "seeps": [{k: v for k, v in s.items() if k != "index"} for s in result.seeps],
+                "seeps": [_seep_record(site, s) for s in result.seeps],
                 "slick_pixels": int(np.count_nonzero(result.labels)),
                 "conditions": result.info,
             })

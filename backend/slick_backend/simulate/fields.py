@@ -26,6 +26,12 @@ def smooth_noise(
     along ``angle`` it is ``scale_px * anisotropy`` (wind streaks, biogenic filaments).
     """
     h, w = shape
+    if anisotropy == 1.0 and scale_px < 2 * SAMPLES_PER_SCALE:
+        # fine isotropic texture: a small Gaussian blur of white noise beats a full-size FFT
+        field = ndimage.gaussian_filter(rng.standard_normal(shape, dtype=np.float32), scale_px, mode="wrap")
+        field -= field.mean()
+        field /= field.std() + 1e-12
+        return field
     step = max(1.0, min(scale_px, scale_px * anisotropy) / SAMPLES_PER_SCALE)
     ch, cw = int(np.ceil(h / step)) + 2, int(np.ceil(w / step)) + 2
     # pad so the periodic FFT field does not wrap visibly across opposite edges

@@ -41,7 +41,7 @@ def stretch_2sigma(db: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return out
 
 
-def simulated_tile(mode_name: str, site_name: str, seed: int, size: int) -> tuple[np.ndarray, np.ndarray, str]:
+def simulated_tile(mode_name: str, site_name: str, seed: int, size: int, panel: int = 0) -> tuple[np.ndarray, np.ndarray, str]:
     """A stretched 25 m tile around the slicks of one simulated scene, its label mask, a caption."""
     from scipy import ndimage
 
@@ -51,7 +51,7 @@ def simulated_tile(mode_name: str, site_name: str, seed: int, size: int) -> tupl
     from .sites import SITES
 
     mode, site = MODES[mode_name], SITES[site_name]
-    placement, scene_seq = np.random.SeedSequence([seed, 7, len(site_name)]).spawn(2)
+    placement, scene_seq = np.random.SeedSequence([seed, 7, panel]).spawn(2)
     geom = place_scene(mode, site, size, np.random.default_rng(placement), ascending=True)
     result = simulate_scene(geom, scene_seq)
     n = min(size, int(TILE_KM * 1000 / mode.pixel_m))
@@ -92,8 +92,8 @@ def make_comparison_figure(out_png: str | os.PathLike, arctic_dir: str | os.Path
     arctic = Path(arctic_dir) if arctic_dir else default_arctic_dir()
     sims = [("IW", "north_sea"), ("EW", "prins_karls_forland"), ("EW", "sentralbanken")]
     fig, axes = plt.subplots(2, 3, figsize=(15, 10.6))
-    for ax, (mode, site) in zip(axes[0], sims, strict=True):
-        image, labels, caption = simulated_tile(mode, site, seed, size)
+    for panel, (ax, (mode, site)) in enumerate(zip(axes[0], sims, strict=True)):
+        image, labels, caption = simulated_tile(mode, site, seed, size, panel)
         _panel(ax, image, labels, caption)
     for ax, (sample, site) in zip(axes[1], REAL_SAMPLES, strict=True):
         if (arctic / sample / "raw_mosaic.tif").exists():

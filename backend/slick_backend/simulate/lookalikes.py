@@ -6,7 +6,8 @@
 - biogenic streaks: natural surface films drawn into long, thin, faint filaments by the wind;
 - newly formed ice (EW, Arctic): an ice edge with bright pack ice and very dark, smooth grease
   ice / nilas patches in front of it;
-- ships: bright point targets.
+- ships: bright point targets;
+- land (Prins Karls Forland): bright, textured, never oiled; a bright outlier for the stretch.
 Each function returns fields on the image grid (or adds into them) so the scene composer
 can combine them with the sea clutter.
 """
@@ -16,9 +17,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import ndimage
 
 from .backscatter import db_to_linear
-from .fields import smooth_noise, soft_step
+from .fields import smooth_noise, soft_step, upsample
 
 
 def low_wind_zones(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
@@ -143,3 +145,33 @@ def add_ships(sigma: np.ndarray, targets, pixel_m: float) -> None:
         arm = 6
         sigma[row, max(0, col - arm) : min(w, col + arm + 1)] += 0.05 * s
         sigma[max(0, row - arm) : min(h, row + arm + 1), col] += 0.05 * s
+
+
+def land_fraction(geom, rng: np.random.Generator) -> np.ndarray | None:
+    """0..1 land cover on the image grid from the site's stylised coastline (None: all sea)."""
+    from affine import Affine
+    from rasterio import features
+    from shapely.geometry import Polygon
+
+    footprint = geom.footprint_utm()
+    land = [poly for poly in map(Polygon, geom.site.land_utm()) if poly.intersects(footprint)]
+    if not land:
+        return None
+    # work on a grid 4x coarser (the coast is smooth at that scale), then upsample
+    step = 4
+    shape = (-(-geom.rows // step) + 1, -(-geom.cols // step) + 1)
+    mask = features.rasterize(land, out_shape=shape, transform=geom.transform * Affine.scale(step), dtype="uint8")
+    if not mask.any():
+        return None
+    # a crinkled coast: blur the straight polygon edges, then cut with a noisy threshold
+    soft = ndimage.gaussian_filter(mask.astype(np.float32), 400 / geom.pixel_m / step)
+    near_coast = 4.0 * soft * (1.0 - soft)  # 1 on the polygon edge, 0 away from it
+    soft += 0.3 * near_coast * smooth_noise(shape, 700 / geom.pixel_m / step, rng)
+    soft = upsample(soft, (geom.rows, geom.cols), step)
+    return soft_step(soft, 0.5, 0.03)
+
+
+def land_sigma0(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
+    """Land / glacier sigma0 (linear): bright (~ -6 dB) and strongly textured by relief."""
+    tex = 3.0 * smooth_noise(shape, 1500 / pixel_m, rng) + 1.5 * smooth_noise(shape, 250 / pixel_m, rng)
+    return db_to_linear(tex - 6.0)

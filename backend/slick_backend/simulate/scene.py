@@ -18,7 +18,7 @@ from .fields import smooth_noise
 from .geometry import SceneGeometry
 from .plumes import VISIBLE_DB, random_plume, render_plume, wind_factor
 
-STREAMS = ("wind", "texture", "lookalikes", "ice", "slicks", "ships", "speckle", "noise")
+STREAMS = ("wind", "texture", "lookalikes", "ice", "slicks", "ships", "speckle", "noise", "land")
 
 
 @dataclass
@@ -79,6 +79,11 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         damp_db += grease_db
         del grease_db
 
+    # --- land (where the site has a coast): replaces sea and ice, never carries oil -----------------
+    rland = rngs["land"]
+    land = lk.land_fraction(geom, rland)
+    solid = land if ice is None else (ice if land is None else np.maximum(ice, land))  # no oil there
+
     # --- slicks from the seeps in view ------------------------------------------------------------
     rs = rngs["slicks"]
     candidates = np.zeros(shape, np.uint8)  # seep index where a plume covers the pixel
@@ -99,8 +104,8 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         if rendered is None:
             continue
         win, frac, outline = rendered
-        if ice is not None:
-            frac *= 1.0 - ice[win]
+        if solid is not None:
+            frac *= 1.0 - solid[win]
         np.maximum(oil_db[win], plume.damping_db * frac * wf[win], out=oil_db[win])
         candidates[win][outline & (candidates[win] == 0)] = k
         active_any = True
@@ -110,8 +115,11 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
     damp_db *= -1.0
     sigma *= db_to_linear(damp_db)
     del damp_db
+    del solid
     if ice is not None:
         sigma = sigma * (1.0 - ice) + lk.pack_ice_sigma0(shape, px, ri) * ice
+    if land is not None:
+        sigma = sigma * (1.0 - land) + lk.land_sigma0(shape, px, rland) * land
 
     # --- labels: plume pixels whose contrast over the noise floor a person could see -------------------
     nesz = noise_floor(mode, geom.range_km(), geom.azimuth_km(), float(rngs["noise"].uniform(0, np.pi)))
@@ -122,6 +130,11 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         seen_db = 10.0 * np.log10((sea + n) / (sea * 10.0 ** (-0.1 * oil_db[rr, cc]) + n))
         keep = seen_db >= VISIBLE_DB
         labels[rr[keep], cc[keep]] = candidates[rr[keep], cc[keep]]
+        which = candidates[rr[keep], cc[keep]]
+        for s in seeps_out:  # what the labels of each seep hold: nominal damping and contrast seen
+            mine = which == s["index"]
+            s["label_damping_db"] = round(float(oil_db[rr[keep][mine], cc[keep][mine]].mean()), 3) if mine.any() else 0.0
+            s["label_contrast_db"] = round(float(seen_db[keep][mine].mean()), 3) if mine.any() else 0.0
     del candidates, rr, cc
     oil_db *= -1.0
     sigma *= db_to_linear(oil_db)
@@ -146,6 +159,7 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
         "eddies": n_eddies,
         "biogenic_streaks": has_biogenic,
         "ice_edge": ice is not None,
+        "land_fraction": 0.0 if land is None else round(float(land.mean()), 3),
         "ships": len(targets),
         "incidence_deg": [round(float(theta.min()), 2), round(float(theta.max()), 2)],
     }

@@ -28,6 +28,11 @@ class Site:
     epsg: int  # the UTM zone scenes are simulated in
     seeps: tuple[Seep, ...]
     ice_probability: float  # chance that a scene shows an ice edge (EW only)
+    land: tuple[tuple[tuple[float, float], ...], ...] = ()  # stylised land polygons (lon, lat), not a map
+
+    def land_utm(self) -> list[list[tuple[float, float]]]:
+        to_utm = Transformer.from_crs(4326, self.epsg, always_xy=True)
+        return [[to_utm.transform(lon, lat) for lon, lat in ring] for ring in self.land]
 
     def centre_utm(self) -> tuple[float, float]:
         to_utm = Transformer.from_crs(4326, self.epsg, always_xy=True)
@@ -47,6 +52,14 @@ PRINS_KARLS_FORLAND = Site(
     "prins_karls_forland", 78.45, 10.45, 32632,
     (Seep("PKF1", -4.0, 2.0), Seep("PKF2", 3.0, -3.0)),
     ice_probability=0.5,
+    # a long narrow island whose west coast is where the real mosaic shows land (~11 E), and
+    # the Spitsbergen mainland beyond a strait; stylised shapes, not a map
+    land=(
+        ((11.55, 78.12), (11.10, 78.25), (11.00, 78.40), (10.93, 78.55), (10.80, 78.72), (10.62, 78.88),
+         (10.95, 78.93), (11.40, 78.75), (11.65, 78.55), (11.85, 78.35), (11.90, 78.18)),
+        ((12.60, 77.40), (12.45, 77.90), (12.35, 78.20), (12.10, 78.45), (11.75, 78.80), (11.60, 79.10),
+         (11.90, 79.50), (17.00, 79.50), (17.00, 77.40)),
+    ),
 )
 SENTRALBANKEN = Site(
     "sentralbanken", 75.22, 31.55, 32636,

@@ -13,9 +13,12 @@ from predict_helpers import write_raster  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def one_torch_thread():
-    """2 shared cores: OpenMP spinning across threads makes small models 10x slower."""
-    import torch
-
+    """2 shared cores: OpenMP spinning across threads makes small models 10x slower.
+    Only when torch is already loaded: tests that do not need it should not pay its import."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
@@ -49,4 +52,16 @@ def tiny_model(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("models") / "tiny"
     with atomic_dir(out) as tmp:
         save_model_dir(tmp, module, card)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_onnx(tiny_model, tmp_path_factory) -> Path:
+    """The tiny model exported through the library (its ONNX/PyTorch check included)."""
+    from slick_backend.predict.onnx_export import ExportParams, run_export_onnx
+    from slick_backend.progress import NullProgress
+
+    out = tmp_path_factory.mktemp("onnx") / "tiny.onnx"
+    res = run_export_onnx(ExportParams(model=str(tiny_model), out=str(out)), NullProgress())
+    assert res["max_abs_diff"] < 1e-3
     return out

@@ -11,7 +11,6 @@ import shapely
 from predict_helpers import utm_transform, write_raster
 from pyogrio.raw import read as ogr_read
 from scipy import ndimage
-
 from slick_backend.baseline import BaselineParams, dark_strips, local_mean, run_baseline
 from slick_backend.errors import InputError
 from slick_backend.progress import NullProgress

@@ -4,7 +4,6 @@ import numpy as np
 import onnx
 import pytest
 import rasterio
-
 from slick_backend.errors import InputError
 from slick_backend.models.modeldir import load_model_dir
 from slick_backend.predict.api import PredictParams, run_predict
@@ -13,12 +12,9 @@ from slick_backend.predict.onnx_export import ExportParams, run_export_onnx
 from slick_backend.progress import NullProgress
 
 
-@pytest.fixture(scope="module")
-def exported(tiny_model, tmp_path_factory):
-    out = tmp_path_factory.mktemp("onnx") / "tiny.onnx"
-    res = run_export_onnx(ExportParams(model=str(tiny_model), out=str(out)), NullProgress())
-    assert res["max_abs_diff"] < 1e-3
-    return out
+@pytest.fixture
+def exported(tiny_onnx):
+    return tiny_onnx
 
 
 def test_onnx_file_describes_itself_and_matches_pytorch(exported, tiny_model):

@@ -11,7 +11,6 @@ import rasterio
 import shapely
 from predict_helpers import CARD, CountingEngine, pointwise, utm_transform, write_raster
 from pyogrio.raw import read as ogr_read
-
 from slick_backend.errors import Cancelled, InputError
 from slick_backend.predict.api import PredictParams, run_predict
 from slick_backend.progress import NullProgress, Progress
@@ -134,6 +133,12 @@ def test_bad_inputs_fail_with_one_line(tmp_path, tiny_model):
     assert predict(iw, tmp_path / "iw", allow_other_mode=True)["warnings"]
     with pytest.raises(InputError, match="not a writable folder"):
         predict(scene, "/proc/slick/x")
+    polar = write_raster(tmp_path / "polar_EW.tif", np.full((50, 50), 100, np.uint8), utm_transform(500000, 9500000),
+                         "EPSG:32633", 0)
+    with pytest.raises(InputError, match="outside UTM"):
+        predict(polar, tmp_path / "polar")
+    with pytest.raises(InputError, match="no valid tile"):
+        predict(scene, tmp_path / "nocard", card={"name": "x"})
     with pytest.raises(InputError, match="--overlap"):
         predict(scene, tmp_path / "o", overlap=0.5)
     # a model dir whose weights were replaced, and one with no weights at all
@@ -152,13 +157,14 @@ def test_bad_inputs_fail_with_one_line(tmp_path, tiny_model):
     assert not list(tmp_path.glob("b_*"))
 
 
-def test_cli_predict_with_a_real_tiny_model(crop_135, tiny_model, tmp_path):
-    """A real smp DeepLabv3-ResNet18 through the command line, on a crop of the real mosaic."""
+def test_cli_predict_with_onnx_runtime(crop_135, tiny_onnx, tmp_path):
+    """The command line with the real tiny model exported to ONNX (no torch in that process),
+    on a crop of the real mosaic; the torch path is compared with it in test_onnx.py."""
     out = tmp_path / "cli" / "crop"
     proc = subprocess.run(
-        [sys.executable, "-m", "slick_backend", "--quiet", "predict", "--model", str(tiny_model), "--scene",
-         str(crop_135), "--out", str(out), "--overlap", "0", "--batch-size", "16", "--threshold", "0.5",
-         "--device", "cpu"], capture_output=True, text=True, env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin"})
+        [sys.executable, "-m", "slick_backend", "--quiet", "predict", "--engine", "onnx", "--onnx", str(tiny_onnx),
+         "--scene", str(crop_135), "--out", str(out), "--batch-size", "16", "--device", "cpu", "--tta", "--overlap", "0"],
+        capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout)
     with rasterio.open(res["prob"]) as ds, rasterio.open(crop_135) as src:
@@ -167,4 +173,5 @@ def test_cli_predict_with_a_real_tiny_model(crop_135, tiny_model, tmp_path):
         valid = src.read(1) > 0
         assert (p[valid] >= 0).all() and (p[valid] <= 1).all() and (p[~valid] == -1).all()
         assert np.ptp(p[valid]) > 0  # a real, random-init network: not constant
-    assert res["engine"] == "torch (cpu)" and pyogrio.read_info(res["outlines"], layer="slicks")["crs"] == "EPSG:32632"
+    assert res["engine"].startswith("onnxruntime")
+    assert pyogrio.read_info(res["outlines"], layer="slicks")["crs"] == "EPSG:32632"

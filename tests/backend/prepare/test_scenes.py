@@ -171,3 +171,27 @@ def test_warp_puts_values_at_the_right_place(tmp_path, mk, georef):
         assert valid.mean() > 0.5
         px = 0.3 / w  # about one source pixel of longitude
         assert abs(err.mean()) < 0.05 * px and np.percentile(np.abs(err), 99) < 0.3 * px
+
+
+def test_small_valid_area_in_a_big_empty_frame(tmp_path, mk):
+    """Valid data that the cheap sample lattice misses is still found (and its kind told)."""
+    data = np.zeros((1000, 1000), np.float32)
+    data[80:110, 80:110] = mk.sigma0((30, 30))
+    path = mk.tif(tmp_path / "frame.tif", data, "EPSG:4326", rasterio.transform.from_origin(10, 70, 0.0003, 0.0001))
+    with open_scene(path) as s:
+        assert s.kind == "linear"
+        grid = choose_grid(s, 25)
+        st = compute_stretch(s, grid)
+        assert st.sample_pixels > 100 and -16 < st.mean < -11
+
+
+def test_stretch_sample_finds_a_thin_swath(tmp_path, mk):
+    """A valid strip narrower than the gaps of the sample lattice still gets statistics."""
+    data = np.zeros((200, 3000), np.float32)
+    data[:, 1450:1470] = mk.sigma0((200, 20))  # between lattice windows at 1305+128 and 1566
+    path = mk.tif(tmp_path / "strip.tif", data, "EPSG:32632", rasterio.transform.from_origin(500000, 7800000, 25, 25))
+    with open_scene(path) as s:
+        grid = choose_grid(s, 25)
+        assert s.is_exact_grid(grid)
+        st = compute_stretch(s, grid)
+        assert st.sample_pixels == 200 * 20 and -16 < st.mean < -11

@@ -79,8 +79,9 @@ def stop_server(server: Server) -> None:
             server.proc.wait()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server(tmp_path_factory):
+    """One server for the whole session (start-up and the device probe cost seconds)."""
     tmp = tmp_path_factory.mktemp("server")
     srv = start_server(tmp)
     yield srv

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 
 import httpx
 
@@ -32,6 +33,11 @@ def test_no_token_or_wrong_token_is_401(server):
 
 def test_health_reports_the_device(server):
     h = server.client.get("/health").json()
+    for _ in range(100):  # the device probe (a child that imports torch) may still be running
+        if h["device_probe"] == "done":
+            break
+        time.sleep(0.3)
+        h = server.client.get("/health").json()
     assert h["status"] == "ok" and h["version"]
     dev = h["device"]
     assert dev["type"] in ("cpu", "cuda")
@@ -109,6 +115,8 @@ def test_network_host_serves_only_data_roots_and_env_token(tmp_path, arctic, ser
         assert r.status_code == 403 and "data roots" in r.json()["error"], raster
     r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": "/tmp/elsewhere"}})
     assert r.status_code == 403 and "/tmp/elsewhere" in r.json()["error"]
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": "ds"}})
+    assert r.status_code == 403  # relative: would land in the server's working dir
     r = srv.client.post("/sam/embed", json={"raster": str(copy), "point": [0, 0], "model": "/etc/passwd"})
     assert r.status_code == 403
     r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": str(allowed / "ds")}})

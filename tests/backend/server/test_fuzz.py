@@ -10,7 +10,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-EXAMPLES = 30
+EXAMPLES = 20
 
 
 @pytest.fixture(scope="module")

@@ -136,3 +136,30 @@ def test_killed_sam_worker_restarts_on_the_next_request(server, raster):
     assert r.json()["cached"] == "disk"
     health = server.client.get("/health").json()["sam_worker"]
     assert health["pid"] != pid and "signal 9" in health["last_exit"]
+
+
+def test_samlora_model_dir_and_meta_checkpoint_take_prompts(server, raster, tmp_path):
+    """A fine-tuned SamLoRA dir (written by the models' own save) and a Meta-layout .safetensors."""
+    import torch
+    from safetensors.torch import save_file
+    from slick_backend.models.modeldir import save_model_dir
+    from slick_backend.models.registry import build_from_spec, normalise_spec
+
+    spec = normalise_spec("samlora", "vit_tiny", 128, {"rank": 2})
+    module = build_from_spec(spec)
+    assert any(".a_q." in n for n, _ in module.named_parameters())  # the LoRA paths are in the model
+    mdir = tmp_path / "lora"
+    mdir.mkdir()
+    save_model_dir(mdir, module, {"name": "lora", "arch": "samlora", "backbone": "vit_tiny", "model": spec,
+                                  "tile": 128, "pixel_size": 25.0})
+    r = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "model": str(mdir)})
+    assert r.status_code == 200, r.text
+    assert r.json()["window"]["size"] == 128
+    fc = server.client.post("/sam/prompt", json={"embedding_id": r.json()["embedding_id"],
+                                                  "points": [list(SLICK_XY)], "follow": False})
+    assert fc.status_code == 200, fc.text
+    # A checkpoint that is not a SAM: one clear line, 400.
+    bad = tmp_path / "notsam.safetensors"
+    save_file({"w": torch.zeros(3)}, str(bad))
+    r = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "model": str(bad)})
+    assert r.status_code == 400 and "not a SAM" in r.json()["error"]

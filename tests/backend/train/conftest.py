@@ -39,7 +39,7 @@ def _scene(rng: np.random.Generator, size: int, nodata_corner: bool, slick: bool
 def write_dataset(root: Path, splits: dict[str, int], seed: int = 0, tile: int = TILE, size: int = SCENE,
                   mode: str = "EW", epsg: int = 32632) -> Path:
     import rasterio
-    from rasterio.transform import from_origin
+    from rasterio.transform import Affine
 
     rng = np.random.default_rng(seed)
     (root / "images").mkdir(parents=True, exist_ok=True)
@@ -52,7 +52,7 @@ def write_dataset(root: Path, splits: dict[str, int], seed: int = 0, tile: int =
             sid = f"s1_{mode.lower()}_{k:04d}"
             img, mask = _scene(rng, size, nodata_corner=(k % 2 == 1))
             x0, y0 = 500000.0 + 10000 * k, 8000000.0
-            scene_tf = from_origin(x0, y0, 25.0, 25.0)
+            scene_tf = Affine(25.0, 0.0, x0, 0.0, -25.0, y0)
             scenes.append({"id": sid, "source": f"/synthetic/{sid}.tif", "split": split, "mode": mode,
                            "polarisation": "HH", "crs": f"EPSG:{epsg}", "transform": list(scene_tf[:6]),
                            "width": size, "height": size, "stretch": {"kind": "2sigma", "low": 0.0, "high": 1.0},
@@ -62,7 +62,7 @@ def write_dataset(root: Path, splits: dict[str, int], seed: int = 0, tile: int =
                     tid = f"{sid}_r{r:06d}_c{c:06d}"
                     ti, tm = img[r:r + tile, c:c + tile], mask[r:r + tile, c:c + tile].copy()
                     tm[ti == 0] = 255
-                    tf = from_origin(x0 + 25.0 * c, y0 - 25.0 * r, 25.0, 25.0)
+                    tf = Affine(25.0, 0.0, x0 + 25.0 * c, 0.0, -25.0, y0 - 25.0 * r)
                     for sub, arr in (("images", ti), ("masks", tm)):
                         with rasterio.open(root / sub / f"{tid}.tif", "w", driver="GTiff", width=tile, height=tile, count=1,
                                            dtype="uint8", crs=f"EPSG:{epsg}", transform=tf) as ds:

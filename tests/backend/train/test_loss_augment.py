@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 import torch
-
 from slick_backend.train.augment import augment
 from slick_backend.train.loss import SegLoss, class_weights, focal_tversky_loss, soft_dice_loss, weighted_ce
 from slick_backend.train.synthesis import synthesise

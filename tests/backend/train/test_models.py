@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from slick_backend.models.registry import build_from_spec, count_params, normalise_spec
 from slick_backend.models.sam_common import SamCore, resize_sam_state
 from slick_backend.models.sam_svd import SVDLinear, add_svd, set_trainable_svd, svd_param_count
-from slick_backend.models.samlora import LoRAQKV, add_lora, lora_param_count, merge_lora_state, set_trainable_lora
+from slick_backend.models.samlora import (
+    LoRAQKV,
+    add_lora,
+    lora_param_count,
+    merge_lora_state,
+    set_trainable_lora,
+)
 
 
 def test_samlora_vit_b_trainable_parameters_match_the_design():
@@ -111,7 +116,6 @@ def test_position_embeddings_resize_to_the_tile(tile):
 
 def test_deeplab_single_band_equals_imagenet_rgb_on_grey():
     import torchvision
-
     from slick_backend.models.deeplab import DeepLabCore, adapt_imagenet_state
 
     torch.manual_seed(0)

@@ -34,6 +34,7 @@ class SamBusy(SlickError):
 class _Pending:
     def __init__(self, session: str | None) -> None:
         self.session = session
+        self.proc: subprocess.Popen | None = None
         self.done = threading.Event()
         self.answer: dict | None = None
 
@@ -82,8 +83,9 @@ class SamClient:
                 waiter.done.set()
         code = proc.wait()
         self.last_exit = f"exit code {code}" if code >= 0 else f"killed by signal {-code}"
-        with self.lock:
-            waiters, self.pending = list(self.pending.values()), {}
+        with self.lock:  # only this worker's requests: a fresh worker may already be serving
+            mine = [rid for rid, w in self.pending.items() if w.proc is proc]
+            waiters = [self.pending.pop(rid) for rid in mine]
         for waiter in waiters:
             waiter.answer = {"ok": False, "status": 503, "error": f"the SAM worker stopped ({self.last_exit}); "
                              "send the request again to restart it (see sam-worker.log in the state dir)"}
@@ -102,7 +104,6 @@ class SamClient:
     def request(self, op: str, payload: dict, session: str | None = None) -> dict:
         waiter = _Pending(session)
         with self.lock:
-            proc = self._ensure()
             rid = next(self.ids)
             if session is not None:
                 for old_id, old in list(self.pending.items()):
@@ -111,14 +112,22 @@ class SamClient:
                         old.answer = {"ok": False, "status": 409,
                                       "error": "superseded by a newer request of the same session"}
                         old.done.set()
-            self.pending[rid] = waiter
             line = json.dumps({"id": rid, "op": op, "session": session, "payload": payload}) + "\n"
-            try:
-                proc.stdin.write(line.encode())
-                proc.stdin.flush()
-            except (OSError, ValueError):
-                self.pending.pop(rid, None)
-                raise SamError("the SAM worker is not reachable; send the request again to restart it", 503) from None
+            for attempt in range(2):
+                proc = self._ensure()
+                waiter.proc = proc
+                self.pending[rid] = waiter
+                try:
+                    proc.stdin.write(line.encode())
+                    proc.stdin.flush()
+                    break
+                except (OSError, ValueError):  # it died and poll() did not know yet: start a fresh one
+                    self.pending.pop(rid, None)
+                    with contextlib.suppress(Exception):
+                        proc.kill()
+                        proc.wait(10)
+                    if attempt:
+                        raise SamError("the SAM worker is not reachable; see sam-worker.log in the state dir", 503) from None
         if not waiter.done.wait(self.timeout):
             with self.lock:
                 self.pending.pop(rid, None)

@@ -60,14 +60,13 @@ def _random_core(backbone: str, size: int, seed: int = 0):
 
 
 def _from_checkpoint(path: Path):
-    from safetensors import SafetensorsError
     from safetensors.torch import load_file
 
     from ...models.sam_common import META_IMG, SamCore, resize_sam_state
 
     try:
         state = load_file(str(path))
-    except (SafetensorsError, OSError, ValueError) as exc:
+    except Exception as exc:  # safetensors raises its own error type for a bad header
         raise InputError(f"{path}: not a readable safetensors SAM checkpoint ({exc}); convert Meta's .pth first") from None
     state = {k.removeprefix("sam."): v for k, v in state.items()}
     weight = state.get("image_encoder.patch_embed.proj.weight")

@@ -1,7 +1,7 @@
 """A SAM mask on the window grid -> GeoJSON polygons in the requested CRS.
 
 One feature per connected part (4-connected, as GDAL polygonises); parts and holes under
-``min_pixels`` are dropped / filled; outlines simplified by half an input pixel (keeps the
+``min_pixels`` / ``4 * min_pixels`` are dropped / filled; outlines simplified by half an input pixel (keeps the
 shape, drops the staircase); larger holes kept. Area is measured in the scene's projected CRS (or on the
 ellipsoid for a geographic grid), before reprojection.
 """
@@ -13,8 +13,9 @@ import numpy as np
 from .window import transformer
 
 
-def clean_mask(mask: np.ndarray, min_pixels: int) -> np.ndarray:
-    """Drop parts and fill holes smaller than ``min_pixels`` (SAM leaves speckle at the edges)."""
+def clean_mask(mask: np.ndarray, min_pixels: int, min_hole: int | None = None) -> np.ndarray:
+    """Drop parts smaller than ``min_pixels`` and fill holes smaller than ``min_hole``
+    (SAM leaves speckle at the edges; a SAR slick outline does not need pinholes)."""
     from scipy import ndimage
 
     labels, n = ndimage.label(mask)  # 4-connected, as GDAL polygonises below
@@ -24,7 +25,7 @@ def clean_mask(mask: np.ndarray, min_pixels: int) -> np.ndarray:
         mask = keep[labels]
     holes, n = ndimage.label(~mask)
     if n:
-        small = np.bincount(holes.ravel(), minlength=n + 1) < min_pixels
+        small = np.bincount(holes.ravel(), minlength=n + 1) < (min_hole or 4 * min_pixels)
         small[0] = False
         # a "hole" that reaches the window border is open water, not a hole
         border = np.unique(np.concatenate([holes[0], holes[-1], holes[:, 0], holes[:, -1]]))
