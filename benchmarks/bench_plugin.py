@@ -62,7 +62,6 @@ def main() -> int:
         t0 = time.perf_counter()
         manager.start()
         start_s = time.perf_counter() - t0
-        backend_torch = manager.health.get("torch")
         layer = QgsRasterLayer(str(work / "raw_mosaic.tif"), "sample_135")
         handler = BackendSamHandler(manager, args.model)
         c = layer.extent().center()
@@ -77,6 +76,7 @@ def main() -> int:
             handler.propose(layer, box, [])
             times.append((time.perf_counter() - t0) * 1000.0)
         times.sort()
+        backend_torch = manager.refresh_health().get("torch")  # known once the device probe is done
         figures = {
             "backend_start_s": round(start_s, 2),
             "first_prompt_s (worker start + embedding)": round(first_s, 2),

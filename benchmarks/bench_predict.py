@@ -93,8 +93,18 @@ def throughput(root: Path, scene: Path, model: Path, engine: str, batch: int, de
     from slick_backend.predict.api import PredictParams, run_predict
     from slick_backend.progress import NullProgress
 
+    onnx = None
+    if engine == "onnx":  # exported beforehand: the export is not part of a prediction's cost
+        from slick_backend.models.modeldir import load_model_dir
+        from slick_backend.predict.onnx_export import export_module
+
+        onnx = root / f"{model.name}.onnx"
+        if not onnx.exists():
+            loaded = load_model_dir(model, "cpu")
+            export_module(loaded.module, loaded.card, onnx)
+        onnx = str(onnx)
     params = PredictParams(scene=str(scene), out=str(root / f"tp_{model.name}_{engine}"), model=str(model),
-                           engine=engine, batch_size=batch, device=device)
+                           engine=engine, onnx=onnx, batch_size=batch, device=device)
     t = time.perf_counter()
     res = run_predict(params, NullProgress())
     sec = time.perf_counter() - t
@@ -154,7 +164,7 @@ def gpu_end_to_end(root: Path, model: Path, size: int, batch: int) -> dict:
     import torch
     from slick_backend.predict.sliding import stride_for, window_offsets
 
-    scene = make_scene(root / f"gpu_{size}.tif", size)
+    scene = make_scene(root / f"S1A_EW_GRDM_1SDH_gpu{size}_HH.tif", size)
     res = throughput(root, scene, model, "torch", batch, "cuda")
     stride = stride_for(256, 0.25)
     windows = len(window_offsets(size, 256, stride)) ** 2
@@ -185,7 +195,7 @@ def main() -> None:
             small = model_dir(root, "deeplabv3-r18-os16", "resnet18", {"output_stride": 16, "decoder_channels": 128}, 256)
             r50 = model_dir(root, "deeplabv3-r50-os8", "resnet50", {"output_stride": 8, "decoder_channels": 256}, 256)
             for model, size in ((small, args.small_size), (r50, args.r50_size)):
-                scene = make_scene(root / f"scene_{size}.tif", size)
+                scene = make_scene(root / f"S1A_EW_GRDM_1SDH_{size}_HH.tif", size)
                 for engine in ("torch", "onnx"):
                     print(json.dumps({"throughput": throughput(root, scene, model, engine, args.batch_size,
                                                                args.device)}), flush=True)

@@ -137,7 +137,8 @@ def main() -> int:
         print(f"wall {wall:.1f} s | source {src_px / 1e6:.0f} Mpx -> {src_px / 1e6 / wall:.2f} Mpx/s | "
               f"target grid {grid_px / 1e6:.0f} Mpx -> {grid_px / 1e6 / wall:.2f} Mpx/s | "
               f"peak RSS {peak_mib:.0f} MiB | dataset {disk / 2**20:.0f} MiB on disk")
-        print(f"(a full-scene float32 array would be {src_px * 4 / 2**20:.0f} MiB)")
+        print(f"(a full-scene float32 array would be {src_px * 4 / 2**20:.0f} MiB; "
+              f"load avg at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
     return 0
 
 

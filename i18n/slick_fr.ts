@@ -19,7 +19,12 @@
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="68" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="93" />
+      <source>Advanced</source>
+      <translation>Options avancées</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="69" />
       <source>Allow random initialisation (no pretrained weights installed)</source>
       <translation>Autoriser l'initialisation aléatoire (aucun poids pré-entraîné installé)</translation>
     </message>
@@ -32,6 +37,11 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="155" />
       <source>Architecture</source>
       <translation>Architecture</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="181" />
+      <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
+      <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="156" />
@@ -54,12 +64,12 @@
       <translation>URL du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="78" />
+      <location filename="../slick_plugin/ui/dock.py" line="91" />
       <source>Backend: {state}</source>
       <translation>Backend : {state}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="29" />
+      <location filename="../slick_plugin/ui/widgets.py" line="30" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
@@ -104,7 +114,7 @@
       <translation>Dossier du jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="75" />
+      <location filename="../slick_plugin/ui/dock.py" line="88" />
       <source>Device: {device}</source>
       <translation>Matériel : {device}</translation>
     </message>
@@ -124,12 +134,12 @@
       <translation>Époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="92" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="96" />
       <source>Epochs (max)</source>
       <translation>Époques (max.)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="61" />
+      <location filename="../slick_plugin/ui/dock.py" line="63" />
       <source>Evaluate</source>
       <translation>Évaluer</translation>
     </message>
@@ -169,7 +179,7 @@
       <translation>Affiné à partir de</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="47" />
+      <location filename="../slick_plugin/ui/dock.py" line="48" />
       <source>Help</source>
       <translation>Aide</translation>
     </message>
@@ -179,12 +189,12 @@
       <translation>Initialisation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="59" />
+      <location filename="../slick_plugin/ui/dock.py" line="61" />
       <source>Label</source>
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="96" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
@@ -194,7 +204,7 @@
       <translation>Étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="93" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="97" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
@@ -219,7 +229,7 @@
       <translation>Nombre maximal d'époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="67" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="68" />
       <source>Maximum epochs; training stops early when validation loss stops improving</source>
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
@@ -234,17 +244,22 @@
       <translation>Dossier du modèle</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
+      <source>Models</source>
+      <translation>Modèles</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="56" />
       <source>Models folder</source>
       <translation>Dossier des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="94" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="92" />
       <source>Name</source>
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="152" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="153" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
@@ -264,7 +279,7 @@
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="179" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="184" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
@@ -289,7 +304,7 @@
       <translation>Taille de pixel (m) : 10 ou 25 comme dans l'article</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="62" />
+      <location filename="../slick_plugin/ui/dock.py" line="64" />
       <source>Predict</source>
       <translation>Prédire</translation>
     </message>
@@ -309,7 +324,7 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="173" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="174" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
@@ -334,7 +349,7 @@
       <translation>Reprojette les scènes en UTM, rééchantillonne, étire les valeurs, rastérise les étiquettes et écrit des tuiles qui se chevauchent à 50 %.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="79" />
+      <location filename="../slick_plugin/ui/dock.py" line="92" />
       <source>Restart backend</source>
       <translation>Redémarrer le backend</translation>
     </message>
@@ -374,12 +389,12 @@
       <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="89" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="112" />
       <source>SAM found no slick for this prompt; try another box or more points</source>
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="98" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -399,17 +414,17 @@
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="83" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="108" />
       <source>SAM prompt failed: {reason}</source>
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="175" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="176" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
@@ -429,7 +444,7 @@
       <translation>Scène Sentinel-1</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="45" />
+      <location filename="../slick_plugin/ui/dock.py" line="46" />
       <source>Settings</source>
       <translation>Paramètres</translation>
     </message>
@@ -509,7 +524,7 @@
       <translation>Slick : expérience {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="36" />
+      <location filename="../slick_plugin/ui/dock.py" line="37" />
       <source>Slick: oil slicks</source>
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
@@ -549,7 +564,7 @@
       <translation>Lancer un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="43" />
+      <location filename="../slick_plugin/ui/dock.py" line="44" />
       <source>Start backend</source>
       <translation>Lancer le backend</translation>
     </message>
@@ -594,7 +609,7 @@
       <translation>Jeton</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="60" />
+      <location filename="../slick_plugin/ui/dock.py" line="62" />
       <source>Train</source>
       <translation>Entraîner</translation>
     </message>
@@ -629,7 +644,7 @@
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="63" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="64" />
       <source>automatic (learning-rate range test)</source>
       <translation>automatique (test de plage du taux d'apprentissage)</translation>
     </message>
@@ -644,12 +659,12 @@
       <translation>backend prêt sur {device}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="51" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="52" />
       <source>base (generic weights)</source>
       <translation>base (poids génériques)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="64" />
+      <location filename="../slick_plugin/ui/widgets.py" line="65" />
       <source>cancelling...</source>
       <translation>annulation…</translation>
     </message>
@@ -669,17 +684,17 @@
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="119" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="120" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="214" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="239" />
       <source>click on a Sentinel-1 scene layer</source>
       <translation>cliquez sur une couche de scène Sentinel-1</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="110" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="133" />
       <source>could not save the outline: {reason}</source>
       <translation>impossible d'enregistrer le contour : {reason}</translation>
     </message>
@@ -689,12 +704,12 @@
       <translation>jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="56" />
+      <location filename="../slick_plugin/ui/widgets.py" line="57" />
       <source>done</source>
       <translation>terminé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="182" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="207" />
       <source>draw the box over a Sentinel-1 scene layer</source>
       <translation>tracez le rectangle sur une couche de scène Sentinel-1</translation>
     </message>
@@ -729,12 +744,12 @@
       <translation>modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="71" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="72" />
       <source>model name (default: date and time)</source>
       <translation>nom du modèle (par défaut : date et heure)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="77" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="83" />
       <source>no SAM prompt handler: start the backend first</source>
       <translation>aucun gestionnaire d'invites SAM : lancez d'abord le backend</translation>
     </message>
@@ -759,12 +774,12 @@
       <translation>aucune raison donnée</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="72" />
+      <location filename="../slick_plugin/layers/results.py" line="81" />
       <source>none of the result files could be opened: {paths}</source>
       <translation>aucun des fichiers de résultat n'a pu être ouvert : {paths}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="30" />
+      <location filename="../slick_plugin/ui/dock.py" line="31" />
       <source>not running (see the message bar)</source>
       <translation>arrêté (voir la barre de messages)</translation>
     </message>
@@ -779,7 +794,7 @@
       <translation>initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="28" />
+      <location filename="../slick_plugin/ui/dock.py" line="29" />
       <source>ready</source>
       <translation>prêt</translation>
     </message>
@@ -794,17 +809,17 @@
       <translation>scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="61" />
+      <location filename="../slick_plugin/layers/results.py" line="69" />
       <source>slick mask</source>
       <translation>masque des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="53" />
+      <location filename="../slick_plugin/layers/results.py" line="60" />
       <source>slick outlines</source>
       <translation>contours des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="61" />
+      <location filename="../slick_plugin/layers/results.py" line="69" />
       <source>slick probability</source>
       <translation>probabilité de nappe</translation>
     </message>
@@ -814,22 +829,22 @@
       <translation>lancement du backend : {cmd}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="27" />
+      <location filename="../slick_plugin/ui/dock.py" line="28" />
       <source>starting...</source>
       <translation>démarrage…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="53" />
+      <location filename="../slick_plugin/ui/widgets.py" line="54" />
       <source>stopped</source>
       <translation>arrêté</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="26" />
+      <location filename="../slick_plugin/ui/dock.py" line="27" />
       <source>stopped (starts on first use)</source>
       <translation>arrêté (démarre à la première utilisation)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="29" />
+      <location filename="../slick_plugin/ui/dock.py" line="30" />
       <source>stopped unexpectedly; restarting</source>
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
@@ -879,17 +894,17 @@
       <translation>l'emprise de la carte ne recoupe pas {layer}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="49" />
+      <location filename="../slick_plugin/layers/results.py" line="56" />
       <source>the result has no raster or outline files: {result}</source>
       <translation>le résultat ne contient ni raster ni contours : {result}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="133" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="140" />
       <source>tile, pixel size and learning rate must be numbers</source>
       <translation>la tuile, la taille de pixel et le taux d'apprentissage doivent être des nombres</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="52" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="53" />
       <source>transfer (from a model)</source>
       <translation>transfert (depuis un modèle)</translation>
     </message>
@@ -959,12 +974,12 @@
       <translation>{title} terminé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="48" />
+      <location filename="../slick_plugin/ui/widgets.py" line="49" />
       <source>{title}: queued</source>
       <translation>{title} : en attente</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/log.py" line="44" />
+      <location filename="../slick_plugin/log.py" line="45" />
       <source>{what} failed: {reason}</source>
       <translation>{what} a échoué : {reason}</translation>
     </message>

@@ -172,6 +172,9 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     for view in window.findChildren(QgsLayerTreeView):
         view.expandAll()
     dock.start_backend()
+    end = time.monotonic() + 180
+    while dock.ctx.manager.health.get("device_probe", "done") != "done" and time.monotonic() < end:
+        pump(0.5)  # the server probes torch/CUDA in a child process; the watchdog refreshes it
     render(canvas)
 
     # 1. Label: a SAM box proposal over the mosaic
@@ -183,6 +186,9 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     box = QgsRectangle(e.xMinimum() + 0.30 * e.width(), e.yMinimum() + 0.30 * e.height(),  # around the labelled arc
                        e.xMinimum() + 0.76 * e.width(), e.yMinimum() + 0.70 * e.height())
     panel.box_tool.prompt_box(box)
+    end = time.monotonic() + 300
+    while panel.box_tool.proposal is None and time.monotonic() < end:  # SAM answers in the background
+        pump(0.2)
     render(canvas)
     window.grab().save(str(out / "label_sam_box.png"))
 

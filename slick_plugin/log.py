@@ -26,7 +26,8 @@ class Notifier:
     def _push(self, text: str, level, duration: int) -> None:
         log(text, level)
         if self.iface is not None:
-            self.iface.messageBar().pushMessage(TAG, text, level=level, duration=duration)
+            title = "" if text.startswith(TAG) else TAG  # task titles already say "Slick: ..."
+            self.iface.messageBar().pushMessage(title, text, level=level, duration=duration)
 
     def info(self, text: str) -> None:
         self._push(text, Qgis.Info, 5)

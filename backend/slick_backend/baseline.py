@@ -32,7 +32,7 @@ from .progress import Progress
 from .vectorize import FORMATS, StripVectorizer, acquisition_time
 
 log = logging.getLogger(__name__)
-STRIP_ROWS = 512
+STRIP_ROWS = 256  # with the halo and float32 temporaries: ~6 kB per grid column
 
 
 @dataclass
@@ -70,11 +70,12 @@ class BaselineParams:
 
 
 def local_mean(values: np.ndarray, valid: np.ndarray, size: int) -> np.ndarray:
-    """Mean of the valid pixels in a size x size box around each pixel (float64 sums)."""
+    """Mean of the valid pixels in a size x size box around each pixel (float32 in and out:
+    scipy accumulates each 1-D pass in double, and dB values need no more)."""
     from scipy.ndimage import uniform_filter
 
-    v = np.where(valid, values, 0.0).astype(np.float64)
-    w = valid.astype(np.float64)
+    v = np.where(valid, values, 0.0).astype(np.float32)
+    w = valid.astype(np.float32)
     num = uniform_filter(v, size, mode="constant", cval=0.0)
     den = uniform_filter(w, size, mode="constant", cval=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -93,7 +94,8 @@ def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progres
             progress.update(row / grid.height, f"dark spots: rows {row}-{min(grid.height, row + STRIP_ROWS)}")
         h = min(STRIP_ROWS, grid.height - row)
         values, valid = scene.read(grid, Window(-halo, row - halo, grid.width + 2 * halo, h + 2 * halo))
-        values = values.astype(np.float64) * db_per_unit
+        if db_per_unit != 1.0:
+            values *= np.float32(db_per_unit)
         mean = local_mean(values, valid, size)
         inner = (slice(halo, halo + h), slice(halo, halo + grid.width))
         ok = valid[inner]

@@ -175,8 +175,7 @@ def _summary_text(summary: dict, out: Path) -> str:
         lines.append(f"{mode.upper()} dataset: " + ", ".join(f"{k}={v}" for k, v in d.items()))
     exp = summary.get("experiment", {})
     lines += ["", "Transfer experiment (Dice on simulated EW test scenes):"]
-    for row in exp.get("table", []) or []:
-        lines.append("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+    lines += ["  " + line for line in str(exp.get("table2_text", "")).splitlines()]
     lines.append(f"  report: {exp.get('report')}")
     pred = summary.get("prediction", {})
     lines += ["", f"Held-out scene {pred.get('scene')}: Dice model {pred.get('dice_model')}, "

@@ -83,7 +83,7 @@ class BackendManager(QObject):
         """A client of a healthy backend, starting the local server on first use."""
         if self.client is not None and self.is_running():
             try:
-                self.health = self.client.health()
+                self._set_health(self.client.health())
                 return self.client
             except BackendError:
                 if self.settings.mode == "remote":
@@ -213,11 +213,16 @@ class BackendManager(QObject):
         """Ask /health again (device probe finished, models added) and tell the dock."""
         if self.client is not None:
             try:
-                self.health = self.client.health()
-                self.deviceChanged.emit(self.device)
+                self._set_health(self.client.health())
             except BackendError:
                 pass  # the watchdog deals with a dead server
         return self.health
+
+    def _set_health(self, health: dict) -> None:
+        before = self.device
+        self.health = health
+        if self.device != before:
+            self.deviceChanged.emit(self.device)
 
     def restart(self) -> BackendClient:
         self.stop()

@@ -8,6 +8,7 @@ back in the raster's CRS.
 from __future__ import annotations
 
 import json
+import threading
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -17,6 +18,7 @@ from qgis.core import (
     QgsPointXY,
     QgsRectangle,
 )
+from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..backend.client import BackendError
 from ..layers.label_layer import layer_path
@@ -34,15 +36,55 @@ def geometries_from_geojson(collection: dict) -> list[QgsGeometry]:
     return [f.geometry() for f in features if f.hasGeometry() and not f.geometry().isEmpty()]
 
 
+class _Signals(QObject):
+    answered = pyqtSignal(int, object, str)  # request id, geometries, error ("" when none)
+
+
 class BackendSamHandler:
-    """SAM through the backend server; remembers each raster's embedding window."""
+    """SAM through the backend server; remembers each raster's embedding window.
+
+    ``propose()`` answers synchronously; ``start()`` runs the HTTP round trip in a worker
+    thread and calls back on the main thread, so QGIS stays responsive while the first
+    embedding is computed. Only the newest request's answer is delivered.
+    """
 
     def __init__(self, manager, model: str = "tiny", session: str = "qgis-canvas") -> None:
         self.manager = manager
         self.model = model
         self.session = session
         self._windows: dict[tuple[str, str], tuple[str, QgsRectangle]] = {}
+        self._lock = threading.Lock()
+        self._signals = _Signals()  # lives on the main thread: answers are queued there
+        self._signals.answered.connect(self._deliver)
+        self._callbacks: dict[int, object] = {}
+        self._latest = 0
         self.last_score: float | None = None
+
+    # --- main thread ---------------------------------------------------------------------
+    def propose(self, layer, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]]) -> list[QgsGeometry]:
+        return self._ask(self.manager.ensure(), layer_path(layer), crs_string(layer.crs()), box, points)
+
+    def start(self, layer, box, points, callback) -> int:
+        """Ask in the background; ``callback(geometries, error)`` runs on the main thread."""
+        client = self.manager.ensure()  # may start the server: main thread only
+        self._latest += 1
+        request, self._callbacks[self._latest] = self._latest, callback
+        args = (client, layer_path(layer), crs_string(layer.crs()), QgsRectangle(box) if box else None, list(points))
+        threading.Thread(target=self._work, args=(request, *args), daemon=True, name="slick-sam").start()
+        return request
+
+    def _deliver(self, request: int, geometries, error: str) -> None:
+        callback = self._callbacks.pop(request, None)
+        if callback is not None and request == self._latest:  # older answers are superseded
+            callback(geometries or [], error)
+
+    # --- any thread ----------------------------------------------------------------------
+    def _work(self, request: int, client, raster, crs, box, points) -> None:
+        try:
+            geometries, error = self._ask(client, raster, crs, box, points), ""
+        except Exception as exc:  # noqa: BLE001 - reported to the user by the tool
+            geometries, error = [], str(exc)
+        self._signals.answered.emit(request, geometries, error)
 
     def _embed(self, client, raster: str, crs: str, centre: QgsPointXY) -> tuple[str, QgsRectangle]:
         answer = client.sam_embed(
@@ -50,14 +92,14 @@ class BackendSamHandler:
         )
         bounds = answer.get("window", {}).get("bounds") or [centre.x(), centre.y(), centre.x(), centre.y()]
         window = (answer["embedding_id"], QgsRectangle(*bounds))
-        self._windows[(raster, self.model)] = window
+        with self._lock:
+            self._windows[(raster, self.model)] = window
         return window
 
-    def propose(self, layer, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]]) -> list[QgsGeometry]:
-        client = self.manager.ensure()
-        raster, crs = layer_path(layer), crs_string(layer.crs())
+    def _ask(self, client, raster: str, crs: str, box, points) -> list[QgsGeometry]:
         centre = box.center() if box is not None else points[0][0]
-        cached = self._windows.get((raster, self.model))
+        with self._lock:
+            cached = self._windows.get((raster, self.model))
         if cached is None or not cached[1].contains(centre):
             cached = self._embed(client, raster, crs, centre)
         body = {"crs": crs, "out_crs": crs, "session": self.session, "multimask": True}
@@ -74,6 +116,7 @@ class BackendSamHandler:
             cached = self._embed(client, raster, crs, centre)
             answer = client.sam_prompt({**body, "embedding_id": cached[0]})
         if answer.get("embedding_id") and answer.get("window", {}).get("bounds"):
-            self._windows[(raster, self.model)] = (answer["embedding_id"], QgsRectangle(*answer["window"]["bounds"]))
+            with self._lock:
+                self._windows[(raster, self.model)] = (answer["embedding_id"], QgsRectangle(*answer["window"]["bounds"]))
         self.last_score = answer.get("score")
         return geometries_from_geojson(answer)

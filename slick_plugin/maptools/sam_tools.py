@@ -45,6 +45,7 @@ class SamTool(QgsMapTool):
     proposalChanged = pyqtSignal(bool)  # a proposal is (not) on the canvas
     accepted = pyqtSignal(int)  # fid in the label layer
     failed = pyqtSignal(str)
+    busy = pyqtSignal(bool)  # a prompt is on its way to SAM
 
     def __init__(self, canvas, history, handler=None, raster_getter=None) -> None:
         super().__init__(canvas)
@@ -54,6 +55,7 @@ class SamTool(QgsMapTool):
         self.raster_getter = raster_getter  # () -> QgsRasterLayer | None (the panel's choice)
         self.raster: QgsRasterLayer | None = None
         self.proposal: QgsGeometry | None = None
+        self._pending = 0  # ticket of the newest prompt; older answers are ignored
         self.preview = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
         self.preview.setColor(QColor(0, 200, 255, 200))
         self.preview.setFillColor(QColor(0, 200, 255, 50))
@@ -72,18 +74,39 @@ class SamTool(QgsMapTool):
 
     # --- proposals -----------------------------------------------------------------------
     def request(self, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]]) -> None:
-        """Ask the handler (prompt already in raster CRS) and preview the answer."""
+        """Ask the handler (prompt already in raster CRS) and preview the answer.
+
+        A handler with ``start()`` answers in the background (the real backend); one with
+        only ``propose()`` answers at once (tests, simple handlers).
+        """
         if self.handler is None:
             self.failed.emit(tr("no SAM prompt handler: start the backend first"))
             return
+        self._pending += 1
+        ticket = self._pending
+        if hasattr(self.handler, "start"):
+            try:
+                self.busy.emit(True)
+                self.handler.start(self.raster, box, points, lambda geoms, error: self._answer(ticket, geoms, error))
+            except Exception as exc:  # noqa: BLE001 - e.g. the backend cannot start
+                self._answer(ticket, [], str(exc))
+            return
         QApplication.setOverrideCursor(Qt.WaitCursor)
         try:
-            geometries = self.handler.propose(self.raster, box, points)
+            geometries, error = self.handler.propose(self.raster, box, points), ""
         except Exception as exc:  # noqa: BLE001 - backend or network: a message, never a traceback
-            self.failed.emit(tr("SAM prompt failed: {reason}").format(reason=str(exc)))
-            return
+            geometries, error = [], str(exc)
         finally:
             QApplication.restoreOverrideCursor()
+        self._answer(ticket, geometries, error)
+
+    def _answer(self, ticket: int, geometries: list, error: str) -> None:
+        if ticket != self._pending:  # a newer prompt (or a clear) came since: drop this answer
+            return
+        self.busy.emit(False)
+        if error:
+            self.failed.emit(tr("SAM prompt failed: {reason}").format(reason=error))
+            return
         self.set_proposal(QgsGeometry.unaryUnion(geometries) if geometries else None)
         if not geometries:
             self.failed.emit(tr("SAM found no slick for this prompt; try another box or more points"))
@@ -118,6 +141,8 @@ class SamTool(QgsMapTool):
         return self.history.undo()
 
     def clear(self) -> None:
+        self._pending += 1  # an answer still on its way must not reappear
+        self.busy.emit(False)
         self.set_proposal(None)
 
     # --- keys and life cycle ------------------------------------------------------------------

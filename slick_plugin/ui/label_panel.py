@@ -72,6 +72,7 @@ class LabelPanel(QWidget):
             tool.failed.connect(self.ctx.notifier.warning)
             tool.proposalChanged.connect(self._proposal_changed)
             tool.accepted.connect(self._accepted)
+            tool.busy.connect(self._busy)
         ctx.history.changed.connect(lambda n: self.undo_button.setEnabled(n > 0))
         self._layout()
         self._label_layer_changed(self.label_combo.currentLayer())
@@ -174,6 +175,10 @@ class LabelPanel(QWidget):
             if score is not None:
                 text += " " + tr("SAM score {score:.2f}").format(score=float(score))
             self.status.setText(text)
+
+    def _busy(self, on: bool) -> None:
+        if on:
+            self.status.setText(tr("Asking SAM... (the first prompt on a scene also computes its embedding)"))
 
     def _accepted(self, fid: int) -> None:
         self.status.setText(tr("Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.").format(

@@ -12,26 +12,6 @@ from qgis.core import Qgis
 import slick_plugin
 
 
-def test_dock_starts_backend_shows_device_and_unload_stops_it(qgis_iface, qgis_processing, isolated_settings):
-    plugin = slick_plugin.classFactory(qgis_iface)
-    plugin.initGui()
-    try:
-        dock = plugin.show_dock()
-        assert plugin.manager.process is None
-        dock.start_backend()  # what the first use of any panel does
-        assert plugin.manager.state == "ready"
-        process = plugin.manager.process
-        assert process.poll() is None
-        wait_for(lambda: plugin.manager.health.get("device_probe", "done") == "done", 60, "the device probe")
-        device = plugin.manager.health["device"]
-        assert device["type"] in ("cpu", "cuda")
-        assert device["name"] in dock.device_label.text()
-        assert "ready" in dock.state_label.text()
-    finally:
-        plugin.unload()
-    assert process.poll() is not None  # unload stopped the server
-
-
 def _kill(pid) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -39,23 +19,32 @@ def _kill(pid) -> None:
         pass
 
 
-def test_backend_killed_mid_task_gives_clear_message_and_restarts(qgis_iface, isolated_settings, mosaics, label_file, tmp_path):
-    from slick_plugin.backend.manager import BackendManager
+def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings, mosaics, label_file, tmp_path):
+    """Load the plugin; the dock starts the backend and shows its device; the backend killed
+    mid-task gives a clear message and comes back by itself; unload stops it."""
     from slick_plugin.tasks.params import PrepareRequest, PrepareTrainRequest
-    from slick_plugin.ui.context import SlickContext
 
-    manager = BackendManager(isolated_settings)
-    ctx = SlickContext(qgis_iface, manager)
-    died = []
-    manager.died.connect(died.append)
-    qgis_iface.messageBar().clear_messages()
+    plugin = slick_plugin.classFactory(qgis_iface)
+    plugin.initGui()
     try:
+        dock = plugin.show_dock()
+        manager, ctx = plugin.manager, plugin.ctx
+        assert manager.process is None  # nothing runs before first use
+        dock.start_backend()  # what the first use of any panel does
+        assert manager.state == "ready" and manager.process.poll() is None
+        wait_for(lambda: manager.health.get("device_probe", "done") == "done", 90, "the device probe")
+        device = manager.health["device"]
+        assert device["type"] in ("cpu", "cuda") and device["name"] in dock.device_label.text()
+        assert "ready" in dock.state_label.text()
+
+        died = []
+        manager.died.connect(died.append)
+        qgis_iface.messageBar().clear_messages()
         slow = PrepareTrainRequest(
             scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
             out=str(tmp_path / "never"), backbone="resnet50", epochs=50, allow_random_init=True,
         )
         task = ctx.run_job(slow)
-        assert task is not None
         client = manager.client
         wait_for(lambda: task.job_id is not None and client.job(task.job_id)["state"] == "running", 60, "the job to run")
         worker_pid = client.job(task.job_id).get("pid")
@@ -75,8 +64,10 @@ def test_backend_killed_mid_task_gives_clear_message_and_restarts(qgis_iface, is
         wait_task(again, 120)
         assert again.error is None, again.error
         assert (tmp_path / "ok" / "manifest.json").exists()
+        process = manager.process
     finally:
-        manager.stop()
+        plugin.unload()
+    assert process.poll() is not None  # unload stopped the server
 
 
 def test_remote_mode_uses_url_and_token(backend, isolated_settings):
@@ -87,6 +78,7 @@ def test_remote_mode_uses_url_and_token(backend, isolated_settings):
     from slick_plugin.backend.client import BackendError
     from slick_plugin.backend.manager import BackendManager
 
+    wait_for(lambda: backend.refresh_health().get("device_probe", "done") == "done", 90, "the device probe")
     remote = dataclasses.replace(isolated_settings, mode="remote", url=backend.client.base_url, token=backend.client.token)
     manager = BackendManager(remote)
     manager.ensure()

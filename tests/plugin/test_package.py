@@ -22,7 +22,8 @@ from slick_plugin.backend.manager import BUNDLED_SRC
 from slick_plugin.i18n import install_translator, tr
 assert slick_plugin.__file__.startswith(sys.argv[1]), slick_plugin.__file__
 assert (BUNDLED_SRC / "slick_backend" / "__init__.py").exists()
-assert install_translator("fr") is not None and tr("Train") == "Entraîner"
+translator = install_translator("fr")
+assert translator is not None and tr("Train") == "Entraîner", (translator, tr("Train"))
 print("OK", BUNDLED_SRC)
 """
 

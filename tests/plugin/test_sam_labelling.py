@@ -3,6 +3,7 @@ backend with the tiny random-initialised SAM; plus unit checks with a fixed prop
 
 from __future__ import annotations
 
+from helpers import wait_for
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -137,9 +138,13 @@ def test_real_sam_box_prompt_on_arctic_mosaic(qgis_canvas, qgis_new_project, bac
     tool = SamBoxTool(qgis_canvas, history, handler)
     errors = []
     tool.failed.connect(errors.append)
+    busy = []
+    tool.busy.connect(busy.append)
     drag(tool, qgis_canvas, QPoint(250, 250), QPoint(350, 350))
-    assert errors == [] and tool.proposal is not None
-    assert handler.last_score is not None
+    assert busy == [True]  # answered in the background: QGIS stays responsive
+    wait_for(lambda: tool.proposal is not None or errors, 180, "the SAM proposal")
+    assert errors == [] and handler.last_score is not None
+    assert not tool.preview.asGeometry().isEmpty()
     key(tool, Qt.Key_Return)
     saved = features(history.label_layer)
     assert len(saved) == 1

@@ -110,6 +110,38 @@ def test_predict_adds_styled_layers_on_the_scene(trained, scene_layers, qgis_ifa
             assert set(wanted) <= set(back.fields().names())
 
 
+def test_predict_current_extent_only(trained, scene_layers, qgis_iface, qgis_canvas):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsRectangle
+
+    from slick_plugin.ui.predict_panel import PredictPanel
+
+    ctx, _, _, _ = trained
+    layers, _ = scene_layers
+    scene = layers["sample_123"]
+    qgis_canvas.window().show()
+    qgis_canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))  # view CRS differs from the scene's
+    e = scene.extent()
+    part = QgsRectangle(e.xMinimum() + 0.2 * e.width(), e.yMinimum() + 0.3 * e.height(),
+                        e.xMinimum() + 0.7 * e.width(), e.yMinimum() + 0.8 * e.height())
+    to_view = QgsCoordinateTransform(scene.crs(), qgis_canvas.mapSettings().destinationCrs(), QgsProject.instance())
+    qgis_canvas.setExtent(to_view.transformBoundingBox(part))
+    view_in_scene = to_view.transformBoundingBox(qgis_canvas.extent(), QgsCoordinateTransform.ReverseTransform)
+    panel = PredictPanel(ctx)
+    panel.set_models(ctx.models)
+    panel.model.setCurrentIndex(panel.model.findText("arctic_tiny"))
+    panel.scenes.set_checked([scene.id()])
+    panel.extent_only.setChecked(True)
+    tasks = panel.predict()
+    wait_task(tasks[0], 180)
+    assert tasks[0].error is None, tasks[0].error
+    wait_for(lambda: panel.added_groups, 10, "the result group")
+    raster = next(n.layer() for n in panel.added_groups[-1].findLayers() if isinstance(n.layer(), QgsRasterLayer))
+    assert raster.crs() == scene.crs()
+    got = raster.extent()
+    assert got.area() < 0.6 * e.area()  # only the part in view was predicted
+    assert got.intersect(view_in_scene).area() > 0.9 * got.area()
+
+
 def test_processing_algorithms_run(trained, scene_layers, backend, qgis_processing, tmp_path):
     import processing
 

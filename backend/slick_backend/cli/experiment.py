@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -15,12 +13,11 @@ def add_parser(subparsers):
             "in DIR/runs/, rebuild DIR/results.csv and write DIR/report/ (Table II, Fig. 2, report.html). "
             "Running it again with the same --out resumes: recorded runs are skipped."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--config", required=True, metavar="FILE", help="experiment TOML config")
     parser.add_argument("--out", required=True, metavar="DIR", help="experiment directory (resumed if it exists)")
     parser.add_argument("--executor", choices=("local", "ray"), default="local",
-                        help="local: worker processes on this machine; ray: tasks on a Ray cluster")
+                        help="local (default): worker processes on this machine; ray: tasks on a Ray cluster")
     parser.add_argument("--workers", type=int, default=None, metavar="K",
                         help="runs at a time (default: experiment.workers of the config)")
     parser.add_argument("--ray-address", default=None, metavar="ADDR",
@@ -31,7 +28,8 @@ def add_parser(subparsers):
     parser.add_argument("--data", default=None, metavar="DIR",
                         help="shortcut for --set formats.0.data=DIR (the target dataset of the first format)")
     parser.add_argument("--source", default=None, metavar="MODEL_DIR",
-                        help="shortcut: use this source model for every architecture (architectures.*.source)")
+                        help="shortcut: use this source model for every architecture and format (instead of "
+                             "architectures.*.source / sources)")
     return parser
 
 
@@ -44,7 +42,8 @@ def run(args, progress) -> int:
         overrides.insert(0, f"formats.0.data={args.data}")
     if args.source:
         cfg = load_config(args.config)
-        overrides[:0] = [f"architectures.{i}.source={args.source}" for i in range(len(cfg.architectures))]
+        overrides[:0] = [item for i in range(len(cfg.architectures))
+                         for item in (f"architectures.{i}.source={args.source}", f"architectures.{i}.sources={{}}")]
     params = ExperimentParams(config=args.config, out=args.out, executor=args.executor, workers=args.workers,
                               ray_address=args.ray_address, overrides=overrides)
     result = run_experiment(params, progress)

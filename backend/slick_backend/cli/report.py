@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -15,14 +13,13 @@ def add_parser(subparsers):
             "from transfer with the paper's interval and a paired bootstrap interval), table_by_n.csv, "
             "fig2.png, fig2.svg and a self-contained report.html."
         ),
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     parser.add_argument("--results", nargs="+", required=True, metavar="CSV",
                         help="results CSV file(s); base and transfer rows may be in separate files")
     parser.add_argument("--out", required=True, metavar="DIR", help="output directory (created if needed)")
     parser.add_argument("--resamples", type=int, default=2000,
-                        help="bootstrap resamples (at least 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap resampling")
+                        help="bootstrap resamples, at least 1000 (default 2000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap resampling (default 0)")
     parser.add_argument("--title", default="", help="title of the report and the figure")
     return parser
 

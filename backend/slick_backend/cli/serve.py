@@ -64,12 +64,6 @@ def run(args, progress) -> int:
     for root in args.data_root:
         if not Path(root).expanduser().is_dir():
             raise InputError(f"--data-root {root}: not a directory; give an existing directory")
-    log = logging.getLogger("slick.server")
-    if restricted:
-        log.warning(
-            "WARNING: listening on %s, reachable from other machines; only paths under %s are served "
-            "(anyone with the token can run jobs on this machine)", args.host, args.data_root or "no data root")
-
     token, token_file = resolve_token(state_dir)
     config = ServerConfig(
         state_dir=state_dir, models_dir=Path(args.models_dir).expanduser(), sam_dir=Path(args.sam_dir).expanduser(),
@@ -87,6 +81,10 @@ def run(args, progress) -> int:
     except OSError as exc:
         raise InputError(f"cannot listen on {args.host}:{args.port} ({exc.strerror}); choose another --port or 0") from None
     port = sock.getsockname()[1]
+    if restricted:
+        logging.getLogger("slick.server").warning(
+            "WARNING: listening on %s, reachable from other machines; only paths under %s are served "
+            "(anyone with the token can run jobs on this machine)", args.host, args.data_root or "no data root")
     url_host = f"[{args.host.strip('[]')}]" if family == socket.AF_INET6 else args.host
     info = {
         "url": f"http://{url_host}:{port}", "host": args.host, "port": port, "pid": os.getpid(),
@@ -105,6 +103,8 @@ def run(args, progress) -> int:
     server.startup = startup
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # Ctrl-C: uvicorn already shut down cleanly (jobs cancelled)
+        pass
     finally:
         remove_discovery(state_dir, os.getpid())
     return 0

@@ -23,7 +23,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--out", required=True, metavar="DIR", help="output directory (new or empty)")
     p.add_argument("--size", type=int, default=2048, metavar="PX",
-                   help="scene size in pixels, square, in radar geometry (default 2048: 20 km IW, 82 km EW)")
+                   help="scene size in pixels, square, in radar geometry, 64..8192 (default 2048: 20 km IW, 82 km EW)")
     p.add_argument("--georef", choices=["cycle", "gcp", "epsg4326", "utm"], default="cycle",
                    help="georeferencing of the files: cycle through the three variants (default) or one for all")
     p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists (only once the new one is complete)")

@@ -15,7 +15,7 @@ from ..progress import Progress
 from .config import load_config
 from .executors import make_executor, threads_per_run
 from .grid import build_plan
-from .runner import Runner
+from .runner import Runner, exclusive, remove_leftovers
 
 
 @dataclass
@@ -65,12 +65,18 @@ def train_params_keys(spec: dict) -> None:
 
 def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
     params.validate()
-    cfg = load_config(params.config, params.overrides)
     out = Path(params.out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    cfg = load_config(params.config, params.overrides)
     progress.update(0.0, "checking the config, the datasets and the source models")
-    plan = build_plan(cfg, out)
+    plan = build_plan(cfg, out)  # everything is checked before DIR is even created
     _check_training_options(plan)
+    with exclusive(out):
+        if remove_leftovers(out):
+            progress.log("removed temporary files of runs that were interrupted")
+        return _plain(_run_locked(params, cfg, plan, out, progress))
+
+
+def _run_locked(params: ExperimentParams, cfg, plan, out: Path, progress: Progress) -> dict:
     workers = int(params.workers or cfg.workers)
     executor = make_executor(params.executor, workers, params.ray_address, cfg.gpu_fraction)
     write_text_atomic(out / "plan.json", json.dumps({
@@ -96,12 +102,12 @@ def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
 
         progress.update(0.95, "writing the report")
         report = run_report([results], out / "report", resamples=cfg.resamples, seed=cfg.seed,
-                            title=f"Experiment {cfg.name} ({cfg.protocol} protocol)", progress=progress.sub(0.95, 1.0))
+                            title=f"{cfg.name}: base vs transfer ({cfg.protocol} protocol)", progress=progress.sub(0.95, 1.0))
         result.update({"report": report["report"], "table2": report["table2"], "fig2_png": report["fig2_png"],
                        "table2_text": report["table2_text"], "table": report["table"]})
     progress.update(1.0, f"experiment done: {len(plan.runs) - len(outcome.failed) - len(outcome.skipped)}"
                          f"/{len(plan.runs)} runs recorded")
-    return _plain(result)
+    return result
 
 
 def _plain(value):

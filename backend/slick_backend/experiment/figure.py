@@ -15,10 +15,13 @@ LABELS = {"base": "base (generic init)", "transfer": "transfer (fine-tuned sourc
 
 
 def fig2_series(results: list[ModelResult], resamples: int, seed: int) -> dict:
-    """{arch: {init: [(N, mean, low, high, models)]}} for the figure and the HTML table."""
+    """{label: {init: [(N, mean, low, high, models)]}} for the figure and the HTML table.
+
+    One label per architecture, naming its backbones ("deeplab (RESNET101, RESNET50)")."""
     series: dict = {}
     for arch in sorted({r.arch for r in results}):
-        series[arch] = {}
+        label = f"{arch} ({', '.join(sorted({r.backbone for r in results if r.arch == arch}))})"
+        inits: dict = {}
         for init in ("base", "transfer"):
             points = []
             for n in sorted({r.n for r in results if r.arch == arch}):
@@ -27,7 +30,8 @@ def fig2_series(results: list[ModelResult], resamples: int, seed: int) -> dict:
                     band = dice_band(group, resamples, seed)
                     points.append((n, band.estimate, band.low, band.high, len(group)))
             if points:
-                series[arch][init] = points
+                inits[init] = points
+        series[label] = inits
     return series
 
 

@@ -96,6 +96,9 @@ def check_source(path: str, where: str) -> None:
 def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
     """Check every dataset and source model, then list the runs. Raises InputError naming the key."""
     notes: list[str] = []
+    if cfg.protocol == "paper" and cfg.draws != 1:
+        notes.append(f"protocol 'paper': one draw per architecture/backbone/format (experiment.draws = {cfg.draws} "
+                     "is not used)")
     runs: list[dict] = []
     sources: dict[str, dict] = {}
     for fi, fmt in enumerate(cfg.formats):

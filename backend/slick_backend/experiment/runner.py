@@ -15,13 +15,17 @@ training options...), so editing the config re-runs exactly the runs it changes.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import math
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_text_atomic
+from ..errors import InputError
 from ..progress import Progress
 from .grid import Plan
 from .results import ModelResult, write_results
@@ -54,6 +58,28 @@ def record_to_result(record: dict) -> ModelResult:
         name=f"{s['arch']}_{s['tile']}_{s['pixel_size']}_n{s['n']}_{s['backbone']}_d{s['draw']}",
         scene_dice={k: (math.nan if v is None else float(v)) for k, v in record["scene_dice"].items()},
     )
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: Path):
+    """Hold DIR/.lock for the experiment's lifetime: two experiments never share a directory."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"{out_dir}: another experiment is running in this directory; wait for it or "
+                             "choose another --out") from None
+        yield
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    """Temporary files of runs that were killed in flight (only safe under ``exclusive``)."""
+    stale = [p for sub in ("models", "sources", "runs", ".") for p in (out_dir / sub).glob(".*")
+             if p.name.endswith(".work") or ".partial" in p.name]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    return len(stale)
 
 
 class Runner:

@@ -2,8 +2,10 @@
 
 The scene goes through the model's own preprocessing: its UTM grid at the model card's pixel
 size (an already-projected input at that pixel size keeps its exact grid), and the per-scene
-2-sigma stretch of the scenes package (identity for already-stretched 8-bit input). See
-predict/outputs.py for the files and their encoding.
+2-sigma stretch of the scenes package (identity for already-stretched 8-bit input), computed
+over the whole scene since there are no labels to centre it on at prediction time (training
+used the labels' bounding box plus a buffer). See predict/outputs.py for the files and their
+encoding, predict/sliding.py for the windows and blending.
 """
 
 from __future__ import annotations

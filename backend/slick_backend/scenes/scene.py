@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,6 @@ class Scene:
 
     def __init__(self, path: str | Path, value_kind: str = "auto") -> None:
         import rasterio
-        from rasterio.errors import NotGeoreferencedWarning  # noqa: F401  (imported for its side effect)
 
         self.path = Path(path)
         self.id = self.path.stem
@@ -46,8 +46,6 @@ class Scene:
         if value_kind not in ("auto", *KINDS):
             raise InputError(f"value kind {value_kind!r} is unknown; use one of auto, {', '.join(KINDS)}")
         with _gdal_errors(self.path, "opening the raster"):
-            import warnings
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # NotGeoreferencedWarning: we say it ourselves below
                 self._ds = rasterio.open(self.path)
@@ -64,7 +62,6 @@ class Scene:
         except BaseException:
             ds.close()
             raise
-        self._reader_key = None
 
     # --- set-up ----------------------------------------------------------------------
     def _init_georef(self) -> None:

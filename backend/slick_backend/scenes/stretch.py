@@ -106,7 +106,7 @@ def _sample(scene, grid, window, progress) -> np.ndarray:
     for i, win in enumerate(wins):
         if progress is not None:
             progress.check()
-            progress.update(i / len(wins), "stretch statistics")
+            progress.update(i / len(wins), f"{scene.id}: stretch statistics")
         values, valid = scene.read(grid, win)
         parts.append(values[valid])
     if sum(p.size for p in parts) == 0:

@@ -102,7 +102,10 @@ def _model_cards(models_dir: Path) -> list[dict]:
     for card_path in sorted(models_dir.glob("*/model.json")):
         entry: dict[str, Any] = {"name": card_path.parent.name, "path": str(card_path.parent)}
         try:
-            entry["card"] = json.loads(card_path.read_text())
+            card = json.loads(card_path.read_text())
+            if not isinstance(card, dict):
+                raise ValueError("not a JSON object")
+            entry["card"] = card
         except (OSError, ValueError) as exc:
             entry["error"] = f"unreadable model card: {exc}"
         out.append(entry)
@@ -239,7 +242,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             obj = build_params(body.kind, body.params)
         except (ValueError, TypeError) as exc:  # a validate() that raised a plain error
             raise ApiError(400, f"invalid params for {body.kind}: {exc}") from None
-        params = params_json(obj)
+        params = params_json(body.kind, obj)
         dev = "cuda" if uses_gpu(body.kind, params, device.cuda_available) else "cpu"
         return manager.submit(body.kind, params, dev).public()
 

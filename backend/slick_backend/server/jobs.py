@@ -249,6 +249,9 @@ class JobManager:
             elif kind == "error":
                 error = event
         code = proc.wait()
+        if code != 0:  # a killed or crashed worker may leave children in its group: stop them
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)
         with self.lock:
             self.procs.pop(job.id, None)
             job.exit_code, job.pid = code, None
@@ -276,13 +279,16 @@ class JobManager:
                 f.write(f"--- job {state}" + (f": {error}" if error else "") + "\n")
 
     def _escalate(self, proc: subprocess.Popen) -> None:
-        """Cooperative cancel first; SIGTERM after the grace period, SIGKILL 3 s later."""
+        """Cooperative cancel first; SIGTERM after the grace period, SIGKILL 3 s later.
+
+        Signals go to the worker's process group (it leads its own session), so processes
+        it started (experiment executors, data loaders) stop with it."""
         for sig, wait in ((signal.SIGTERM, self.grace), (signal.SIGKILL, 3.0)):
             try:
                 proc.wait(wait)
                 return
             except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(sig)
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, sig)
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(5)

@@ -82,17 +82,9 @@ def build_params(kind: str, params: dict[str, Any]) -> Any:
     return obj
 
 
-def params_json(obj: Any) -> dict[str, Any]:
+def params_json(kind: str, obj: Any) -> dict[str, Any]:
     """The params as plain JSON (what is stored in the job record and sent to the worker)."""
-    _, ta = adapter(_kind_of(obj))
-    return ta.dump_python(obj, mode="json")
-
-
-def _kind_of(obj: Any) -> str:
-    for kind, (module, name, _) in registry.JOBS.items():
-        if type(obj).__module__ == module and type(obj).__name__ == name:
-            return kind
-    raise KeyError(type(obj).__name__)
+    return adapter(kind)[1].dump_python(obj, mode="json")
 
 
 def schema(kind: str) -> dict:

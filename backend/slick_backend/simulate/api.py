@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..progress import Progress
 
 GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm")
-MIN_SIZE, MAX_SIZE = 64, 16384
+MIN_SIZE, MAX_SIZE = 64, 8192  # a scene is simulated in memory: ~70 bytes per pixel at the peak (4.7 GB at 8192)
 MAX_SCENES = 1000
 START_DATE = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
 MODE_CODE = {"IW": 1, "EW": 2}

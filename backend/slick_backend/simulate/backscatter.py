@@ -24,7 +24,8 @@ def db_to_linear(db: np.ndarray) -> np.ndarray:
 
 
 def sea_sigma0_vv(theta_deg: np.ndarray, wind: np.ndarray, rel_dir: np.ndarray | float) -> np.ndarray:
-    """VV sigma0 (linear) for incidence (deg), wind speed (m/s) and wind direction relative to look (rad)."""
+    """VV sigma0 (linear) for incidence (deg), wind speed (m/s) and the angle (rad) between the
+    look direction and the direction the wind comes from (0 = radar looks upwind)."""
     theta = np.asarray(theta_deg, np.float32)
     u = np.maximum(np.asarray(wind, np.float32), np.float32(0.3))
     base_db = -12.0 - 0.5 * (theta - 30.0)  # at 7 m/s, averaged over direction

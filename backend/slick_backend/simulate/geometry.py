@@ -71,7 +71,7 @@ class SceneGeometry:
         return self.mode.incidence(self.range_km()).astype(np.float32)
 
     def look_angle_image(self) -> float:
-        """Direction the radar looks (towards +columns) as an angle in image axes: 0."""
+        """Direction the radar looks, as an image angle: along +columns (ground range), i.e. 0."""
         return 0.0
 
     def map_to_image_angle(self, map_dir_deg: float) -> float:

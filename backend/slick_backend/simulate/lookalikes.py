@@ -160,7 +160,7 @@ def land_fraction(geom, rng: np.random.Generator) -> np.ndarray | None:
     # work on a grid 4x coarser (the coast is smooth at that scale), then upsample
     step = 4
     shape = (-(-geom.rows // step) + 1, -(-geom.cols // step) + 1)
-    mask = features.rasterize(land, out_shape=shape, transform=geom.transform * Affine.scale(step), dtype="uint8")
+    mask = features.rasterize(land, out_shape=shape, transform=geom.transform @ Affine.scale(step), dtype="uint8")
     if not mask.any():
         return None
     # a crinkled coast: blur the straight polygon edges, then cut with a noisy threshold

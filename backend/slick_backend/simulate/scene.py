@@ -48,12 +48,13 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
     n_rain = lk.rain_cells(gain, damp_db, px, rw)
     wind *= gain
     np.maximum(wind, 0.2, out=wind)
-    rel_dir = wind_dir - geom.look_angle_image() + 0.15 * smooth_noise(shape, 20000 / px, rw)
+    # 0 when the radar looks into the wind (upwind, brightest), pi when it looks downwind
+    rel_dir = wind_dir - geom.look_angle_image() - np.pi + 0.15 * smooth_noise(shape, 20000 / px, rw)
 
     sigma = sea_sigma0(mode, theta, wind, rel_dir)
     del rel_dir, gain
 
-    # --- sea texture: wind streaks (boundary-layer rolls) and longer swell-like modulation ------
+    # --- sea texture: wind streaks (boundary-layer rolls) and convective cells ---------------------
     rt = rngs["texture"]
     streaks = smooth_noise(shape, rt.uniform(400, 900) / px, rt, anisotropy=rt.uniform(3, 6), angle=wind_dir)
     cells = smooth_noise(shape, rt.uniform(800, 2000) / px, rt)  # convective cells of the boundary layer

@@ -21,7 +21,7 @@ from .augment import augment
 from .data import TileSet
 from .loss import SegLoss
 from .lr_finder import find_lr
-from .synthesis import synthesise
+from .synthesis import candidates, synthesise
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class LoopConfig:
     synthesis_fraction: float = 0.5  # synthetic tiles per real training tile, redrawn each epoch
     weight_decay: float = 1e-4
     loss: str = "dice_ce"
+    tiles_per_epoch: int | None = None  # draw at most this many tiles per epoch (seeded): bounds CPU time
 
 
 def resolve_device(name: str) -> torch.device:
@@ -86,9 +87,13 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
     loss_fn = SegLoss(cfg.loss, train.slick_fraction())
     params = [p for p in module.parameters() if p.requires_grad]
     n_syn = int(round(cfg.synthesis_fraction * len(train))) if cfg.synthesis else 0
+    if n_syn and not all(len(c) for c in candidates(train.images, train.masks)):
+        progress.log("synthesis: no slick exemplar or no slick-free water tile in the training set; skipped")
+        n_syn = 0
     n_total = len(train) + n_syn
     bs = max(1, min(cfg.batch_size, n_total))
-    steps = max(1, n_total // bs)  # drop the ragged last batch (BatchNorm dislikes a batch of 1)
+    per_epoch = min(n_total, cfg.tiles_per_epoch) if cfg.tiles_per_epoch else n_total
+    steps = max(1, per_epoch // bs)  # drop the ragged last batch (BatchNorm dislikes a batch of 1)
 
     lr = cfg.lr
     lr_curve = []
@@ -124,7 +129,8 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
         order = torch.randperm(len(images), generator=gen)
         module.train()
         total = 0.0
-        for s in range(steps):
+        epoch_steps = min(steps, min(len(images), per_epoch) // bs)  # the schedule never runs past its planned steps
+        for s in range(epoch_steps):
             progress.check()
             idx = order[s * bs : (s + 1) * bs]
             im, mk = img_all[idx], msk_all[idx]
@@ -140,7 +146,7 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
             total += float(loss.detach())
             frac = ((epoch - 1) * steps + s + 1) / (cfg.epochs * steps)
             progress.update(base + (1 - base) * frac, f"epoch {epoch}/{cfg.epochs} step {s + 1}/{steps} loss {loss.item():.4f}")
-        train_loss = total / steps
+        train_loss = total / max(1, epoch_steps)
         val_loss, val_dice = evaluate_tiles(module, val, loss_fn, bs, move, autocast) if len(val) else (train_loss, None)
         history.append({"epoch": epoch, "train_loss": round(train_loss, 6), "val_loss": round(val_loss, 6),
                         "val_dice": None if val_dice is None else round(val_dice, 6), "lr": opt.param_groups[0]["lr"]})

@@ -77,3 +77,23 @@ def test_cancel_stops_the_workers_and_records_nothing(tmp_path, tiny_target):
     assert [p for p in workers() if p.pid not in before] == []
     assert not list((tmp_path / "out" / "runs").glob("*.json"))
     assert not (tmp_path / "out" / "models" / "deeplabv3-resnet18-64-25-n2-d0-base" / "model.json").exists()
+
+
+def test_one_experiment_per_directory_and_leftovers_are_cleaned(tmp_path, tiny_target):
+    from slick_backend.errors import InputError
+    from slick_backend.experiment.runner import exclusive, remove_leftovers
+
+    (tmp_path / "target").symlink_to(tiny_target)
+    (tmp_path / "exp.toml").write_text(CONFIG)
+    out = tmp_path / "out"
+    with exclusive(out):  # as if another experiment were running there
+        with pytest.raises(InputError, match="another experiment is running"):
+            run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(out)), Progress())
+    # what a SIGKILL leaves: a model dir being written, a run's work dir, a temp record
+    (out / "models" / ".run-a.x1.partial").mkdir(parents=True)
+    (out / "models" / ".run-a.work" / "data").mkdir(parents=True)
+    (out / "runs").mkdir()
+    (out / "runs" / ".run-b.json.x2.partial.json").write_text("{")
+    (out / "runs" / "run-c.json").write_text("{}")
+    assert remove_leftovers(out) == 3
+    assert sorted(p.name for p in out.rglob("*")) == [".lock", "models", "run-c.json", "runs"]

@@ -40,6 +40,11 @@ def test_prediction_lines_up_with_the_real_mosaic(arctic_dir, tmp_path):
         # 8-bit stretched input is fed as is: the blended probability is exactly the pointwise model
         np.testing.assert_allclose(p[valid], pointwise(dn[valid].astype(np.float32)), atol=1e-5)
         assert ((p >= 0.6) & valid).sum() == (m == 1).sum() == res["slick_pixels"]
+    # the mask is scored against the paper's label directly: same grid, nodata of the mask ignored
+    from slick_backend.metrics import counts_from_rasters
+
+    counts = counts_from_rasters(res["mask"], sample / "labels_mosaic.png")
+    assert counts.tp + counts.fp == res["slick_pixels"] and counts.tp + counts.fp + counts.fn + counts.tn == valid.sum()
     # outlines: valid, inside the scene, same area as the mask (no simplification), none cut at strips
     info = pyogrio.read_info(res["outlines"], layer="slicks")
     assert info["crs"] == "EPSG:32636" and info["geometry_type"] == "MultiPolygon"

@@ -102,3 +102,24 @@ def test_splits_never_share_scenes(prepared):
     assert not (scenes_by_split["train"] & scenes_by_split["val"]) and not (scenes_by_split["train"] & scenes_by_split["test"])
     assert manifest["format"] == "slick-dataset" and manifest["params"]["pixel_size"] == 25
     assert result["scenes_per_split"]["train"] == [s for s, sp in split_of.items() if sp == "train"]
+
+
+def test_mosaic_resampled_to_ten_metres(arctic, mk, tmp_path):
+    """8-bit input at another pixel size: bilinear on the same UTM corner, not re-stretched,
+    and the labels burnt at 10 m cover the same area (6.25 x the 25 m pixels)."""
+    geoms, scenes = _label_polygons_4326(arctic)
+    keep = [g for g, s in zip(geoms, scenes, strict=True) if s.startswith("sample_123")]
+    labels = mk.labels(tmp_path / "l.gpkg", keep)
+    src = arctic / "sample_123" / "raw_mosaic.tif"
+    run_prepare(PrepareParams(scenes=[str(src)], labels=str(labels), pixel_size=10, tile=512, out=str(tmp_path / "ds")))
+    ds = open_dataset(tmp_path / "ds")
+    (scene,) = ds.scenes()
+    with rasterio.open(src) as m:
+        mosaic = m.read(1)
+        assert scene["transform"][2] == m.transform.c and scene["transform"][5] == m.transform.f
+    assert (scene["width"], scene["height"]) == (2560, 1920) and scene["stretch"]["kind"] == "identity"
+    with rasterio.open(arctic / "sample_123" / "labels_mosaic.png") as lab:
+        truth = int(((lab.read(1) == 1) & (mosaic > 0)).sum())
+    assert abs(scene["slick_pixels"] - 6.25 * truth) < 0.03 * 6.25 * truth
+    values = np.concatenate([ds.read_image(t)[ds.read_image(t) > 0] for t in ds.tiles()[::5]])
+    assert abs(values.mean() - mosaic[mosaic > 0].mean()) < 5  # same grey levels, not re-stretched

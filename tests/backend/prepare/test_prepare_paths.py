@@ -122,3 +122,23 @@ def test_cancel_leaves_nothing(tmp_path, scenes):
     with pytest.raises(Cancelled):
         run_prepare(PrepareParams(scenes=[str(s) for s in scenes], tile=64, out=str(out)), _CancelAfter(8))
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_multipolygon_shapefile_in_utm_and_mixed_geojson(tmp_path, mk, scenes):
+    utm = Transformer.from_crs("EPSG:4326", "EPSG:32632", always_xy=True)
+    slick = shapely.transform(mk.slick(), lambda xy: np.column_stack(utm.transform(xy[:, 0], xy[:, 1])))
+    halves = shapely.MultiPolygon([slick.intersection(shapely.box(*slick.bounds[:2], slick.centroid.x, slick.bounds[3])),
+                                   slick.intersection(shapely.box(slick.centroid.x, *slick.bounds[1:]))])
+    shp = mk.labels(tmp_path / "utm.shp", [halves], crs="EPSG:32632", driver="ESRI Shapefile", layer="utm",
+                    geometry_type="MultiPolygon")
+    line = shapely.LineString([(10.25, 70.09), (10.45, 70.01)])
+    mixed = mk.labels(tmp_path / "mixed.geojson", [mk.slick(), line], driver="GeoJSON", layer="mixed",
+                      geometry_type="Unknown")
+    counts = []
+    for i, labels in enumerate((shp, mixed)):
+        out = tmp_path / f"ds{i}"
+        run_prepare(PrepareParams(scenes=[str(scenes[2])], labels=str(labels), tile=128, out=str(out)))
+        (scene,) = open_dataset(out).scenes()
+        counts.append(scene["slick_pixels"])
+    assert abs(counts[0] - slick.area / 625) < 0.02 * slick.area / 625
+    assert abs(counts[0] - counts[1]) < 0.01 * counts[0]  # the line was ignored, not burnt

@@ -195,3 +195,32 @@ def test_stretch_sample_finds_a_thin_swath(tmp_path, mk):
         assert s.is_exact_grid(grid)
         st = compute_stretch(s, grid)
         assert st.sample_pixels == 200 * 20 and -16 < st.mean < -11
+
+
+def test_warped_window_overhang_matches_inner_read(tmp_path, mk):
+    with open_scene(mk.geographic(tmp_path / "g.tif", kind="db")) as s:
+        grid = choose_grid(s, 25)
+        assert not s.is_exact_grid(grid)
+        a, va = s.read(grid, Window(0, 0, 100, 100))
+        b, vb = s.read(grid, Window(-30, -20, 130, 120))
+        np.testing.assert_array_equal(a, b[20:, 30:])
+        np.testing.assert_array_equal(va, vb[20:, 30:])
+        assert not vb[:20].any() and not vb[:, :30].any() and va.mean() > 0.5
+
+
+def test_same_sea_in_any_value_kind_gives_the_same_image(tmp_path, mk):
+    """On the file's own grid (no resampling), linear sigma0, dB and amplitude DN of the same
+    sea stretch to the same 8-bit image (the stretch is affine in dB; amplitude DN are
+    quantised to integers, hence a tolerance of a couple of grey levels)."""
+    images = {}
+    for kind in ("linear", "db", "amplitude"):
+        path = mk.projected(tmp_path / f"{kind}.tif", kind=kind, pixel=25.0, seed=9)
+        with open_scene(path) as s:
+            assert s.kind == kind
+            grid = choose_grid(s, 25)
+            assert s.is_exact_grid(grid)
+            values, valid = s.read(grid, Window(0, 0, grid.width, grid.height))
+            images[kind] = apply_stretch(values, valid, compute_stretch(s, grid)).astype(int)
+    assert np.abs(images["linear"] - images["db"]).max() <= 1
+    diff = np.abs(images["linear"] - images["amplitude"])
+    assert np.percentile(diff, 99) <= 2 and diff.mean() < 0.5

@@ -163,3 +163,36 @@ def test_samlora_model_dir_and_meta_checkpoint_take_prompts(server, raster, tmp_
     save_file({"w": torch.zeros(3)}, str(bad))
     r = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "model": str(bad)})
     assert r.status_code == 400 and "not a SAM" in r.json()["error"]
+
+
+def test_simulate_job_then_sam_on_a_gcp_scene(server, tmp_path):
+    """A simulate job (GCP-georeferenced uint16 amplitude, radar geometry) through the server,
+    then SAM on it: the window is warped to the scene's UTM grid with the training stretch."""
+    import shapely
+
+    r = server.client.post("/jobs", json={"kind": "simulate", "params": {
+        "mode": "EW", "scenes": 1, "size": 384, "georef": "gcp", "seed": 1, "out": str(tmp_path / "sim")}})
+    assert r.status_code == 202, r.text
+    job = server.wait_job(r.json()["id"], timeout=120)
+    assert job["state"] == "succeeded", job
+    scene = next((tmp_path / "sim").glob("*.tif*"))
+    geoms, crs = _read_polygons(tmp_path / "sim" / "labels.gpkg")
+    centre = shapely.unary_union(geoms).centroid
+    emb = server.client.post("/sam/embed", json={"raster": str(scene), "point": [centre.x, centre.y], "crs": crs})
+    assert emb.status_code == 200, emb.text
+    assert emb.json()["window"]["crs"].startswith("EPSG:326")  # the scene's UTM zone, not radar geometry
+    fc = server.client.post("/sam/prompt", json={"embedding_id": emb.json()["embedding_id"], "crs": crs,
+                                                  "points": [[centre.x, centre.y]], "out_crs": "EPSG:4326"}).json()
+    assert fc["crs"] == "EPSG:4326"
+    for f in fc["features"]:
+        g = shapely.geometry.shape(f["geometry"])
+        assert g.is_valid and g.distance(centre) < 1.0  # degrees: near the simulated slick
+
+
+def _read_polygons(path):
+    """Label polygons and their CRS, read with pyogrio's raw reader (no geopandas)."""
+    import shapely
+    from pyogrio.raw import read
+
+    meta, _, wkb, _ = read(path)
+    return list(shapely.from_wkb(wkb)), meta["crs"]

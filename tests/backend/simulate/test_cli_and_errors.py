@@ -86,3 +86,20 @@ def test_comparison_figure_shows_simulated_and_real_panels(tmp_path, arctic_dir)
     assert image.shape[0] > 600 and image.shape[1] > 900
     # six panels of grey imagery: plenty of mid-grey pixels, not a blank canvas
     assert ((image > 20) & (image < 235)).mean() > 0.3
+
+
+def test_the_job_registry_runs_simulate_from_plain_json_fields(tmp_path):
+    """The server builds the params from a JSON body through jobs.resolve: same dataclass, same run."""
+    import dataclasses
+    import json
+
+    from slick_backend.jobs import resolve
+
+    params_cls, func = resolve("simulate")
+    body = json.loads(json.dumps({"out": str(tmp_path / "j"), "mode": "IW", "scenes": 1, "seed": 2, "size": 96}))
+    params = params_cls(**body)
+    params.validate()
+    result = func(params, NullProgress())
+    assert json.loads(json.dumps(result)) == result  # JSON-serialisable result
+    assert {f.name for f in dataclasses.fields(params_cls)} >= {"out", "mode", "scenes", "seed", "size"}
+    assert len(result["scenes"]) == 1 and (tmp_path / "j" / "labels.gpkg").exists()

@@ -134,7 +134,6 @@ def test_seeps_persist_across_scenes_with_varying_plumes(tmp_path):
 def test_gcp_file_warped_by_gdal_matches_the_utm_file_of_the_same_scene(tmp_path):
     """The GRD-like file, warped through its GCPs, lands on the same ground as the UTM product."""
     from rasterio.warp import Resampling, reproject
-
     from slick_backend.progress import NullProgress
     from slick_backend.simulate.api import SimulateParams, run_simulate
 

@@ -134,3 +134,28 @@ def test_same_seed_same_scenes_other_seed_other_scenes(tmp_path):
     assert a[0] == b[0] and a[2] == b[2] and a[3] == b[3]
     assert all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a[1], b[1], strict=True))
     assert a[0] != c[0] or not all(np.array_equal(x, y, equal_nan=True) for x, y in zip(a[1], c[1], strict=True))
+
+
+def test_sea_clutter_model_behaves_like_c_band_sea():
+    """The CMOD-like model: falls with incidence, grows with wind, upwind > downwind > crosswind,
+    collapses below the Bragg threshold; HH below VV increasingly with incidence; NESZ banding."""
+    from slick_backend.simulate.backscatter import noise_floor, polarisation_ratio, sea_sigma0_vv
+
+    db = lambda x: 10 * np.log10(np.asarray(x, np.float64))  # noqa: E731
+    assert db(sea_sigma0_vv(30, 7, 0.5)) == pytest.approx(-12 + db(1 + 0.12 * np.cos(0.5) + 0.3 * np.cos(1.0)), abs=0.3)
+    assert sea_sigma0_vv(20, 7, 0) > sea_sigma0_vv(35, 7, 0) > sea_sigma0_vv(46, 7, 0)
+    assert sea_sigma0_vv(35, 12, 0) > sea_sigma0_vv(35, 7, 0) > sea_sigma0_vv(35, 4, 0)
+    assert sea_sigma0_vv(35, 7, 0) > sea_sigma0_vv(35, 7, np.pi) > sea_sigma0_vv(35, 7, np.pi / 2)
+    assert db(sea_sigma0_vv(35, 4, 0)) - db(sea_sigma0_vv(35, 1.5, 0)) > 10  # calm sea is dark
+    pr = db(polarisation_ratio(np.array([20.0, 30.0, 45.0])))
+    assert 0.5 < pr[0] < pr[1] < pr[2] and 4.5 < pr[2] < 7
+    ew = MODES["EW"]
+    rng_km = np.linspace(0, ew.swath_km, 4001)[:-1]
+    nesz = db(noise_floor(ew, rng_km, np.array([0.0]), 0.0)[0])
+    assert -26 < nesz.min() and nesz.max() < -19
+    # banding: the floor jumps where sub-swaths meet and is scalloped inside each one
+    edges = [sw.end_km for sw in ew.subswaths[:-1]]
+    jumps = [abs(nesz[np.searchsorted(rng_km, e)] - nesz[np.searchsorted(rng_km, e) - 1]) for e in edges]
+    assert max(jumps) > 0.5
+    centre = np.searchsorted(rng_km, 45.0)
+    assert nesz[centre] < nesz[5] - 1.5

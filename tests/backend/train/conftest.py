@@ -25,7 +25,7 @@ def _scene(rng: np.random.Generator, size: int, nodata_corner: bool, slick: bool
     if slick:
         a, ph, c = rng.uniform(8, 20), rng.uniform(0, 6.28), rng.uniform(0.3, 0.7) * size
         centre = c + a * np.sin(xx / size * 6.0 + ph)
-        stripe = np.abs(yy - centre) < rng.uniform(4, 8)
+        stripe = (np.abs(yy - centre) < rng.uniform(4, 8)) & (xx < 0.45 * size)  # right side: slick-free water
         mask[stripe] = 1
         img[stripe] *= 0.3  # slicks damp backscatter
     img = np.clip(np.rint(img), 1, 255).astype(np.uint8)
@@ -81,7 +81,7 @@ def write_dataset(root: Path, splits: dict[str, int], seed: int = 0, tile: int =
 
 @pytest.fixture(scope="session")
 def tiny_dataset(tmp_path_factory) -> Path:
-    """4 train, 1 val, 2 test scenes of 128 px; 9 tiles of 64 px per scene."""
+    """4 train, 1 val, 2 test scenes of 128 px; 9 tiles of 64 px per scene (3 of them slick-free)."""
     return write_dataset(tmp_path_factory.mktemp("ds") / "tiny", {"train": 4, "val": 1, "test": 2})
 
 

@@ -27,7 +27,7 @@ def test_prepare_train_job_writes_dataset_and_model(simulated, tmp_path):
     scenes, labels = simulated
     params_cls, run = resolve("prepare-train")
     params = params_cls(
-        prepare={"scenes": scenes, "labels": labels, "pixel_size": 25, "tile": 64, "out": str(tmp_path / "ds")},
+        prepare={"scenes": scenes, "labels": labels, "pixel_size": 50, "tile": 64, "out": str(tmp_path / "ds")},
         train={"out": str(tmp_path / "model"), "arch": "samlora", "backbone": "vit_tiny", "epochs": 1, "lr": 1e-3,
                "batch_size": 8, "device": "cpu", "allow_random_init": True},
     )
@@ -35,7 +35,7 @@ def test_prepare_train_job_writes_dataset_and_model(simulated, tmp_path):
     result = run(params, NullProgress())
     assert (tmp_path / "ds" / "manifest.json").is_file()
     card = load_model_dir(result["model_dir"]).card
-    assert card["tile"] == 64 and card["pixel_size"] == 25 and card["modes"] == ["EW"]
+    assert card["tile"] == 64 and card["pixel_size"] == 50 and card["modes"] == ["EW"]
     assert card["train_scenes"] == result["train_scenes"] and len(card["train_scenes"]) >= 1
     assert card["dataset"]["path"] == result["dataset_dir"]
 

@@ -30,7 +30,8 @@ def test_deeplab_trains_via_the_cli_and_evaluates(tiny_dataset, tmp_path, repo_r
     out = tmp_path / "deeplab"
     env = {**os.environ, "PYTHONPATH": str(repo_root / "backend"), "SLICK_MODELS_DIR": str(tmp_path / "no-weights")}
     cmd = [sys.executable, "-m", "slick_backend", "train", "--data", tiny_dataset, "--out", out, "--arch", "deeplabv3",
-           "--backbone", "resnet18", "--light", "--allow-random-init", *FAST, "--train-scenes", "1", "--batch-size", "4"]
+           "--backbone", "resnet18", "--light", "--allow-random-init", *FAST, "--train-scenes", "1", "--batch-size", "4",
+           "--tiles-per-epoch", "4"]
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
@@ -44,7 +45,7 @@ def test_deeplab_trains_via_the_cli_and_evaluates(tiny_dataset, tmp_path, repo_r
         assert key in card, key
     assert (card["arch"], card["backbone"], card["tile"], card["bands"], card["init"]) == ("deeplabv3", "resnet18", 64, 1, "base")
     assert card["random_init"] and card["allow_random_init"] and card["modes"] == ["EW"] and card["pixel_size"] == 25
-    assert card["model"]["options"]["output_stride"] == 16
+    assert card["model"]["options"]["output_stride"] == 16 and card["tiles_per_epoch"] == 4
     with torch.no_grad():
         prob = model.module(torch.full((1, 1, 64, 64), 120.0))
     assert prob.shape == (1, 1, 64, 64) and 0 <= float(prob.min()) <= float(prob.max()) <= 1
@@ -79,11 +80,13 @@ def test_samlora_trains_via_cli_with_range_test_and_transfers(tiny_dataset, tmp_
 
 
 def test_same_seed_gives_identical_weights_on_cpu(tiny_dataset, tmp_path):
-    a = run_train(_params(tiny_dataset, tmp_path / "a", seed=7), NullProgress())
-    b = run_train(_params(tiny_dataset, tmp_path / "b", seed=7), NullProgress())
-    c = run_train(_params(tiny_dataset, tmp_path / "c", seed=8), NullProgress())
+    # with augmentation and exemplar synthesis on: every random draw must come from the seed
+    a = run_train(_params(tiny_dataset, tmp_path / "a", seed=7, synthesis=True), NullProgress())
+    b = run_train(_params(tiny_dataset, tmp_path / "b", seed=7, synthesis=True), NullProgress())
+    c = run_train(_params(tiny_dataset, tmp_path / "c", seed=8, synthesis=True), NullProgress())
     assert a["weights_sha256"] == b["weights_sha256"]
     assert c["weights_sha256"] != a["weights_sha256"]
+    assert load_model_dir(tmp_path / "a").card["synthesis"] is True
 
 
 def _write_model(out, spec, name="src"):

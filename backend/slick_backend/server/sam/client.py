@@ -102,6 +102,18 @@ class SamClient:
 
     # --- requests ------------------------------------------------------------------------
     def request(self, op: str, payload: dict, session: str | None = None) -> dict:
+        """Send one request and wait for its answer. If the worker dies while it holds the
+        request (it was killed, or was dying when we wrote), a fresh worker gets it once more:
+        every op is idempotent (embeddings are cached, prompts recomputed)."""
+        for attempt in range(2):
+            try:
+                return self._request_once(op, payload, session)
+            except SamError as exc:
+                if exc.status != 503 or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _request_once(self, op: str, payload: dict, session: str | None) -> dict:
         waiter = _Pending(session)
         with self.lock:
             rid = next(self.ids)
