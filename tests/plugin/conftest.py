@@ -46,7 +46,7 @@ def mosaic_135(tmp_path) -> Path:
 
 def pytest_sessionfinish(session, exitstatus):
     """pytest-qgis keeps QGIS settings in <rootdir>/.qgis-settings: leave no trace in the checkout."""
-    shutil.rmtree(Path(__file__).parent / ".qgis-settings", ignore_errors=True)
+    shutil.rmtree(Path(session.config.rootpath) / ".qgis-settings", ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
