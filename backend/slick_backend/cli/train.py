@@ -36,6 +36,8 @@ def add_parser(subparsers):
     p.add_argument("--rank", type=int, default=4, help="SamLoRA rank")
     p.add_argument("--tiles-per-epoch", type=int, default=None, metavar="N",
                    help="draw at most N training tiles per epoch (seeded; bounds CPU time on big sets); default all")
+    p.add_argument("--slick-tile-share", type=float, default=None, metavar="F",
+                   help="draw tiles holding slick with a weight that makes them this share of an epoch (e.g. 0.5)")
     p.add_argument("--patience", type=int, default=5, help="early-stopping patience in epochs")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda (bf16 autocast on CUDA)")
     p.add_argument("--allow-random-init", action="store_true", help="train from random weights when no base weights are present")
@@ -53,7 +55,8 @@ def run(args, progress) -> int:
         train_scenes=args.train_scenes, seed=args.seed, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
         loss=args.loss, synthesis=args.synthesis, augment=args.augment, device=args.device,
         allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, rank=args.rank,
-        patience=args.patience, tiles_per_epoch=args.tiles_per_epoch, name=args.name, overwrite=args.overwrite,
+        patience=args.patience, tiles_per_epoch=args.tiles_per_epoch,
+        slick_tile_share=args.slick_tile_share, name=args.name, overwrite=args.overwrite,
     )
     result = run_train(params, progress)
     print(json.dumps(result, indent=2))

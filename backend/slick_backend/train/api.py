@@ -46,6 +46,7 @@ class TrainParams:
     light: bool = False  # DeepLabv3: output stride 16 and 128 ASPP channels (~4x cheaper on CPU)
     rank: int = 4  # SamLoRA rank
     tiles_per_epoch: int | None = None  # at most this many (seeded) tiles per epoch; None = all
+    slick_tile_share: float | None = None  # e.g. 0.5: tiles with slick drawn first, as half of an epoch
     patience: int = 5
     min_delta: float = 0.001
     name: str | None = None
@@ -72,6 +73,8 @@ class TrainParams:
                 raise InputError(f"{name} {value}: must be at least {lo}")
         if self.tiles_per_epoch is not None and int(self.tiles_per_epoch) < 1:
             raise InputError(f"--tiles-per-epoch {self.tiles_per_epoch}: must be at least 1")
+        if self.slick_tile_share is not None and not 0 < float(self.slick_tile_share) < 1:
+            raise InputError(f"--slick-tile-share {self.slick_tile_share}: must be between 0 and 1 (e.g. 0.5)")
         if self.lr is not None and not 0 < float(self.lr) < 1:
             raise InputError(f"--lr {self.lr}: must be between 0 and 1 (e.g. 3e-4)")
         out = Path(self.out)
@@ -153,7 +156,8 @@ def run_train(params: TrainParams, progress) -> dict:
                  f"{trainable:,} trainable of {total:,} parameters; {len(train)} train / {len(val)} val tiles")
     cfg = LoopConfig(epochs=params.epochs, lr=params.lr, batch_size=params.batch_size, patience=params.patience,
                      min_delta=params.min_delta, seed=params.seed, device=params.device, augment=params.augment,
-                     synthesis=params.synthesis, loss=params.loss, tiles_per_epoch=params.tiles_per_epoch)
+                     synthesis=params.synthesis, loss=params.loss, tiles_per_epoch=params.tiles_per_epoch,
+                     slick_tile_share=params.slick_tile_share)
     result = fit(module, train, val, cfg, progress.sub(0.03, 0.97))
     progress.check()
     info = dataset_info(manifest, train_ids)
@@ -171,7 +175,8 @@ def run_train(params: TrainParams, progress) -> dict:
         "train_scenes": train_ids, "val_scenes": val_ids, "seed": params.seed, "epochs": params.epochs,
         "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"], "lr": result["lr"],
         "lr_from_range_test": params.lr is None, "batch_size": result["batch_size"], "loss": result["loss"],
-        "augment": params.augment, "synthesis": params.synthesis, "tiles_per_epoch": params.tiles_per_epoch, "val_metrics": result["val_metrics"],
+        "augment": params.augment, "synthesis": params.synthesis, "tiles_per_epoch": params.tiles_per_epoch,
+        "slick_tile_share": params.slick_tile_share, "val_metrics": result["val_metrics"],
         "history": result["history"], "trainable_params": trainable, "total_params": total,
         "train_seconds": result["seconds"], "device": result["device"],
     }

@@ -41,6 +41,7 @@ class LoopConfig:
     weight_decay: float = 1e-4
     loss: str = "dice_ce"
     tiles_per_epoch: int | None = None  # draw at most this many tiles per epoch (seeded): bounds CPU time
+    slick_tile_share: float | None = None  # draw tiles so this share of an epoch holds slick pixels
 
 
 def resolve_device(name: str) -> torch.device:
@@ -126,7 +127,7 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
             if len(si):
                 images, masks = np.concatenate([images, si]), np.concatenate([masks, sm])
         img_all, msk_all = _to_tensors(images, masks)
-        order = torch.randperm(len(images), generator=gen)
+        order = epoch_order(masks, cfg.slick_tile_share, gen)
         module.train()
         total = 0.0
         epoch_steps = min(steps, min(len(images), per_epoch) // bs)  # the schedule never runs past its planned steps
@@ -169,6 +170,20 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
                             "dice": None if best_dice is None else round(best_dice, 6)},
             "loss": loss_fn.describe(), "seconds": round(time.monotonic() - t0, 2), "steps_per_epoch": steps,
             "batch_size": bs, "device": str(device)}
+
+
+def epoch_order(masks: np.ndarray, share: float | None, gen: torch.Generator) -> torch.Tensor:
+    """A seeded permutation of the tiles; with ``share``, tiles holding slick are drawn with a
+    weight that makes them that share of the draw (rare slicks otherwise starve the few steps)."""
+    n = len(masks)
+    if not share:
+        return torch.randperm(n, generator=gen)
+    has = torch.from_numpy((masks == 1).reshape(n, -1).any(1))
+    k = int(has.sum())
+    if k == 0 or k == n:
+        return torch.randperm(n, generator=gen)
+    w = torch.where(has, share / k, (1 - share) / (n - k)).double()
+    return torch.multinomial(w, n, replacement=False, generator=gen)
 
 
 @torch.no_grad()

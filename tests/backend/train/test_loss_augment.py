@@ -94,3 +94,17 @@ def test_synthesis_pastes_labelled_slicks_on_water():
     # pasted pixels darkened by the exemplar's ratio 40 / 180; the rest is the water tile
     assert np.all(si[sm == 1] == round(150 * 40 / 180))
     assert np.all(si[sm == 0] == 150)
+
+
+def test_epoch_order_favours_slick_tiles_when_asked():
+    from slick_backend.train.loop import epoch_order
+
+    masks = np.zeros((100, 8, 8), np.uint8)
+    masks[:10, 2, 2] = 1  # 10 % of the tiles hold slick
+    plain = epoch_order(masks, None, torch.Generator().manual_seed(0))
+    order = epoch_order(masks, 0.5, torch.Generator().manual_seed(0))
+    for o in (plain, order):
+        assert sorted(o.tolist()) == list(range(100))  # still a permutation: every tile once
+    assert int((order[:20] < 10).sum()) >= 6  # ~half of a 20-tile epoch is slick tiles
+    assert int((plain[:20] < 10).sum()) <= 5
+    assert torch.equal(order, epoch_order(masks, 0.5, torch.Generator().manual_seed(0)))

@@ -39,12 +39,22 @@ def mask_to_features(mask: np.ndarray, transform, src_crs: str, out_crs: str, sc
     import json
 
     import shapely
+    from affine import Affine
     from pyproj import CRS, Geod
     from rasterio.features import shapes
 
     if min_pixels is None:  # 4 px for a 256 px window, 64 px for SAM's 1024 px
         min_pixels = max(4, mask.size // 16384)
-    mask = clean_mask(mask, min_pixels)
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        return []
+    # Work on the mask's bounding box plus a 1 px empty frame: a slick is usually a small
+    # part of the window, and the frame keeps "holes" open to the outside out of the fill.
+    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    sub = np.zeros((r1 - r0 + 2, c1 - c0 + 2), bool)
+    sub[1:-1, 1:-1] = mask[r0:r1, c0:c1]
+    transform = transform * Affine.translation(c0 - 1, r0 - 1)
+    mask = clean_mask(sub, min_pixels)
     if not mask.any():
         return []
     pixel = abs(transform.a)
