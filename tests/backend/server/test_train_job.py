@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -80,3 +81,25 @@ def test_train_job_runs_to_a_model_dir_with_rising_progress(server, arctic, tmp_
     assert card["arch"] == "deeplabv3" and card["tile"] == TILE
     assert (out / "weights.safetensors").is_file()
     assert not [p for p in tmp_path.iterdir() if ".partial" in p.name]
+
+
+def test_cancelled_train_job_leaves_no_model_dir(server, arctic, tmp_path):
+    data = write_tiny_dataset(arctic, tmp_path / "data")
+    out = tmp_path / "model"
+    r = server.client.post("/jobs", json={"kind": "train", "params": {
+        "data": str(data), "out": str(out), "arch": "deeplabv3", "backbone": "resnet18", "light": True,
+        "epochs": 100, "patience": 100, "batch_size": 4, "lr": 1e-3, "augment": False, "device": "cpu",
+        "allow_random_init": True}})
+    job_id = r.json()["id"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # wait until training is under way (epochs running)
+        job = server.client.get(f"/jobs/{job_id}").json()
+        if job["state"] != "queued" and "epoch" in job["message"].lower():
+            break
+        assert job["state"] in ("queued", "running"), job
+        time.sleep(0.1)
+    assert server.client.delete(f"/jobs/{job_id}").status_code == 200
+    job = server.wait_job(job_id, timeout=30)
+    assert job["state"] == "cancelled", job
+    assert not out.exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".model")]
