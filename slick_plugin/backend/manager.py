@@ -114,7 +114,8 @@ class BackendManager(QObject):
         self.state_dir = work / "server-state"
         discovery = self.state_dir / "server.json"
         discovery.unlink(missing_ok=True)
-        cmd = [python, "-m", "slick_backend", "serve", "--host", "127.0.0.1", "--port", "0"]
+        cmd = [python, "-m", "slick_backend", "serve", "--host", "127.0.0.1", "--port", "0",
+               "--parent-pid", str(os.getpid())]
         cmd += ["--state-dir", str(self.state_dir), *self.settings.server_args()]
         log(tr("starting the backend: {cmd}").format(cmd=" ".join(cmd)))
         self._set_state("starting")

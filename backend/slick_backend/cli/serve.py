@@ -33,7 +33,27 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--gpu-jobs", type=int, default=1, help="GPU jobs run at the same time (default 1; 0 holds them queued)")
     p.add_argument("--cpu-jobs", type=int, default=2, help="CPU jobs run at the same time (default 2; 0 holds them queued)")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    p.add_argument("--parent-pid", type=int, default=None,
+                   help="shut down (cancelling jobs) when this process exits; the QGIS plugin passes its own pid "
+                   "so a server never outlives a QGIS that crashed or was killed")
     return p
+
+
+def _watch_parent(server, pid: int, interval: float = 2.0) -> None:
+    """Ask uvicorn to exit (its normal shutdown cancels the jobs) once ``pid`` is gone."""
+    import threading
+    import time
+
+    import psutil
+
+    def watch() -> None:
+        while not server.should_exit:
+            if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                server.should_exit = True
+                return
+            time.sleep(interval)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def run(args, progress) -> int:
@@ -101,6 +121,8 @@ def run(args, progress) -> int:
               file=sys.stderr, flush=True)
 
     server.startup = startup
+    if args.parent_pid:
+        _watch_parent(server, args.parent_pid)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # Ctrl-C: uvicorn already shut down cleanly (jobs cancelled)
