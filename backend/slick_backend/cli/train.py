@@ -38,6 +38,8 @@ def add_parser(subparsers):
                    help="draw at most N training tiles per epoch (seeded; bounds CPU time on big sets); default all")
     p.add_argument("--slick-tile-share", type=float, default=None, metavar="F",
                    help="draw tiles holding slick with a weight that makes them this share of an epoch (e.g. 0.5)")
+    p.add_argument("--val-tiles", type=int, default=None, metavar="N",
+                   help="validate each epoch on a fixed seeded subset of N val tiles (saves CPU time); default all")
     p.add_argument("--patience", type=int, default=5, help="early-stopping patience in epochs")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda (bf16 autocast on CUDA)")
     p.add_argument("--allow-random-init", action="store_true", help="train from random weights when no base weights are present")
@@ -56,7 +58,8 @@ def run(args, progress) -> int:
         loss=args.loss, synthesis=args.synthesis, augment=args.augment, device=args.device,
         allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, rank=args.rank,
         patience=args.patience, tiles_per_epoch=args.tiles_per_epoch,
-        slick_tile_share=args.slick_tile_share, name=args.name, overwrite=args.overwrite,
+        slick_tile_share=args.slick_tile_share,
+        val_tiles=args.val_tiles, name=args.name, overwrite=args.overwrite,
     )
     result = run_train(params, progress)
     print(json.dumps(result, indent=2))

@@ -47,6 +47,7 @@ class TrainParams:
     rank: int = 4  # SamLoRA rank
     tiles_per_epoch: int | None = None  # at most this many (seeded) tiles per epoch; None = all
     slick_tile_share: float | None = None  # e.g. 0.5: tiles with slick drawn first, as half of an epoch
+    val_tiles: int | None = None  # validate on a fixed seeded subset of this many val tiles; None = all
     patience: int = 5
     min_delta: float = 0.001
     name: str | None = None
@@ -73,6 +74,8 @@ class TrainParams:
                 raise InputError(f"{name} {value}: must be at least {lo}")
         if self.tiles_per_epoch is not None and int(self.tiles_per_epoch) < 1:
             raise InputError(f"--tiles-per-epoch {self.tiles_per_epoch}: must be at least 1")
+        if self.val_tiles is not None and int(self.val_tiles) < 1:
+            raise InputError(f"--val-tiles {self.val_tiles}: must be at least 1")
         if self.slick_tile_share is not None and not 0 < float(self.slick_tile_share) < 1:
             raise InputError(f"--slick-tile-share {self.slick_tile_share}: must be between 0 and 1 (e.g. 0.5)")
         if self.lr is not None and not 0 < float(self.lr) < 1:
@@ -144,6 +147,11 @@ def run_train(params: TrainParams, progress) -> dict:
     progress.update(0.0, f"reading tiles of {len(train_ids)} training and {len(val_ids)} validation scenes")
     train = load_tiles(params.data, manifest, train_ids, progress.sub(0.0, 0.03))
     val = load_tiles(params.data, manifest, val_ids)
+    if params.val_tiles and len(val) > params.val_tiles:
+        import numpy as np
+
+        keep = np.sort(np.random.default_rng(params.seed).choice(len(val), params.val_tiles, replace=False))
+        val = type(val)(val.images[keep], val.masks[keep], [val.tiles[i] for i in keep])
     if len(train) == 0:
         raise InputError(f"{params.data}: the chosen training scenes have no tiles; check the dataset")
     if not len(val):
@@ -176,7 +184,7 @@ def run_train(params: TrainParams, progress) -> dict:
         "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"], "lr": result["lr"],
         "lr_from_range_test": params.lr is None, "batch_size": result["batch_size"], "loss": result["loss"],
         "augment": params.augment, "synthesis": params.synthesis, "tiles_per_epoch": params.tiles_per_epoch,
-        "slick_tile_share": params.slick_tile_share, "val_metrics": result["val_metrics"],
+        "slick_tile_share": params.slick_tile_share, "val_tiles": len(val), "val_metrics": result["val_metrics"],
         "history": result["history"], "trainable_params": trainable, "total_params": total,
         "train_seconds": result["seconds"], "device": result["device"],
     }

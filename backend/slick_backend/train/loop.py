@@ -117,6 +117,7 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=cfg.epochs * steps, pct_start=0.3)
 
     history, best, best_state, best_epoch, bad = [], math.inf, None, 0, 0
+    warmup_epochs = int(math.ceil(0.3 * cfg.epochs))  # = pct_start of the schedule
     best_dice = None
     base = 0.05 if cfg.lr is None else 0.0
     t0 = time.monotonic()
@@ -156,7 +157,7 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
         if val_loss < best - cfg.min_delta:
             best, best_epoch, bad, best_dice = val_loss, epoch, 0, val_dice
             best_state = {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}
-        else:
+        elif epoch > warmup_epochs:  # the one-cycle warm-up's rising LR makes val loss jumpy: no stop there
             bad += 1
             if bad >= cfg.patience:
                 progress.log(f"early stop: no val-loss gain > {cfg.min_delta} for {cfg.patience} epochs; best epoch {best_epoch}")

@@ -31,7 +31,7 @@ def test_deeplab_trains_via_the_cli_and_evaluates(tiny_dataset, tmp_path, repo_r
     env = {**os.environ, "PYTHONPATH": str(repo_root / "backend"), "SLICK_MODELS_DIR": str(tmp_path / "no-weights")}
     cmd = [sys.executable, "-m", "slick_backend", "train", "--data", tiny_dataset, "--out", out, "--arch", "deeplabv3",
            "--backbone", "resnet18", "--light", "--allow-random-init", *FAST, "--train-scenes", "1", "--batch-size", "4",
-           "--tiles-per-epoch", "4"]
+           "--tiles-per-epoch", "4", "--val-tiles", "5"]
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
@@ -45,7 +45,7 @@ def test_deeplab_trains_via_the_cli_and_evaluates(tiny_dataset, tmp_path, repo_r
         assert key in card, key
     assert (card["arch"], card["backbone"], card["tile"], card["bands"], card["init"]) == ("deeplabv3", "resnet18", 64, 1, "base")
     assert card["random_init"] and card["allow_random_init"] and card["modes"] == ["EW"] and card["pixel_size"] == 25
-    assert card["model"]["options"]["output_stride"] == 16 and card["tiles_per_epoch"] == 4
+    assert card["model"]["options"]["output_stride"] == 16 and card["tiles_per_epoch"] == 4 and card["val_tiles"] == 5
     with torch.no_grad():
         prob = model.module(torch.full((1, 1, 64, 64), 120.0))
     assert prob.shape == (1, 1, 64, 64) and 0 <= float(prob.min()) <= float(prob.max()) <= 1
