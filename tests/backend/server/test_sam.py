@@ -91,10 +91,11 @@ def test_prompt_at_the_window_edge_moves_the_window(server, raster, embedded):
     assert nx0 + margin < edge_point[0] < nx1 - margin
 
 
-def test_newer_request_of_a_session_supersedes_the_older(server, arctic):
-    # The worker answers one request at a time: keep it busy with another session's slow embed
-    # (a raster not opened yet) so that session "s"'s first request is still waiting when its
-    # second arrives, whatever the speed of the machine.
+def test_newer_request_of_a_session_supersedes_the_older(tmp_path, server_factory, arctic):
+    # The worker answers one request at a time: keep a fresh server's worker busy with another
+    # session's first embed (worker start, model build, raster open: seconds) so that session
+    # "s"'s first request is still waiting when its second arrives.
+    server = server_factory(tmp_path)
     other = str(arctic / "sample_70" / "raw_mosaic.tif")
     answers = {}
 
@@ -104,11 +105,11 @@ def test_newer_request_of_a_session_supersedes_the_older(server, arctic):
     busy = threading.Thread(target=post, args=("busy", {
         "raster": other, "window": [300000, 8000000, 900000, 8700000], "crs": "EPSG:32636", "session": "busy"}))
     busy.start()
-    time.sleep(0.3)
+    time.sleep(0.05)
     old = threading.Thread(target=post, args=("old", {
         "raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"}))
     old.start()
-    time.sleep(0.3)
+    time.sleep(0.05)
     new = server.client.post("/sam/embed", json={"raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"})
     old.join(60)
     busy.join(60)
