@@ -21,6 +21,7 @@ from ...atomic import atomic_file
 
 
 def raster_checksum(path: str | Path) -> str:
+    """SHA-256 over size, mtime and the first and last MiB: cheap on multi-GB rasters and checkpoints."""
     path = Path(path)
     st = path.stat()
     h = hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}".encode())

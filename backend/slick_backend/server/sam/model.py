@@ -12,11 +12,11 @@ decoder at one input size) plus a key that names the exact weights, used in cach
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
+from .cache import raster_checksum
 
 TINY_SIZE = 256
 WIDTH_TO_BACKBONE = {768: "vit_b", 1024: "vit_l", 1280: "vit_h"}
@@ -31,18 +31,6 @@ class LoadedSam:
     pixel_size: float | None  # the training pixel size of a fine-tuned model, else None
     device: str
     dense_pe: object = None  # the prompt encoder's positional grid, computed once
-
-
-def _quick_checksum(path: Path) -> str:
-    """SHA-256 over size, mtime and the first and last MiB (cheap on multi-GB files)."""
-    st = path.stat()
-    h = hashlib.sha256(f"{st.st_size}:{st.st_mtime_ns}".encode())
-    with open(path, "rb") as f:
-        h.update(f.read(1 << 20))
-        if st.st_size > 2 << 20:
-            f.seek(-(1 << 20), 2)
-            h.update(f.read(1 << 20))
-    return h.hexdigest()
 
 
 def _random_core(backbone: str, size: int, seed: int = 0):
@@ -115,7 +103,7 @@ def load_sam(model: str, device: str = "cpu") -> LoadedSam:
             key = f"dir-{card.get('weights_sha256')}"
         elif path.is_file():
             core, _ = _from_checkpoint(path)
-            size, px, key = core.tile, None, f"ckpt-{_quick_checksum(path)}"
+            size, px, key = core.tile, None, f"ckpt-{raster_checksum(path)}"
         else:
             raise InputError(f"{model}: no such SAM model; give 'tiny', a .safetensors SAM checkpoint or a SamLoRA model dir")
     core.eval()
