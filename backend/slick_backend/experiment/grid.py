@@ -35,15 +35,15 @@ class Plan:
 
 
 def read_manifest(data: str, where: str) -> dict:
-    manifest = Path(data) / "manifest.json"
-    if not manifest.is_file():
-        raise InputError(f"{where} = {data}: no manifest.json there; pass a dataset made by `slick-backend prepare`")
+    """The dataset's manifest (dataset.reader.load_manifest), errors naming the config key."""
+    from ..dataset.reader import load_manifest
+
     try:
-        doc = json.loads(manifest.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{manifest}: not valid JSON ({exc}); prepare the dataset again") from None
-    if doc.get("format") != "slick-dataset" or not isinstance(doc.get("scenes"), list):
-        raise InputError(f"{manifest}: not a slick dataset manifest (format 'slick-dataset' expected)")
+        doc = load_manifest(data)
+    except InputError as exc:
+        raise InputError(f"{where} = {data}: {exc}") from None
+    if not isinstance(doc.get("scenes"), list):
+        raise InputError(f"{where} = {data}: its manifest.json lists no scenes; prepare the dataset again")
     return doc
 
 

@@ -134,12 +134,13 @@ def build_initial_model(p: TrainParams, tile: int, progress) -> tuple[object, di
 def run_train(params: TrainParams, progress) -> dict:
     params.validate()
     from ..atomic import atomic_dir
+    from ..dataset.reader import load_manifest
     from ..models.modeldir import save_model_dir
     from ..models.registry import count_params
-    from .data import dataset_info, load_tiles, manifest_sha256, read_manifest, scenes_of_split, select_scenes
+    from .data import dataset_info, load_tiles, manifest_sha256, scenes_of_split, select_scenes
     from .loop import LoopConfig, fit
 
-    manifest = read_manifest(params.data)
+    manifest = load_manifest(params.data)
     train_ids = select_scenes(manifest, "train", params.train_scenes, params.seed)
     if not train_ids:
         raise InputError(f"{params.data}: the dataset has no scene in its train split; prepare it with training scenes")

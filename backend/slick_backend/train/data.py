@@ -8,7 +8,6 @@ processes on a 2-core machine. ``select_scenes`` draws N training scenes reprodu
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,20 +29,6 @@ class TileSet:
     def slick_fraction(self) -> float:
         valid = self.masks != 255
         return float((self.masks == 1).sum() / max(1, valid.sum()))
-
-
-def read_manifest(data_dir: str | Path) -> dict:
-    data_dir = Path(data_dir)
-    path = data_dir / "manifest.json"
-    if not path.is_file():
-        raise InputError(f"{data_dir}: no manifest.json; give a dataset dir written by `slick-backend prepare`")
-    try:
-        manifest = json.loads(path.read_text())
-    except ValueError as exc:
-        raise InputError(f"{path}: unreadable manifest ({exc}); run `slick-backend prepare` again") from None
-    if not isinstance(manifest, dict) or "tiles" not in manifest or "scenes" not in manifest:
-        raise InputError(f"{path}: not a Slick dataset manifest (no scenes/tiles); run `slick-backend prepare` again")
-    return manifest
 
 
 def manifest_sha256(data_dir: str | Path) -> str:

@@ -96,13 +96,14 @@ def run_evaluate(params: EvaluateParams, progress) -> dict:
     import torch
 
     from ..atomic import write_text_atomic
+    from ..dataset.reader import load_manifest
     from ..models.modeldir import load_model_dir
-    from .data import _read_band, read_manifest
+    from .data import _read_band
     from .loop import resolve_device
 
     device = resolve_device(params.device)
     model = load_model_dir(params.model, str(device))
-    manifest = read_manifest(params.data)
+    manifest = load_manifest(params.data)
     tile = int(model.card["tile"])
     scenes = {s["id"]: s for s in manifest["scenes"] if s.get("split") == params.split}
     if not scenes:
