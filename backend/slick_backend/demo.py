@@ -132,7 +132,9 @@ def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progre
     from .metrics import dice_from_rasters as dice_rasters
     from .truth import rasterise_labels_like
 
-    manifest = json.loads((ew_data / "manifest.json").read_text())
+    from .dataset.reader import load_manifest
+
+    manifest = load_manifest(ew_data)
     test = [s for s in manifest["scenes"] if s["split"] == "test"]
     if not test:
         raise InputError(f"{ew_data}: the demo dataset has no test scene; simulate more EW scenes")

@@ -31,7 +31,9 @@ def _subset_dataset(data: str, scenes: list[str], target: Path) -> Path:
 
     Tiles are not copied: images/ and masks/ are symbolic links to the original dataset's.
     """
-    manifest = json.loads((Path(data) / "manifest.json").read_text())
+    from ..dataset.reader import load_manifest
+
+    manifest = load_manifest(data)
     keep = set(scenes)
     manifest["scenes"] = [s for s in manifest["scenes"] if s.get("split") != "train" or s["id"] in keep]
     manifest["tiles"] = [t for t in manifest.get("tiles", []) if t.get("split") != "train" or t["scene"] in keep]
