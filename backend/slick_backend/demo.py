@@ -129,10 +129,9 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
 
 
 def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progress) -> dict:
+    from .dataset.reader import load_manifest
     from .metrics import dice_from_rasters as dice_rasters
     from .truth import rasterise_labels_like
-
-    from .dataset.reader import load_manifest
 
     manifest = load_manifest(ew_data)
     test = [s for s in manifest["scenes"] if s["split"] == "test"]
