@@ -61,7 +61,7 @@ def write_fig2(series: dict, out_dir: Path, title: str = "") -> tuple[Path, Path
         ax.set_xlabel("training scenes N")
         ax.grid(True, alpha=0.3)
     axes[0][0].set_ylabel("Dice (slick class)")
-    axes[0][0].legend(loc="lower right", fontsize=8)
+    axes[0][0].legend(loc="best", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -1,7 +1,7 @@
 """Build any Slick model from a small JSON spec; base and transfer initialisation.
 
 spec = {"arch": "deeplabv3" | "samlora" | "samsvd", "backbone": ..., "tile": px, "options": {...}}
-  deeplabv3 options: output_stride (8, the paper's; 16 is ~4x cheaper on CPU),
+  deeplabv3 options: output_stride (8, the paper's; 16 is ~2.5x cheaper but too coarse for thin slicks),
                      decoder_channels (256; 128 for the light CPU model), bands (1)
   samlora options:   rank (4)
   samsvd options:    none

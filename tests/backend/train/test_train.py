@@ -45,7 +45,7 @@ def test_deeplab_trains_via_the_cli_and_evaluates(tiny_dataset, tmp_path, repo_r
         assert key in card, key
     assert (card["arch"], card["backbone"], card["tile"], card["bands"], card["init"]) == ("deeplabv3", "resnet18", 64, 1, "base")
     assert card["random_init"] and card["allow_random_init"] and card["modes"] == ["EW"] and card["pixel_size"] == 25
-    assert card["model"]["options"]["output_stride"] == 16 and card["tiles_per_epoch"] == 4 and card["val_tiles"] == 5
+    assert card["model"]["options"]["output_stride"] == 8 and card["model"]["options"]["decoder_channels"] == 128 and card["tiles_per_epoch"] == 4 and card["val_tiles"] == 5
     with torch.no_grad():
         prob = model.module(torch.full((1, 1, 64, 64), 120.0))
     assert prob.shape == (1, 1, 64, 64) and 0 <= float(prob.min()) <= float(prob.max()) <= 1
