@@ -75,7 +75,7 @@ def bench_prompts(client, model: str, n: int) -> dict:
     if "embedding_id" not in emb:
         raise SystemExit(f"embed failed: {emb}")
     x0, y0, x1, y1 = emb["window"]["bounds"]
-    times, feats = [], 0
+    times, engine, feats = [], [], 0
     for i in range(n + 5):
         # points spread over the inner half of the window: every prompt differs
         fx, fy = 0.25 + 0.5 * ((i * 37) % 100) / 100, 0.25 + 0.5 * ((i * 61) % 100) / 100
@@ -88,9 +88,11 @@ def bench_prompts(client, model: str, n: int) -> dict:
             raise SystemExit(f"prompt failed: {r.text}")
         if i >= 5:  # warm-up excluded
             times.append(dt * 1000)
+            engine.append(r.json()["seconds"] * 1000)  # inside the worker: decode + polygons
             feats += len(r.json()["features"])
     return {"model": model, "window_px": emb["window"]["size"], "first_embed_s (load+read+encode)": round(first, 2),
             "prompts": n, "p50_ms": round(statistics.median(times), 1), "p95_ms": round(pct(times, 0.95), 1),
+            "worker_p50_ms": round(statistics.median(engine), 1),
             "mean_polygons": round(feats / n, 1)}
 
 

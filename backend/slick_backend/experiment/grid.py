@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..train.data import manifest_sha256
 from .config import ExperimentConfig
 
 
@@ -81,8 +82,8 @@ def _slug(text: str) -> str:
 
 def spec_hash(spec: dict) -> str:
     """What decides a run's result; a recorded run is reused only when this matches."""
-    keys = ("arch", "backbone", "tile", "pixel_size", "data", "n", "draw", "scenes", "init", "source",
-            "seed", "training")
+    keys = ("arch", "backbone", "tile", "pixel_size", "data", "data_sha256", "n", "draw", "scenes", "init",
+            "source", "source_sha256", "seed", "training")
     text = json.dumps({k: spec.get(k) for k in keys}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -154,6 +155,26 @@ def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
     if not runs:
         raise InputError(f"{cfg.path}: no run left to do ({'; '.join(notes) or 'empty grid'}); "
                          "lower experiment.n_values or use a dataset with more training scenes")
+    # contents, not only paths: a dataset prepared again (or a source model retrained) at the same
+    # path makes the runs that use it run again instead of reusing stale records
+    manifests: dict[str, str] = {}
     for spec in runs + list(sources.values()):
+        if spec["data"] not in manifests:
+            manifests[spec["data"]] = manifest_sha256(spec["data"])
+        spec["data_sha256"] = manifests[spec["data"]]
+    for spec in sources.values():
+        spec["hash"] = spec_hash(spec)
+    pretrained = {spec["out"]: spec["hash"] for spec in sources.values()}
+    for spec in runs:
+        if spec["source"]:
+            spec["source_sha256"] = pretrained.get(spec["source"]) or _weights_sha256(spec["source"])
         spec["hash"] = spec_hash(spec)
     return Plan(runs, list(sources.values()), notes)
+
+
+def _weights_sha256(model_dir: str) -> str | None:
+    """The weight checksum a source model's card records (verified again when it is loaded)."""
+    try:
+        return json.loads((Path(model_dir) / "model.json").read_text()).get("weights_sha256")
+    except (OSError, ValueError):
+        return None

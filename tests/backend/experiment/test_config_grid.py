@@ -147,3 +147,34 @@ def test_set_overrides_are_typed_and_relative_to_cwd(config_dir, tmp_path, monke
     with pytest.raises(InputError, match="--set formats.3.data"):
         load_config(config_dir / "exp.toml", ["formats.3.data=x"])
     json.dumps(cfg.training)  # plain JSON-able values
+
+
+def test_run_hashes_follow_dataset_and_source_contents(tmp_path, tiny_target, tiny_source):
+    """A dataset prepared again at the same path (or a source model retrained) must not reuse
+    records made from the old one: the hashes follow the manifest and the source weights."""
+    import shutil
+
+    shutil.copytree(tiny_target, tmp_path / "target", symlinks=True)
+    (tmp_path / "source").symlink_to(tiny_source)
+    config = write(tmp_path, CONFIG.replace("n_values = [2, 4, 6, 8]", "n_values = [2]"))
+    before = build_plan(load_config(config), tmp_path / "out")
+    manifest = tmp_path / "target" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["params"]["note"] = "prepared again"
+    manifest.write_text(json.dumps(data))
+    after = build_plan(load_config(config), tmp_path / "out")
+    assert all(a["hash"] != b["hash"] for a, b in zip(after.runs, before.runs, strict=True))
+    assert [s["hash"] for s in after.sources] == [s["hash"] for s in before.sources]  # its IW data is unchanged
+
+    # transfer runs follow their source; base runs do not care
+    fake = tmp_path / "ext_source"
+    fake.mkdir()
+    (fake / "model.json").write_text(json.dumps({"weights_sha256": "a" * 64}))
+    text = config.read_text().replace('source_data = "source"\n', "") + '\n'
+    text = text.replace('backbone = "resnet18"\n', 'backbone = "resnet18"\nsource = "ext_source"\n')
+    text = text.replace('backbone = "mobilenet_v2"\n', 'backbone = "mobilenet_v2"\nsource = "ext_source"\n')
+    one = build_plan(load_config(write(tmp_path, text, "ext.toml")), tmp_path / "out2")
+    (fake / "model.json").write_text(json.dumps({"weights_sha256": "b" * 64}))
+    two = build_plan(load_config(tmp_path / "ext.toml"), tmp_path / "out2")
+    for a, b in zip(one.runs, two.runs, strict=True):
+        assert (a["hash"] != b["hash"]) == (a["init"] == "transfer"), a["id"]
