@@ -96,35 +96,34 @@ class PredictPanel(QWidget):
         folder = Path(self.ctx.settings.work_dir) / kind
         return unique_prefix(str(folder), Path(layer_path(layer)).stem + "_" + layer.name().replace(" ", "_"))
 
+    def _inputs(self, kind: str):
+        """(layer, scene file, output prefix) for each checked scene; with "current extent only"
+        the scene file is a copy of the part in view (a scene outside the view is skipped)."""
+        layers = self.scenes.checked_layers()
+        if not layers:
+            self.ctx.notifier.warning(tr("choose at least one scene layer"))
+        for layer in layers:
+            out = self._out(kind, layer)
+            try:
+                yield layer, self._scene_file(layer, out), out
+            except ClipError as exc:
+                self.ctx.notifier.warning(str(exc))
+
     def predict(self) -> list:
         if self.model.currentData() is None:
             self.ctx.notifier.warning(tr("no model: train one or refresh the model list"))
             return []
-        layers = self.scenes.checked_layers()
-        if not layers:
-            self.ctx.notifier.warning(tr("choose at least one scene layer"))
-            return []
         started = []
-        for layer in layers:
-            out = self._out("predictions", layer)
-            try:
-                scene = self._scene_file(layer, out)
-            except ClipError as exc:
-                self.ctx.notifier.warning(str(exc))
-                continue
+        for layer, scene, out in self._inputs("predictions"):
             request = PredictRequest(model=self.model.currentData(), scene=scene, out=out, threshold=self.threshold.value())
             name = tr("Slick: {model} on {scene}").format(model=self.model.currentText(), scene=layer.name())
             started.append(self._run(request, name))
         return [t for t in started if t is not None]
 
     def baseline(self) -> list:
-        layers = self.scenes.checked_layers()
-        if not layers:
-            self.ctx.notifier.warning(tr("choose at least one scene layer"))
-            return []
         started = []
-        for layer in layers:
-            request = BaselineRequest(scene=layer_path(layer), out=self._out("baseline", layer))
+        for layer, scene, out in self._inputs("baseline"):
+            request = BaselineRequest(scene=scene, out=out)
             started.append(self._run(request, tr("Slick: baseline on {scene}").format(scene=layer.name())))
         return [t for t in started if t is not None]
 

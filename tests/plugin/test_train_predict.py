@@ -141,6 +141,17 @@ def test_predict_current_extent_only(trained, scene_layers, qgis_iface, qgis_can
     assert got.area() < 0.6 * e.area()  # only the part in view was predicted
     assert got.intersect(view_in_scene).area() > 0.9 * got.area()
 
+    # the classic baseline follows the same "current extent only" choice
+    groups = len(panel.added_groups)
+    tasks = panel.baseline()
+    wait_task(tasks[0], 180)
+    assert tasks[0].error is None, tasks[0].error
+    wait_for(lambda: len(panel.added_groups) > groups, 10, "the baseline group")
+    base = next(n.layer() for n in panel.added_groups[-1].findLayers() if isinstance(n.layer(), QgsRasterLayer))
+    assert base.crs() == scene.crs()
+    assert base.extent().area() < 0.6 * e.area()
+    assert base.extent().intersect(view_in_scene).area() > 0.9 * base.extent().area()
+
 
 def test_processing_algorithms_run(trained, scene_layers, backend, qgis_processing, tmp_path):
     import processing
