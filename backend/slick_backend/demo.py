@@ -181,6 +181,8 @@ def _summary_text(summary: dict, out: Path) -> str:
     exp = summary.get("experiment", {})
     lines += ["", "Transfer experiment (Dice on simulated EW test scenes):"]
     lines += ["  " + line for line in str(exp.get("table2_text", "")).splitlines()]
+    lines += ["", "  per N (mean of the draws):"]
+    lines += ["  " + line for line in str(exp.get("by_n_text", "")).splitlines()]
     lines.append(f"  report: {exp.get('report')}")
     pred = summary.get("prediction", {})
     lines += ["", f"Held-out scene {pred.get('scene')}: Dice model {pred.get('dice_model')}, "

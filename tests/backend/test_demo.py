@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,4 @@ def test_quick_demo_produces_every_output(tmp_path: Path):
         assert Path(f"{prefix}{suffix}").is_file()
     text = (out / "summary.txt").read_text()
     assert f"Dice model {pred['dice_model']}" in text and "Timings (s):" in text
+    assert "per N (mean of the draws)" in text and re.search(r"deeplabv3 +2 +[0-9.]+ +[0-9.]+", text)

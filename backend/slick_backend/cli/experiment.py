@@ -51,6 +51,7 @@ def run(args, progress) -> int:
         print(f"note: {note}")
     if result.get("table2_text"):
         print(result["table2_text"])
+        print(result["by_n_text"])
     print(f"runs: {result['runs']} in the grid, {result['done_now']} run now, {result['reused']} reused, "
           f"{len(result['failed'])} failed, {len(result['skipped'])} skipped")
     print(f"results: {result['results']}")

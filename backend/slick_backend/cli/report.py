@@ -30,5 +30,6 @@ def run(args, progress) -> int:
     result = run_report(args.results, args.out, resamples=args.resamples, seed=args.seed, title=args.title,
                         progress=progress)
     print(result["table2_text"])
+    print(result["by_n_text"])
     print(f"report: {result['report']}")
     return 0

@@ -104,7 +104,8 @@ def _run_locked(params: ExperimentParams, cfg, plan, out: Path, progress: Progre
         report = run_report([results], out / "report", resamples=cfg.resamples, seed=cfg.seed,
                             title=f"{cfg.name}: base vs transfer ({cfg.protocol} protocol)", progress=progress.sub(0.95, 1.0))
         result.update({"report": report["report"], "table2": report["table2"], "fig2_png": report["fig2_png"],
-                       "table2_text": report["table2_text"], "table": report["table"]})
+                       "table2_text": report["table2_text"], "by_n_text": report["by_n_text"],
+                       "table": report["table"]})
     progress.update(1.0, f"experiment done: {len(plan.runs) - len(outcome.failed) - len(outcome.skipped)}"
                          f"/{len(plan.runs)} runs recorded")
     return result

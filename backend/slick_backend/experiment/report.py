@@ -99,6 +99,21 @@ def table2_text(table2: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def by_n_text(by_n: list[dict]) -> str:
+    """Dice per N, base beside transfer, with the paired change and its 95 % interval."""
+    def num(value, fmt):
+        return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, fmt)
+
+    lines = [f"{'tile / pixel':<14}{'model':<12}{'N':>5}{'base':>8}{'transfer':>10}   change [95 % CI]"]
+    for row in by_n:
+        lines.append(
+            f"{row['tile']:>4} / {row['pixel_size']:>2} m   {row['arch']:<12}{row['n']:>5}{num(row['base_dice'], '.3f'):>8}"
+            f"{num(row['transfer_dice'], '.3f'):>10}   {num(row['change'], '+.3f')} "
+            f"[{num(row['low'], '+.3f')}, {num(row['high'], '+.3f')}]"
+        )
+    return "\n".join(lines)
+
+
 def run_report(results_paths: list[str | Path], out_dir: str | Path, resamples: int = DEFAULT_RESAMPLES,
                seed: int = 0, title: str = "", progress: Progress | None = None) -> dict:
     """Read results CSVs, write table2.csv, table_by_n.csv, fig2.png/svg and report.html."""
@@ -129,6 +144,7 @@ def run_report(results_paths: list[str | Path], out_dir: str | Path, resamples: 
     return {
         "table2": str(table2), "table_by_n": str(by_n), "fig2_png": str(png), "fig2_svg": str(svg),
         "report": str(html), "models": len(results), "table2_text": table2_text(tables.table2),
+        "by_n_text": by_n_text(tables.by_n),
         "table": [{k: (round(v, 4) if isinstance(v, float) and not math.isnan(v) else v) for k, v in row.items()}
                   for row in tables.table2],
     }

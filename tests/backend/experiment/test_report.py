@@ -45,6 +45,14 @@ def test_report_cli_reproduces_table_ii(paper_csvs, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "+0.130   0.135" in proc.stdout
+    # the per-N table is printed too, one line per format x architecture x N, as in table_by_n.csv
+    with open(out / "table_by_n.csv") as handle:
+        by_n = list(csv.DictReader(handle))
+    assert len(by_n) == 4 * 2 * 4
+    for row in by_n:
+        line = (f"{row['arch']:<12}{row['n']:>5}{float(row['base_dice']):>8.3f}{float(row['transfer_dice']):>10.3f}   "
+                f"{float(row['change']):+.3f} [{float(row['low']):+.3f}, {float(row['high']):+.3f}]")
+        assert f"{int(row['tile']):>4} / {int(row['pixel_size']):>2} m   {line}" in proc.stdout, line
     with open(out / "table2.csv") as handle:
         rows = list(csv.DictReader(handle))
     assert [(int(r["tile"]), int(r["pixel_size"])) for r in rows] == list(TABLE_II)
