@@ -88,10 +88,17 @@ def spec_hash(spec: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def check_source(path: str, where: str) -> None:
+def source_card(path: str, where: str) -> dict:
+    """A given source model's card (models.modeldir.read_card), errors naming the config key."""
+    from ..models.modeldir import read_card
+
     if not (Path(path) / "model.json").is_file():
         raise InputError(f"{where} = {path}: source model not found (no model.json there); "
                          "train it first or give the format a source_data dataset to pretrain one")
+    try:
+        return read_card(path)
+    except InputError as exc:
+        raise InputError(f"{where} = {path}: {exc}") from None
 
 
 def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
@@ -104,27 +111,32 @@ def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
     sources: dict[str, dict] = {}
     for fi, fmt in enumerate(cfg.formats):
         manifest = read_manifest(fmt.data, f"formats[{fi}].data")
+        # contents, not only paths, go into the run hashes: a dataset prepared again (or a source
+        # model retrained) at the same path makes the runs that use it run again
+        data_sha256 = manifest_sha256(fmt.data)
         train = split_scenes(manifest, "train")
         if not train or not split_scenes(manifest, "test"):
             raise InputError(f"formats[{fi}].data = {fmt.data}: needs scenes in both the train and test splits "
                              f"(has {len(train)} train, {len(split_scenes(manifest, 'test'))} test)")
         for ai, arch in enumerate(cfg.architectures):
-            source = None
+            source = source_sha256 = None
             if "transfer" in cfg.inits:
                 source = arch.source_for(fmt.tile, fmt.pixel_size)
                 if source:
                     key = f"architectures[{ai}].sources.{fmt.key}" if fmt.key in arch.sources else \
                         f"architectures[{ai}].source"
-                    check_source(source, key)
+                    source_sha256 = source_card(source, key).get("weights_sha256")
                 elif fmt.source_data:
                     read_manifest(fmt.source_data, f"formats[{fi}].source_data")
                     sid = _slug(f"source_{arch.arch}-{arch.backbone}_{fmt.tile}_{fmt.pixel_size}")
                     source = str(out_dir / "sources" / sid)
                     sources[sid] = {"id": sid, "arch": arch.arch, "backbone": arch.backbone, "tile": fmt.tile,
-                                    "pixel_size": fmt.pixel_size, "data": fmt.source_data, "scenes": None,
+                                    "pixel_size": fmt.pixel_size, "data": fmt.source_data,
+                                    "data_sha256": manifest_sha256(fmt.source_data), "scenes": None,
                                     "n": None, "draw": None, "init": "base", "source": None,
                                     "seed": draw_seed(cfg.seed, "source"), "training": {**cfg.training, **cfg.pretrain},
                                     "out": source, "keep_model": True}
+                    sources[sid]["hash"] = source_sha256 = spec_hash(sources[sid])
                 else:
                     raise InputError(
                         f"{cfg.path}: architectures[{ai}] ({arch.arch}/{arch.backbone}) has no source model for "
@@ -146,8 +158,10 @@ def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
                         run_id = _slug(f"{arch.arch}-{arch.backbone}_{fmt.tile}_{fmt.pixel_size}_n{n}_d{b}_{init}")
                         runs.append({
                             "id": run_id, "arch": arch.arch, "backbone": arch.backbone, "tile": fmt.tile,
-                            "pixel_size": fmt.pixel_size, "data": fmt.data, "n": n, "draw": b,
-                            "scenes": scenes, "init": init, "source": source if init == "transfer" else None,
+                            "pixel_size": fmt.pixel_size, "data": fmt.data, "data_sha256": data_sha256, "n": n,
+                            "draw": b, "scenes": scenes, "init": init,
+                            "source": source if init == "transfer" else None,
+                            "source_sha256": source_sha256 if init == "transfer" else None,
                             # base and transfer twins share the training seed: paired in every respect
                             "seed": draw_seed(cfg.seed, n, b, "train"), "training": dict(cfg.training),
                             "out": str(out_dir / "models" / run_id), "keep_model": cfg.keep_models,
@@ -155,26 +169,6 @@ def build_plan(cfg: ExperimentConfig, out_dir: Path) -> Plan:
     if not runs:
         raise InputError(f"{cfg.path}: no run left to do ({'; '.join(notes) or 'empty grid'}); "
                          "lower experiment.n_values or use a dataset with more training scenes")
-    # contents, not only paths: a dataset prepared again (or a source model retrained) at the same
-    # path makes the runs that use it run again instead of reusing stale records
-    manifests: dict[str, str] = {}
-    for spec in runs + list(sources.values()):
-        if spec["data"] not in manifests:
-            manifests[spec["data"]] = manifest_sha256(spec["data"])
-        spec["data_sha256"] = manifests[spec["data"]]
-    for spec in sources.values():
-        spec["hash"] = spec_hash(spec)
-    pretrained = {spec["out"]: spec["hash"] for spec in sources.values()}
     for spec in runs:
-        if spec["source"]:
-            spec["source_sha256"] = pretrained.get(spec["source"]) or _weights_sha256(spec["source"])
         spec["hash"] = spec_hash(spec)
     return Plan(runs, list(sources.values()), notes)
-
-
-def _weights_sha256(model_dir: str) -> str | None:
-    """The weight checksum a source model's card records (verified again when it is loaded)."""
-    try:
-        return json.loads((Path(model_dir) / "model.json").read_text()).get("weights_sha256")
-    except (OSError, ValueError):
-        return None

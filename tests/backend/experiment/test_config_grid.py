@@ -169,12 +169,13 @@ def test_run_hashes_follow_dataset_and_source_contents(tmp_path, tiny_target, ti
     # transfer runs follow their source; base runs do not care
     fake = tmp_path / "ext_source"
     fake.mkdir()
-    (fake / "model.json").write_text(json.dumps({"weights_sha256": "a" * 64}))
+    card = {"format": "slick-model", "model": {"arch": "deeplabv3", "backbone": "resnet18"}}
+    (fake / "model.json").write_text(json.dumps({**card, "weights_sha256": "a" * 64}))
     text = config.read_text().replace('source_data = "source"\n', "") + '\n'
     text = text.replace('backbone = "resnet18"\n', 'backbone = "resnet18"\nsource = "ext_source"\n')
     text = text.replace('backbone = "mobilenet_v2"\n', 'backbone = "mobilenet_v2"\nsource = "ext_source"\n')
     one = build_plan(load_config(write(tmp_path, text, "ext.toml")), tmp_path / "out2")
-    (fake / "model.json").write_text(json.dumps({"weights_sha256": "b" * 64}))
+    (fake / "model.json").write_text(json.dumps({**card, "weights_sha256": "b" * 64}))
     two = build_plan(load_config(tmp_path / "ext.toml"), tmp_path / "out2")
     for a, b in zip(one.runs, two.runs, strict=True):
         assert (a["hash"] != b["hash"]) == (a["init"] == "transfer"), a["id"]
