@@ -99,15 +99,14 @@ def _model_cards(models_dir: Path) -> list[dict]:
     out = []
     if not models_dir.is_dir():
         return out
+    from ..models.modeldir import read_card
+
     for card_path in sorted(models_dir.glob("*/model.json")):
         entry: dict[str, Any] = {"name": card_path.parent.name, "path": str(card_path.parent)}
         try:
-            card = json.loads(card_path.read_text())
-            if not isinstance(card, dict):
-                raise ValueError("not a JSON object")
-            entry["card"] = card
-        except (OSError, ValueError) as exc:
-            entry["error"] = f"unreadable model card: {exc}"
+            entry["card"] = read_card(card_path.parent)
+        except InputError as exc:
+            entry["error"] = str(exc)
         out.append(entry)
     return out
 

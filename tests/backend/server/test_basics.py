@@ -79,7 +79,7 @@ def test_errors_are_json_with_4xx(server):
 def test_models_lists_model_cards(server):
     models = server.state_dir.parent / "models"
     (models / "m1").mkdir()
-    (models / "m1" / "model.json").write_text(json.dumps({"format": "slick-model", "arch": "deeplabv3", "tile": 256}))
+    (models / "m1" / "model.json").write_text(json.dumps({"format": "slick-model", "model": {"arch": "deeplabv3"}, "arch": "deeplabv3", "tile": 256}))
     (models / "broken").mkdir()
     (models / "broken" / "model.json").write_text("{oops")
     out = server.client.get("/models").json()["models"]
