@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -20,6 +21,11 @@ def is_dataset(path: str | Path) -> bool:
         return m.is_file() and json.loads(m.read_text()).get("format") == FORMAT
     except (OSError, ValueError, AttributeError):
         return False
+
+
+def manifest_sha256(path: str | Path) -> str:
+    """Checksum of a dataset's manifest: it names every tile, so it identifies the dataset."""
+    return hashlib.sha256((Path(path) / MANIFEST).read_bytes()).hexdigest()
 
 
 def load_manifest(path: str | Path) -> dict:

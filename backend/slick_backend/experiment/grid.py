@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..dataset.reader import load_manifest, manifest_sha256
 from ..errors import InputError
-from ..train.data import manifest_sha256
 from .config import ExperimentConfig
 
 
@@ -37,8 +37,6 @@ class Plan:
 
 def read_manifest(data: str, where: str) -> dict:
     """The dataset's manifest (dataset.reader.load_manifest), errors naming the config key."""
-    from ..dataset.reader import load_manifest
-
     try:
         doc = load_manifest(data)
     except InputError as exc:

@@ -134,10 +134,10 @@ def build_initial_model(p: TrainParams, tile: int, progress) -> tuple[object, di
 def run_train(params: TrainParams, progress) -> dict:
     params.validate()
     from ..atomic import atomic_dir
-    from ..dataset.reader import load_manifest
+    from ..dataset.reader import load_manifest, manifest_sha256
     from ..models.modeldir import save_model_dir
     from ..models.registry import count_params
-    from .data import dataset_info, load_tiles, manifest_sha256, scenes_of_split, select_scenes
+    from .data import dataset_info, load_tiles, scenes_of_split, select_scenes
     from .loop import LoopConfig, fit
 
     manifest = load_manifest(params.data)

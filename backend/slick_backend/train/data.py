@@ -7,7 +7,6 @@ processes on a 2-core machine. ``select_scenes`` draws N training scenes reprodu
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,10 +28,6 @@ class TileSet:
     def slick_fraction(self) -> float:
         valid = self.masks != 255
         return float((self.masks == 1).sum() / max(1, valid.sum()))
-
-
-def manifest_sha256(data_dir: str | Path) -> str:
-    return hashlib.sha256((Path(data_dir) / "manifest.json").read_bytes()).hexdigest()
 
 
 def scenes_of_split(manifest: dict, split: str) -> list[str]:

@@ -24,6 +24,7 @@ from .lr_finder import find_lr
 from .synthesis import candidates, synthesise
 
 log = logging.getLogger(__name__)
+PCT_START = 0.3  # share of the one-cycle schedule spent warming the LR up
 
 
 @dataclass
@@ -114,10 +115,10 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
         lr, lr_curve = find_lr(module, batches, loss_fn, device, progress=progress.sub(0.0, 0.05), autocast=autocast)
         log.info("learning-rate range test chose lr = %.2e", lr)
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=cfg.epochs * steps, pct_start=0.3)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=cfg.epochs * steps, pct_start=PCT_START)
 
     history, best, best_state, best_epoch, bad = [], math.inf, None, 0, 0
-    warmup_epochs = int(math.ceil(0.3 * cfg.epochs))  # = pct_start of the schedule
+    warmup_epochs = int(math.ceil(PCT_START * cfg.epochs))
     best_dice = None
     base = 0.05 if cfg.lr is None else 0.0
     t0 = time.monotonic()
