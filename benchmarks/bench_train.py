@@ -106,17 +106,13 @@ def bench(config: str, tile: int, batch: int, steps: int, device: torch.device) 
 
 def simulated_ew_dataset(root: Path, tile: int) -> Path:
     """16 simulated EW scenes (512 px at 40 m) prepared at 25 m into ``tile`` px tiles."""
-    from slick_backend.jobs import resolve
+    from slick_backend.jobs import run_job
     from slick_backend.progress import NullProgress
 
-    def job(kind, **fields):
-        cls, func = resolve(kind)
-        return func(cls(**fields), NullProgress())
-
     sim = root / "ew"
-    job("simulate", out=str(sim), mode="EW", scenes=16, seed=12, size=512)
+    run_job("simulate", NullProgress(), out=str(sim), mode="EW", scenes=16, seed=12, size=512)
     scenes = sorted(str(p) for p in sim.iterdir() if p.suffix in (".tif", ".tiff"))
-    job("prepare", scenes=scenes, labels=str(sim / "labels.gpkg"), pixel_size=25, tile=tile, out=str(root / "ds"))
+    run_job("prepare", NullProgress(), scenes=scenes, labels=str(sim / "labels.gpkg"), pixel_size=25, tile=tile, out=str(root / "ds"))
     return root / "ds"
 
 

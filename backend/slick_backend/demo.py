@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .atomic import write_text_atomic
 from .errors import InputError
-from .jobs import resolve
+from .jobs import run_job
 from .progress import Progress
 
 # Sizes chosen so the whole demo fits in 15 minutes on 2 CPU cores (13 min 40 s measured, idle).
@@ -33,15 +33,8 @@ SETTINGS = {
 QUICK = {"iw": {"scenes": 4, "seed": 11, "size": 512}, "ew": {"scenes": 8, "seed": 12, "size": 256},
          "n_values": [2], "draws": 1,
          # a look at the machinery in about a minute: too short for the models to learn
-         "training": ["training.epochs=2", "training.tiles_per_epoch=16", "training.val_tiles=16",
+         "overrides": ["training.epochs=2", "training.tiles_per_epoch=16", "training.val_tiles=16",
                       "pretrain.epochs=2", "pretrain.tiles_per_epoch=16"]}
-
-
-def _job(kind: str, progress: Progress, **fields) -> dict:
-    params_cls, func = resolve(kind)
-    params = params_cls(**fields)
-    params.validate()
-    return func(params, progress)
 
 
 def _scenes(folder: Path) -> list[str]:
@@ -83,7 +76,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     for i, mode in enumerate(("iw", "ew")):
         sub = step(f"simulate_{mode}", 0.02 + 0.04 * i, 0.06 + 0.04 * i, f"simulating {mode.upper()} scenes")
         sim[mode] = out / "simulated" / mode.upper()
-        _job("simulate", sub, out=str(sim[mode]), mode=mode.upper(), overwrite=True, **cfg[mode])
+        run_job("simulate", sub, out=str(sim[mode]), mode=mode.upper(), overwrite=True, **cfg[mode])
         done(f"simulate_{mode}")
 
     # 2. the realism picture
@@ -98,7 +91,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     for i, mode in enumerate(("iw", "ew")):
         sub = step(f"prepare_{mode}", 0.12 + 0.04 * i, 0.16 + 0.04 * i, f"preparing the {mode.upper()} dataset")
         data[mode] = out / "datasets" / f"{mode}_{cfg['tile']}_{cfg['pixel_size']}"
-        result = _job("prepare", sub, scenes=_scenes(sim[mode]), labels=str(sim[mode] / "labels.gpkg"),
+        result = run_job("prepare", sub, scenes=_scenes(sim[mode]), labels=str(sim[mode] / "labels.gpkg"),
                       pixel_size=cfg["pixel_size"], tile=cfg["tile"], out=str(data[mode]), overwrite=True)
         summary[f"dataset_{mode}"] = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
         done(f"prepare_{mode}")
@@ -114,9 +107,9 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
         f"experiment.n_values={json.dumps(cfg['n_values'])}",
         f"experiment.draws={cfg['draws']}",
         "experiment.keep_models=true",
-        *cfg.get("training", []),
+        *cfg.get("overrides", []),
     ]
-    exp = _job("experiment", sub, config=str(config), out=str(exp_out), overrides=overrides)
+    exp = run_job("experiment", sub, config=str(config), out=str(exp_out), overrides=overrides)
     summary["experiment"] = exp
     done("experiment")
 
@@ -147,9 +140,9 @@ def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progre
     pred_dir.mkdir(exist_ok=True)
     prefix = pred_dir / scene["id"]
     result = {"scene": scene["id"], "model": str(model)}
-    result["model_outputs"] = _job("predict", progress.sub(0, 0.6), model=str(model), scene=scene["source"],
+    result["model_outputs"] = run_job("predict", progress.sub(0, 0.6), model=str(model), scene=scene["source"],
                                    out=str(prefix))
-    result["baseline_outputs"] = _job("baseline", progress.sub(0.6, 0.9), scene=scene["source"],
+    result["baseline_outputs"] = run_job("baseline", progress.sub(0.6, 0.9), scene=scene["source"],
                                       out=str(pred_dir / f"{scene['id']}_baseline"))
     labels = Path(scene["source"]).parent / "labels.gpkg"
     truth = pred_dir / f"{scene['id']}_truth.tif"

@@ -37,3 +37,11 @@ def resolve(kind: str) -> tuple[type, Callable[..., dict[str, Any]]]:
     params_cls = getattr(module, params_name)
     assert dataclasses.is_dataclass(params_cls), f"{params_name} must be a dataclass"
     return params_cls, getattr(module, func_name)
+
+
+def run_job(kind: str, progress, **fields) -> dict[str, Any]:
+    """Build a job's params from fields, validate them and run it in this process."""
+    params_cls, func = resolve(kind)
+    params = params_cls(**fields)
+    params.validate()
+    return func(params, progress)
