@@ -45,7 +45,8 @@ class BackendSamHandler:
 
     ``propose()`` answers synchronously; ``start()`` runs the HTTP round trip in a worker
     thread and calls back on the main thread, so QGIS stays responsive while the first
-    embedding is computed. Only the newest request's answer is delivered.
+    embedding is computed. Every answer reaches its own callback: the asking tool knows
+    which of its prompts is the newest (one handler serves both SAM tools).
     """
 
     def __init__(self, manager, model: str = "tiny", session: str = "qgis-canvas") -> None:
@@ -57,7 +58,7 @@ class BackendSamHandler:
         self._signals = _Signals()  # lives on the main thread: answers are queued there
         self._signals.answered.connect(self._deliver)
         self._callbacks: dict[int, object] = {}
-        self._latest = 0
+        self._requests = 0
         self.last_score: float | None = None
 
     # --- main thread ---------------------------------------------------------------------
@@ -67,15 +68,15 @@ class BackendSamHandler:
     def start(self, layer, box, points, callback) -> int:
         """Ask in the background; ``callback(geometries, error)`` runs on the main thread."""
         client = self.manager.ensure()  # may start the server: main thread only
-        self._latest += 1
-        request, self._callbacks[self._latest] = self._latest, callback
+        self._requests += 1
+        request, self._callbacks[self._requests] = self._requests, callback
         args = (client, layer_path(layer), crs_string(layer.crs()), QgsRectangle(box) if box else None, list(points))
         threading.Thread(target=self._work, args=(request, *args), daemon=True, name="slick-sam").start()
         return request
 
     def _deliver(self, request: int, geometries, error: str) -> None:
         callback = self._callbacks.pop(request, None)
-        if callback is not None and request == self._latest:  # older answers are superseded
+        if callback is not None:
             callback(geometries or [], error)
 
     # --- any thread ----------------------------------------------------------------------

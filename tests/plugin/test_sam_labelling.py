@@ -155,6 +155,42 @@ def test_real_sam_box_prompt_on_arctic_mosaic(qgis_canvas, qgis_new_project, bac
     assert features(history.label_layer) == []
 
 
+class SlowHandler(BackendSamHandler):
+    """The real background path of BackendSamHandler with the HTTP round trip replaced:
+    box prompts take longer than point prompts, so their answers arrive in reverse order."""
+
+    def __init__(self, polygon: QgsGeometry) -> None:
+        super().__init__(manager=type("NoServer", (), {"ensure": lambda self: None})())
+        self.polygon = polygon
+
+    def _ask(self, client, raster, crs, box, points):
+        import time
+
+        time.sleep(0.5 if box is not None else 0.0)
+        return [QgsGeometry(self.polygon)]
+
+
+def test_one_handler_serves_both_tools_without_losing_answers(qgis_canvas, qgis_new_project, mosaic_135, tmp_path):
+    """The label panel shares one handler between the box and the points tool: a box answer that
+    arrives after a points prompt still reaches the box tool (each tool keeps its own newest)."""
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
+    history = LabelHistory()
+    history.label_layer = create_label_layer(str(tmp_path / "labels.gpkg"), raster.crs())
+    handler = SlowHandler(QgsGeometry.fromRect(raster.extent().buffered(-9000)))
+    box_tool, points_tool = SamBoxTool(qgis_canvas, history, handler), SamPointsTool(qgis_canvas, history, handler)
+    busy = {"box": [], "points": []}
+    box_tool.busy.connect(busy["box"].append)
+    points_tool.busy.connect(busy["points"].append)
+    for tool in (box_tool, points_tool):
+        tool.raster = raster
+    centre = raster.extent().center()
+    box_tool.request(QgsRectangle(centre.x() - 500, centre.y() - 500, centre.x() + 500, centre.y() + 500), [])
+    points_tool.request(None, [(centre, 1)])
+    wait_for(lambda: box_tool.proposal is not None and points_tool.proposal is not None, 10, "both answers")
+    assert busy == {"box": [True, False], "points": [True, False]}
+
+
 def test_label_panel_wires_layer_tools_and_undo(qgis_iface, qgis_canvas, qgis_new_project, mosaic_135, tmp_path,
                                                 isolated_settings):
     """The dock's Label tab: New... layer in the scene's CRS, box tool on the canvas, Undo button."""
