@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -32,15 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def machine() -> str:
-    import psutil
-    import torch
-
-    cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    return (f"{platform.platform()} | {os.cpu_count()} CPUs (load avg {os.getloadavg()[0]:.1f}) | "
-            f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM | python {platform.python_version()} | "
-            f"torch {torch.__version__} | CUDA device: {cuda}")
+from machine import machine, machine_info  # noqa: E402
 
 
 def make_dataset(root: Path, tile: int, n_train: int, tiles_per_scene: int) -> Path:
@@ -179,7 +170,7 @@ def main() -> None:
           f"{args.tiles_per_scene} tiles per scene at 256 px / 25 m) on this machine:")
     for line in project(rows, args, max(1.0, speedup)):
         print(line)
-    print(json.dumps({"machine": machine(), "rows": rows, "speedup": speedup}))
+    print(json.dumps({"machine": machine_info(), "rows": rows, "speedup": speedup}))
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -27,26 +25,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from machine import machine_info
 
 HERE = Path(__file__).resolve().parent
-
-
-def machine() -> dict:
-    import torch
-
-    info = {"platform": platform.platform(), "cpu": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
-            "python": platform.python_version()}
-    try:
-        info["load_avg_1min"] = os.getloadavg()[0]
-    except OSError:
-        pass
-    if torch.cuda.is_available():
-        info["cuda_device"] = torch.cuda.get_device_name(0)
-    import onnxruntime
-
-    info["onnxruntime"] = onnxruntime.__version__
-    return info
 
 
 def make_scene(path: Path, size: int, seed: int = 0) -> Path:
@@ -188,7 +169,9 @@ def main() -> None:
     ap.add_argument("--gpu-size", type=int, default=16000, help="scene side of the CUDA end-to-end run (0: skip)")
     ap.add_argument("--gpu-batch", type=int, default=64, help="batch size of the CUDA end-to-end run")
     args = ap.parse_args()
-    print(json.dumps({"machine": machine()}, indent=1), flush=True)
+    import onnxruntime
+
+    print(json.dumps({"machine": machine_info(onnxruntime=onnxruntime.__version__)}, indent=1), flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-predict-") as tmp:
         root = Path(tmp)
         if not args.skip_throughput:

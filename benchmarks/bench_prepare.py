@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -24,30 +23,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-import psutil
 import rasterio
 import shapely
+from machine import machine  # noqa: E402
 from pyogrio.raw import write as ogr_write
 from rasterio.transform import from_origin
 from rasterio.warp import transform as transform_xy
 
 LON0, LAT0 = 3.0, 57.5  # North Sea, UTM 31N
-
-
-def machine() -> str:
-    try:
-        import torch
-
-        torch_v = torch.__version__
-        cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    except Exception:
-        torch_v, cuda = "not installed", "none"
-    return (
-        f"{platform.platform()} | {platform.processor() or platform.machine()} | "
-        f"{os.cpu_count()} CPUs (affinity {len(os.sched_getaffinity(0))}, load avg {os.getloadavg()[0]:.1f}) | "
-        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM | python {platform.python_version()} | "
-        f"rasterio {rasterio.__version__} / GDAL {rasterio.__gdal_version__} | torch {torch_v} | CUDA device: {cuda}"
-    )
 
 
 def write_scene(path: Path, size: int, georef: str) -> tuple[str, object, int]:
@@ -104,7 +87,7 @@ def main() -> int:
     ap.add_argument("--keep", metavar="DIR", help="work in DIR and keep the files")
     args = ap.parse_args()
     pixel = args.pixel_size or (25 if args.georef == "utm20" else 10)
-    print(f"machine: {machine()}", flush=True)
+    print(f"machine: {machine(rasterio=rasterio.__version__, gdal=rasterio.__gdal_version__)}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(args.keep or tmp)
         work.mkdir(parents=True, exist_ok=True)

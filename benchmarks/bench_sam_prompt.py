@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -22,22 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import machine  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 RASTER = ROOT.parent / "shared" / "data" / "arctic_ew" / "sample_135" / "raw_mosaic.tif"
 CENTRE = (535505.3, 8708714.5)  # EPSG:32632, on the labelled slick
-
-
-def machine() -> str:
-    import torch
-
-    cpu = platform.processor() or platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    return (f"{platform.platform()}; CPU {cpu} x{os.cpu_count()} (torch threads {torch.get_num_threads()}); "
-            f"torch {torch.__version__}; CUDA device: {gpu}")
 
 
 def pct(values: list[float], q: float) -> float:

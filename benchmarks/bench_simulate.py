@@ -8,8 +8,6 @@ the cost. Usage: .venv/bin/python benchmarks/bench_simulate.py [--quick]
 
 from __future__ import annotations
 
-import os
-import platform
 import resource
 import sys
 import tempfile
@@ -17,29 +15,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-import psutil
+from machine import machine  # noqa: E402
 from slick_backend.progress import NullProgress
 from slick_backend.simulate.api import SimulateParams, run_simulate
 from slick_backend.simulate.geometry import place_scene
 from slick_backend.simulate.modes import MODES
 from slick_backend.simulate.scene import simulate_scene
 from slick_backend.simulate.sites import MODE_SITES, SITES
-
-
-def machine() -> str:
-    try:
-        import torch
-
-        torch_v = torch.__version__
-        cuda = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    except Exception:  # the simulator needs no torch; report what is there
-        torch_v, cuda = "not installed", "none"
-    return (
-        f"{platform.platform()} | {platform.processor() or platform.machine()} | "
-        f"{os.cpu_count()} CPUs (affinity {len(os.sched_getaffinity(0))}) | "
-        f"{psutil.virtual_memory().total / 2**30:.0f} GiB RAM | python {platform.python_version()} | "
-        f"numpy {np.__version__} | torch {torch_v} | CUDA device: {cuda}"
-    )
 
 
 def time_physics(mode: str, size: int, repeats: int) -> tuple[float, float]:
@@ -63,7 +45,7 @@ def time_use_case(mode: str, size: int, scenes: int) -> tuple[float, float, floa
 
 def main() -> int:
     quick = "--quick" in sys.argv
-    print("machine:", machine())
+    print("machine:", machine(numpy=np.__version__))
     cases = [("EW", 2048), ("IW", 2048)] + ([] if quick else [("EW", 4000)])
     for mode, size in cases:
         wall, cpu = time_physics(mode, size, repeats=1 if quick else 3)

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import platform
 import sys
 import tempfile
 import time
@@ -25,6 +23,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "backend"))
 
+from machine import machine  # noqa: E402
 from slick_backend.models.registry import build_from_spec, normalise_spec  # noqa: E402
 from slick_backend.train.loss import SegLoss  # noqa: E402
 
@@ -32,20 +31,6 @@ from slick_backend.train.loss import SegLoss  # noqa: E402
 BF16_PEAK = {"H200": 989.0, "H100": 989.0, "A100": 312.0, "L40S": 362.0, "L4": 121.0, "A10": 125.0, "4090": 165.0}
 CPU_DEFAULT = ["deeplabv3:resnet18:light", "deeplabv3:mobilenet_v2:light", "deeplabv3:resnet18", "samlora:vit_tiny",
                "deeplabv3:resnet50", "samlora:vit_b"]
-
-
-def machine() -> str:
-    lines = [f"platform: {platform.platform()}", f"python {platform.python_version()}, torch {torch.__version__}",
-             f"CPU count: {os.cpu_count()}, torch threads: {torch.get_num_threads()}"]
-    with contextlib.suppress(OSError):
-        model = [ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")]
-        lines.append(f"CPU: {model[0] if model else '?'}")
-    with contextlib.suppress(OSError):
-        lines.append(f"load average: {open('/proc/loadavg').read().split()[:3]}")
-    if torch.cuda.is_available():
-        p = torch.cuda.get_device_properties(0)
-        lines.append(f"CUDA device: {p.name}, {p.total_memory / 2**30:.0f} GiB")
-    return "\n".join(lines)
 
 
 def forward_flops(module, x) -> float:
@@ -147,7 +132,7 @@ def main() -> None:
     cuda = device.type == "cuda"
     configs = args.configs or (["deeplabv3:resnet50", "samlora:vit_b", "deeplabv3:resnet18:light"] if cuda else CPU_DEFAULT)
     batch, steps = args.batch or (16 if cuda else 4), args.steps or (20 if cuda else 3)
-    print(machine())
+    print("machine:", machine())
     print(f"device: {device}{' (bf16 autocast, channels-last)' if cuda else ' (fp32)'}; tile {args.tile}, batch {batch}")
     for config in configs:
         try:
