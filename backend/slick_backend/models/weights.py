@@ -212,12 +212,3 @@ def download(name: str, directory: Path, progress) -> dict:
     finally:
         upstream.unlink(missing_ok=True)
 
-
-def verify_path(path: str | os.PathLike) -> dict:
-    """Verify any weights file that has a ``<file>.json`` checksum record (e.g. a SAM checkpoint
-    the SAM worker is pointed at); InputError when the record is missing or does not match."""
-    path = Path(path)
-    name = path.name.removesuffix(".safetensors")
-    if path.suffix != ".safetensors":
-        raise InputError(f"{path}: only .safetensors weights are loaded; convert it with `slick-backend weights convert {path}`")
-    return verify(name, path.parent)
