@@ -21,7 +21,7 @@ from .errors import InputError
 from .jobs import run_job
 from .progress import Progress
 
-# Sizes chosen so the whole demo fits in 15 minutes on 2 CPU cores (13 min 40 s measured, idle).
+# Sizes chosen so the whole demo fits in about 15 minutes on 2 CPU cores (13 min 37 s to 15 min 21 s measured).
 SETTINGS = {
     "iw": {"scenes": 8, "seed": 11, "size": 2048},  # the source domain: enough slick for pretraining
     "ew": {"scenes": 16, "seed": 12, "size": 512},
