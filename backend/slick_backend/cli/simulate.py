@@ -26,6 +26,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="scene size in pixels, square, in radar geometry, 64..8192 (default 2048: 20 km IW, 82 km EW)")
     p.add_argument("--georef", choices=["cycle", "gcp", "epsg4326", "utm"], default="cycle",
                    help="georeferencing of the files: cycle through the three variants (default) or one for all")
+    p.add_argument("--product", choices=["default", "GRDM", "GRDH"], default="default",
+                   help="GRD product: GRDM (EW only: 40 m, ~10 looks) or GRDH (IW: 10 m; EW: 25 m, ~3 looks); "
+                   "default GRDH for IW, GRDM for EW")
     p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists (only once the new one is complete)")
     return p
 
@@ -34,7 +37,7 @@ def run(args, progress) -> int:
     from ..simulate.api import SimulateParams, run_simulate
 
     params = SimulateParams(out=args.out, mode=args.mode, scenes=args.scenes, seed=args.seed,
-                            size=args.size, georef=args.georef, overwrite=args.overwrite)
+                            size=args.size, georef=args.georef, product=args.product, overwrite=args.overwrite)
     result = run_simulate(params, progress)
     summary = {k: v for k, v in result.items() if k != "scenes"}
     summary["scenes"] = len(result["scenes"])

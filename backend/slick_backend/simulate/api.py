@@ -22,6 +22,7 @@ import numpy as np
 from ..atomic import atomic_dir
 from ..errors import InputError
 from ..progress import Progress
+from .modes import DEFAULT_PRODUCT, PRODUCTS
 
 GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm")
 MIN_SIZE, MAX_SIZE = 64, 8192  # a scene is simulated in memory: ~70 bytes per pixel at the peak (4.7 GB at 8192)
@@ -39,6 +40,7 @@ class SimulateParams:
     seed: int = 0
     size: int = 2048
     georef: str = "cycle"  # or one variant for every scene
+    product: str = "default"  # GRDM (EW, 40 m) or GRDH (IW 10 m, EW 25 m); default: GRDH for IW, GRDM for EW
     overwrite: bool = False
 
     def validate(self) -> None:
@@ -50,6 +52,9 @@ class SimulateParams:
             raise InputError(f"--seed {self.seed!r} is not valid: give a whole number >= 0")
         if not isinstance(self.size, int) or not MIN_SIZE <= self.size <= MAX_SIZE:
             raise InputError(f"--size {self.size!r} px is out of range: give a size from {MIN_SIZE} to {MAX_SIZE}")
+        if self.product != "default" and (self.mode, self.product) not in PRODUCTS:
+            choices = ", ".join(p for m, p in PRODUCTS if m == self.mode)
+            raise InputError(f"--product {self.product!r}: not a Sentinel-1 {self.mode} product the simulator knows; use {choices}")
         if self.georef not in GEOREF_CHOICES:
             raise InputError(f"--georef {self.georef!r} is not known: use one of {', '.join(GEOREF_CHOICES)}")
         if not self.out:
@@ -81,12 +86,10 @@ def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rn
     return f"s1a-{mode.lower()}-grd-{pol.lower()}-{start:{fmt}}-{stop:{fmt}}-{orbit:06d}-{take:06x}-001"
 
 
-def _seep_record(site, seep: dict) -> dict:
+def _seep_record(geom, seep: dict) -> dict:
     """A seep's entry in the manifest: where it is (lon/lat, and in the radar grid) and its plume."""
-    from pyproj import Transformer
-
-    where = next(s for s in site.seeps if s.id == seep["seep"])
-    lon, lat = Transformer.from_crs(site.epsg, 4326, always_xy=True).transform(*site.seep_utm(where))
+    x, y = geom.transform @ (seep["col"], seep["row"])
+    lon, lat = geom.to_lonlat().transform(x, y)
     record = {"seep": seep["seep"], "lon": round(lon, 5), "lat": round(lat, 5)}
     record.update({k: v for k, v in seep.items() if k not in ("index", "seep")})
     return record
@@ -97,12 +100,12 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
     # heavy imports here so that parameter errors come back instantly
     from .geometry import place_scene
     from .labels import label_polygons, write_labels_gpkg
-    from .modes import MODES
     from .scene import simulate_scene
     from .sites import MODE_SITES, SITES
     from .writers import GEOREF_KINDS, VALUE_KIND, write_epsg4326, write_gcp_grd, write_utm_db
 
-    mode = MODES[params.mode]
+    product = DEFAULT_PRODUCT[params.mode] if params.product == "default" else params.product
+    mode = PRODUCTS[(params.mode, product)]
     out = Path(params.out)
     t0 = time.monotonic()
     scenes, label_rows = [], []
@@ -121,7 +124,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
             kind = GEOREF_KINDS[i % 3] if params.georef == "cycle" else params.georef
             scene_id = _scene_id(params.mode, mode.polarisation, kind, i, start, rng)
             result = simulate_scene(geom, scene_seq)
-            for attempt in range(1, 4):  # conditions that hide the slicks (calm, noise floor, land): draw again
+            for attempt in range(1, 9):  # conditions that hide the slicks (calm, noise floor, land): draw again
                 if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
                     break
                 result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
@@ -150,8 +153,10 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
                 "file": path.name,
                 "mode": mode.name,
                 "polarisation": mode.polarisation,
+                "product": product,
                 "pixel_m": mode.pixel_m,
-                "looks": mode.enl,
+                "looks": result.info["looks"],  # drawn per scene around the product's nominal looks
+                "nominal_looks": mode.enl,
                 "georef": kind,
                 "value": VALUE_KIND[kind],
                 **written,
@@ -161,7 +166,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
                 "pass": tags["S1_PASS"],
                 "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
                                "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
-                "seeps": [_seep_record(site, s) for s in result.seeps],
+                "seeps": [_seep_record(geom, s) for s in result.seeps],
                 "slick_pixels": int(np.count_nonzero(result.labels)),
                 "conditions": result.info,
             })

@@ -36,7 +36,7 @@ def stretch_2sigma(db: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """The paper's stretch on dB: [mean - 2 std, mean + 2 std] -> 1..255, 0 = nodata."""
     v = db[valid]
     lo, hi = v.mean() - 2 * v.std(), v.mean() + 2 * v.std()
-    out = np.clip(1 + 254 * (db - lo) / max(hi - lo, 1e-6), 1, 255).astype(np.uint8)
+    out = np.clip(1 + 254 * (np.where(valid, db, lo) - lo) / max(hi - lo, 1e-6), 1, 255).astype(np.uint8)
     out[~valid] = 0
     return out
 

@@ -2,12 +2,14 @@
 
 - low-wind zones: the wind drops below the Bragg threshold over large areas with smooth edges;
 - atmospheric rain cells: a downdraft gust front brightens a crescent, rain damps a dark core;
-- eddies: surfactants gathered along spiral lines, faint and thin;
+- eddies (a third of the scenes): surfactants gathered along spiral lines, faint and thin;
 - biogenic streaks: natural surface films drawn into long, thin, faint filaments by the wind;
 - newly formed ice (EW, Arctic): an ice edge with bright pack ice and very dark, smooth grease
   ice / nilas patches in front of it;
-- ships: bright point targets;
-- land (Prins Karls Forland): bright, textured, never oiled; a bright outlier for the stretch.
+- ships: bright point targets, and the dark straight turbulent wakes some of them draw;
+- sea-ice floes with dark leads between them;
+- land (Prins Karls Forland, and random coasts and islands anywhere): bright, textured, never
+  oiled, with clutter along the shore; a bright outlier for the stretch.
 Each function returns fields on the image grid (or adds into them) so the scene composer
 can combine them with the sea clutter.
 """
@@ -20,15 +22,7 @@ import numpy as np
 from scipy import ndimage
 
 from .backscatter import db_to_linear
-from .fields import smooth_noise, soft_step, upsample
-
-
-def low_wind_zones(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
-    """Fraction 0..1 of 'calm' per pixel: large smooth blobs covering ~0-30 % of the scene."""
-    scale_px = rng.uniform(3000, 15000) / pixel_m
-    field = smooth_noise(shape, scale_px, rng) + 0.35 * smooth_noise(shape, 0.2 * scale_px, rng)
-    threshold = rng.uniform(0.6, 2.2)  # higher: fewer calm areas
-    return soft_step(field, threshold, rng.uniform(0.04, 0.2))  # edges from sharp to gradual
+from .fields import powerlaw_noise, smooth_noise, soft_step, upsample
 
 
 def _local_grid(shape, row: float, col: float, radius_px: float):
@@ -64,7 +58,7 @@ def rain_cells(wind_gain: np.ndarray, damp_db: np.ndarray, pixel_m: float, rng: 
 def eddies(damp: np.ndarray, pixel_m: float, rng: np.random.Generator) -> int:
     """Add spiral lines of surfactant (damping fraction 0..1) around a few eddy centres."""
     shape = damp.shape
-    n = int(rng.integers(0, 4))
+    n = int(rng.choice([0, 0, 0, 1, 1, 2]))  # spiral lines look just like slicks: rarer than before
     for _ in range(n):
         radius = rng.uniform(3000, 10000) / pixel_m
         spacing = rng.uniform(0.25, 0.45) * radius  # distance between spiral turns
@@ -122,9 +116,74 @@ def ice_edge(shape, pixel_m: float, rng: np.random.Generator):
 
 
 def pack_ice_sigma0(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
-    """HH sigma0 (linear) of pack ice: about -14 dB with floe-scale texture, nearly flat in incidence."""
-    tex = 2.5 * smooth_noise(shape, 800 / pixel_m, rng) + 1.0 * smooth_noise(shape, 150 / pixel_m, rng)
-    return db_to_linear(tex - 14.0)
+    """HH sigma0 (linear) of pack ice: about -14 dB, nearly flat in incidence, made of floes of
+    their own brightness with dark leads (open water or new ice) between some of them."""
+    tex = 2.0 * smooth_noise(shape, 800 / pixel_m, rng) + 1.0 * smooth_noise(shape, 150 / pixel_m, rng)
+    floes, edges = _floes(shape, pixel_m, float(rng.uniform(500, 4000)), rng)
+    tex += floes * float(rng.uniform(1.0, 4.0))
+    tex -= edges * float(rng.uniform(3.0, 10.0))
+    return db_to_linear(tex - float(rng.uniform(11.0, 16.0)))
+
+
+def _floes(shape, pixel_m: float, floe_m: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Per-pixel floe brightness offset (unit std) and a 0..1 mask of open leads between floes."""
+    from scipy.spatial import cKDTree
+
+    step = max(1, int(round(floe_m / pixel_m / 8)))
+    ch, cw = -(-shape[0] // step), -(-shape[1] // step)
+    n = max(4, int(ch * cw * step * step * pixel_m**2 / floe_m**2))
+    seeds = rng.uniform(0, 1, (n, 2)) * (ch, cw)
+    rr, cc = np.mgrid[0:ch, 0:cw]
+    dist, idx = cKDTree(seeds).query(np.column_stack([rr.ravel(), cc.ravel()]), k=2)
+    gap = (dist[:, 1] - dist[:, 0]).reshape(ch, cw)  # 0 on the boundary between two floes
+    bright = rng.normal(0.0, 1.0, n)[idx[:, 0]].reshape(ch, cw).astype(np.float32)
+    open_lead = (rng.random(n) < 0.3)[idx[:, 0]].reshape(ch, cw)
+    leads = (np.exp(-((gap * step * pixel_m / 60.0) ** 2)) * open_lead).astype(np.float32)
+    bright = np.repeat(np.repeat(bright, step, 0), step, 1)[: shape[0], : shape[1]]
+    leads = upsample(leads, shape, step) if step > 1 else leads
+    return bright, leads
+
+
+def ship_wakes(damp_db: np.ndarray, targets: list, pixel_m: float, rng: np.random.Generator) -> int:
+    """Some moving ships draw a dark, straight turbulent wake (1-4 dB, 2-15 km) behind them: a
+    classic look-alike. Adds the damping in place; returns how many wakes were drawn."""
+    drawn = 0
+    for row, col, _ in targets:
+        if rng.random() >= 0.5:
+            continue
+        heading = float(rng.uniform(-np.pi, np.pi))
+        length = float(rng.uniform(2000, 15000)) / pixel_m
+        width0, width1 = float(rng.uniform(30, 80)) / pixel_m, float(rng.uniform(80, 250)) / pixel_m
+        grid = _local_grid(damp_db.shape, row - 0.5 * length * math.sin(heading), col - 0.5 * length * math.cos(heading),
+                           0.5 * length + 3 * width1)
+        if grid is None:
+            continue
+        win, rr, cc = grid
+        rr = rr + 0.5 * length * math.sin(heading)  # coordinates relative to the ship
+        cc = cc + 0.5 * length * math.cos(heading)
+        back = -(cc * math.cos(heading) + rr * math.sin(heading))  # distance behind the ship
+        side = -cc * math.sin(heading) + rr * math.cos(heading)
+        s = np.clip(back / length, 0.0, 1.0)
+        width = width0 + (width1 - width0) * s
+        wake = np.exp(-((side / (0.5 * width + 0.3)) ** 2)) * (back > 0) * (back < length) * (1.0 - 0.8 * s)
+        damp_db[win] += float(rng.uniform(1.0, 4.0)) * wake.astype(np.float32)
+        drawn += 1
+    return drawn
+
+
+def random_coast(geom, rng: np.random.Generator) -> np.ndarray | None:
+    """0..1 land cover of a random ragged coast or a few islands (12 % of scenes, any site)."""
+    if rng.random() >= 0.12:
+        return None
+    shape, px = (geom.rows, geom.cols), geom.pixel_m
+    field = powerlaw_noise(shape, px, rng, float(rng.uniform(3.0, 3.8)), 150.0, 30000.0)
+    if rng.random() < 0.6:  # a coast: a tilted ramp plus the fractal field
+        angle = float(rng.uniform(-np.pi, np.pi))
+        rows = np.linspace(-1, 1, shape[0], dtype=np.float32)[:, None]
+        cols = np.linspace(-1, 1, shape[1], dtype=np.float32)[None, :]
+        field += 2.5 * (cols * math.cos(angle) + rows * math.sin(angle))
+    level = float(np.quantile(field[::8, ::8], 1.0 - rng.uniform(0.03, 0.3)))
+    return soft_step(field, level, 0.03)
 
 
 def ships(shape, rng: np.random.Generator, count: int) -> list[tuple[int, int, float]]:
@@ -174,4 +233,12 @@ def land_fraction(geom, rng: np.random.Generator) -> np.ndarray | None:
 def land_sigma0(shape, pixel_m: float, rng: np.random.Generator) -> np.ndarray:
     """Land / glacier sigma0 (linear): bright (~ -6 dB) and strongly textured by relief."""
     tex = 3.0 * smooth_noise(shape, 1500 / pixel_m, rng) + 1.5 * smooth_noise(shape, 250 / pixel_m, rng)
-    return db_to_linear(tex - 6.0)
+    return db_to_linear(tex - float(rng.uniform(3.0, 9.0)))
+
+
+def coast_clutter(sigma: np.ndarray, land: np.ndarray, pixel_m: float, rng: np.random.Generator) -> None:
+    """Bright, speckly returns along the shore (breakers, rocks, sea ice stuck to the coast)."""
+    shore = land * (1.0 - land) * 4.0
+    near = ndimage.uniform_filter(shore, max(3, int(600 / pixel_m)))
+    spots = soft_step(smooth_noise(sigma.shape, 120 / pixel_m, rng), 1.0, 0.2)
+    sigma *= 1.0 + float(rng.uniform(1.0, 8.0)) * (near * spots).astype(np.float32)

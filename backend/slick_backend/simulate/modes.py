@@ -2,7 +2,8 @@
 
 Figures follow the Sentinel-1 product specification: IW GRDH has 10 m pixels and about
 4.4 equivalent looks over a 250 km swath of 3 sub-swaths (incidence ~30-46 deg); EW GRDM
-has 40 m pixels and about 10.7 looks over a 400 km swath of 5 sub-swaths (~19-47 deg).
+has 40 m pixels and about 10.7 looks over a 400 km swath of 5 sub-swaths (~19-47 deg); EW GRDH
+has 25 m pixels and about 3 looks.
 Each sub-swath has its own noise-equivalent sigma0 (NESZ) that rises towards its edges
 (antenna-pattern "scalloping" across range) and ripples along azimuth with the bursts of
 TOPS acquisition; the steps between sub-swaths are the banding seen in real EW scenes.
@@ -10,7 +11,7 @@ TOPS acquisition; the steps between sub-swaths are the banding seen in real EW s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -82,4 +83,9 @@ EW = ModeSpec(
     burst_ripple_db=0.6,
 )
 
+# EW also comes as GRDH: 25 m pixels, ~50 m resolution and only ~3 looks: finer, stronger speckle
+EW_GRDH = replace(EW, pixel_m=25.0, enl=3.0)
+
 MODES = {"IW": IW, "EW": EW}
+PRODUCTS = {("IW", "GRDH"): IW, ("EW", "GRDM"): EW, ("EW", "GRDH"): EW_GRDH}
+DEFAULT_PRODUCT = {"IW": "GRDH", "EW": "GRDM"}

@@ -33,8 +33,10 @@ _GTIFF = {"driver": "GTiff", "compress": "deflate", "tiled": True, "blockxsize":
 
 
 def write_gcp_grd(path: Path, geom: SceneGeometry, intensity: np.ndarray, tags: dict, zero_border: bool) -> dict:
-    dn = np.clip(np.rint(np.sqrt(intensity) * DN_SCALE), 1, 65535).astype(np.uint16)
-    valid_px = dn.size
+    holes = ~np.isfinite(intensity)  # missing data (NaN) is written as DN 0, like GRD borders
+    dn = np.clip(np.rint(np.sqrt(np.where(holes, 1.0, intensity)) * DN_SCALE), 1, 65535).astype(np.uint16)
+    dn[holes] = 0
+    valid_px = int(np.count_nonzero(dn))
     if zero_border:  # invalid samples at near/far range and at the first/last lines, as in GRD
         h, w = dn.shape
         near, far, lines = max(1, w // 50), max(1, w // 70), max(1, h // 100)
@@ -65,7 +67,7 @@ def _warp(geom: SceneGeometry, intensity: np.ndarray, dst_crs: str, dst_transfor
         dst_transform=dst_transform,
         dst_crs=dst_crs,
         resampling=Resampling.bilinear,
-        src_nodata=None,
+        src_nodata=np.nan,  # holes in the scene stay holes
         dst_nodata=np.nan,
         num_threads=2,
     )

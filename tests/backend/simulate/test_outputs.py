@@ -105,10 +105,14 @@ def test_manifest_describes_every_scene(ew_series):
     sites = [s["site"] for s in manifest["scenes"]]
     assert sites == ["prins_karls_forland", "sentralbanken", "prins_karls_forland"]
     for s in manifest["scenes"]:
-        assert s["polarisation"] == "HH" and s["pixel_m"] == 40.0 and s["looks"] == 10.0
+        assert s["polarisation"] == "HH" and s["pixel_m"] == 40.0 and s["nominal_looks"] == 10.0
+        assert s["product"] == "GRDM" and 6.0 <= s["looks"] <= 14.0 and s["looks"] == s["conditions"]["looks"]
         assert s["value"] in ("amplitude_dn", "linear_sigma0", "sigma0_db")
         assert s["slick_pixels"] > 0 and s["seeps"]
-        assert all(seep["seep"] in {x.id for x in SITES[s["site"]].seeps} for seep in s["seeps"])
+        # the site's persistent seeps keep their ids; short-lived ones elsewhere are marked as such
+        for seep in s["seeps"]:
+            assert (seep["seep"] in {x.id for x in SITES[s["site"]].seeps}) == seep["persistent"]
+            assert seep["persistent"] or seep["seep"].startswith("T")
     json.dumps(manifest)  # plain JSON all the way down
 
 
