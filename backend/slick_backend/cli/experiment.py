@@ -27,9 +27,9 @@ def add_parser(subparsers):
                              "(paths relative to the current directory); repeatable")
     parser.add_argument("--data", default=None, metavar="DIR",
                         help="shortcut for --set formats.0.data=DIR (the target dataset of the first format)")
-    parser.add_argument("--source", default=None, metavar="MODEL_DIR",
-                        help="shortcut: use this source model for every architecture and format (instead of "
-                             "architectures.*.source / sources)")
+    parser.add_argument("--source", default=None, metavar="MODEL",
+                        help="shortcut: use this source model (a model dir, or slick-s1-source: the shipped one) "
+                             "for every architecture and format (instead of architectures.*.source / sources)")
     return parser
 
 

@@ -17,7 +17,8 @@ def add_parser(subparsers):
             "After export, ONNX Runtime is compared with PyTorch on a random batch."
         ),
     )
-    p.add_argument("--model", required=True, metavar="DIR", help="model dir written by `slick-backend train`")
+    p.add_argument("--model", required=True, metavar="MODEL",
+                   help="model dir written by `slick-backend train`, or a shipped model name (slick-s1-source)")
     p.add_argument("--out", required=True, metavar="FILE", help="ONNX file to write (ends in .onnx)")
     p.add_argument("--opset", type=int, default=17, help="ONNX opset (default 17)")
     p.add_argument("--no-check", action="store_true", help="skip the ONNX Runtime vs PyTorch comparison")

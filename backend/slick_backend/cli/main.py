@@ -36,23 +36,45 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     return parser, modules
 
 
+class _ProgressLog(logging.Handler):
+    def __init__(self, progress: ConsoleProgress) -> None:
+        super().__init__()
+        self.progress = progress
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self.progress.quiet:  # --quiet hides progress, not warnings
+                print(self.format(record), file=sys.stderr, flush=True)
+            else:
+                self.progress.log(self.format(record))
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser, modules = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()
         return 2
-    logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING, format="%(message)s")
     progress = ConsoleProgress(quiet=args.quiet)
+    # log records go through the progress adapter, so they print above a live progress line
+    logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING, handlers=[_ProgressLog(progress)])
     try:
-        return int(modules[args.command].run(args, progress) or 0)
+        code = int(modules[args.command].run(args, progress) or 0)
+        progress.close()
+        return code
     except SlickError as exc:
+        progress.close()
         print(f"slick-backend {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        progress.close()
         print(f"slick-backend {args.command}: interrupted; no partial output was kept", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
+        progress.close()
         if args.debug:
             traceback.print_exc()
         print(

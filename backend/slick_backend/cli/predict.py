@@ -19,7 +19,8 @@ def add_parser(subparsers):
             "already in UTM at that pixel size keeps its exact grid."
         ),
     )
-    p.add_argument("--model", default="", metavar="DIR", help="model dir written by `slick-backend train`")
+    p.add_argument("--model", default="", metavar="MODEL",
+                   help="model dir written by `slick-backend train`, or a shipped model name (slick-s1-source)")
     p.add_argument("--scene", required=True, metavar="RASTER", help="Sentinel-1 scene (any raster `prepare` accepts)")
     p.add_argument("--out", required=True, metavar="PREFIX", help="output prefix, e.g. out/scene1")
     p.add_argument("--overlap", type=float, default=0.25,
@@ -27,7 +28,9 @@ def add_parser(subparsers):
                         "windows every half tile)")
     p.add_argument("--batch-size", type=int, default=8, help="windows per forward pass (default 8)")
     p.add_argument("--tta", action="store_true", help="average the 8 flips and quarter turns (8x slower)")
-    p.add_argument("--threshold", type=float, default=0.5, help="probability threshold of the mask (default 0.5)")
+    p.add_argument("--threshold", type=float, default=None,
+                   help="probability threshold of the mask (default: the model card's `threshold`, chosen on "
+                        "validation data for shipped models; 0.5 when the card has none)")
     p.add_argument("--engine", choices=["torch", "onnx"], default="torch",
                    help="PyTorch, or ONNX Runtime (CUDA provider when present)")
     p.add_argument("--onnx", metavar="FILE", help="ONNX file from export-onnx (default with --engine onnx: "
@@ -41,6 +44,9 @@ def add_parser(subparsers):
                    help="what the scene's values are (default: from metadata, else guessed)")
     p.add_argument("--allow-other-mode", action="store_true",
                    help="run even when the scene's mode or polarisation is not one the model was trained on")
+    p.add_argument("--adapt-bn", action="store_true",
+                   help="re-estimate the model's BatchNorm statistics on this scene before predicting (AdaBN: "
+                   "unsupervised adaptation to a new region, mode or processing; see docs/models.md)")
     return p
 
 
@@ -51,7 +57,7 @@ def run(args, progress) -> int:
         scene=args.scene, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
         tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
         format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
-        value_kind=args.value_kind, allow_other_mode=args.allow_other_mode,
+        value_kind=args.value_kind, allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
     )
     result = run_predict(params, progress)
     result.pop("params", None)

@@ -34,10 +34,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="the stretch is computed on the labels' bounding box plus this buffer (default 8)")
     p.add_argument("--utm-zone", metavar="ZONE", help="force a UTM zone, e.g. 32N or 23S (default: from each scene's centre)")
     p.add_argument("--seed", type=int, default=0, help="seed of the scene-level split (default 0)")
-    p.add_argument("--split", default="0.6,0.2,0.2", metavar="TR,VA,TE", help="train,val,test fractions of scenes (default 0.6,0.2,0.2)")
+    p.add_argument("--split", default="0.6,0.2,0.2", metavar="TR,VA,TE", help="train,val,test fractions of scenes (default 0.6,0.2,0.2; "
+                   "1,0,0 puts every scene in train, 0,1,0 every scene in val)")
     p.add_argument("--min-valid", type=float, default=0.5, metavar="F", help="skip tiles with less valid data than this (default 0.5)")
     p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
                    help="what the raster values are (default: detected from data type and values)")
+    p.add_argument("--stretch-domain", default="db", choices=["db", "amplitude", "intensity"],
+                   help="the 2-sigma stretch is linear in this quantity (default db; the paper's published mosaics "
+                   "look stretched in amplitude or intensity)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists")
     return p
 
@@ -50,7 +54,8 @@ def run(args, progress) -> int:
         scenes=list(args.scenes), out=args.out, labels=args.labels, labels_layer=args.labels_layer,
         pixel_size=args.pixel_size, tile=args.tile, overlap=args.overlap, buffer_km=args.buffer_km,
         utm_zone=args.utm_zone, seed=args.seed, split=list(parse_fractions(args.split)),
-        min_valid=args.min_valid, value_kind=args.value_kind, overwrite=args.overwrite,
+        min_valid=args.min_valid, value_kind=args.value_kind, stretch_domain=args.stretch_domain,
+        overwrite=args.overwrite,
     )
     result = run_prepare(params, progress)
     print(json.dumps(result, indent=1))

@@ -12,17 +12,25 @@ def add_parser(subparsers):
         help="train a segmentation model on a prepared dataset (base or transfer init)",
         description="Train DeepLabv3 or SamLoRA on the train split of a dataset dir, early-stopping on its val split, "
         "and write a model dir (weights.safetensors + model.json). Base init loads ImageNet / Meta SAM weights from "
-        "the models dir (see `slick-backend weights`); transfer init loads --from MODEL_DIR.",
+        "the models dir (see `slick-backend weights`); transfer init loads --from MODEL (a model dir or a shipped "
+        "model name; default: the shipped source model slick-s1-source) and takes its architecture, backbone and "
+        "decoder options.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument("--data", required=True, metavar="DIR", help="dataset dir written by `slick-backend prepare`")
     p.add_argument("--out", required=True, metavar="DIR", help="model dir to write (must not exist unless --overwrite)")
-    p.add_argument("--arch", default="deeplabv3", choices=["deeplabv3", "samlora", "samsvd"], help="architecture")
+    p.add_argument("--arch", default=None, choices=["deeplabv3", "samlora", "samsvd"],
+                   help="architecture; not given: deeplabv3 for base, the source's for transfer")
     p.add_argument("--backbone", default=None,
                    help="deeplabv3: resnet18|resnet34|resnet50|resnet101|mobilenet_v2 (default resnet50); "
-                   "samlora/samsvd: vit_b|vit_l|vit_h|vit_tiny (default vit_b; vit_tiny is for CPU tests, never pretrained)")
+                   "samlora/samsvd: vit_b|vit_l|vit_h|vit_tiny (default vit_b; vit_tiny is for CPU tests, never pretrained); "
+                   "transfer: the source's")
+    p.add_argument("--decoder", default=None, choices=["aspp", "plus"],
+                   help="deeplabv3: aspp = DeepLabv3, output stride 8; plus = DeepLabv3+, output stride 16, the shipped "
+                   "source model's recipe; not given: aspp for base, the source's for transfer")
     p.add_argument("--init", default="base", choices=["base", "transfer"], help="base: pretrained generic weights; transfer: --from")
-    p.add_argument("--from", dest="source", metavar="MODEL_DIR", help="source model dir for --init transfer")
+    p.add_argument("--from", dest="source", metavar="MODEL",
+                   help="transfer source: a model dir or a shipped model name; not given with --init transfer: slick-s1-source")
     p.add_argument("--train-scenes", type=int, default=None, metavar="N", help="draw N scenes of the train split (seeded); default all")
     p.add_argument("--seed", type=int, default=0, help="seed for the scene draw, init, shuffling and augmentation")
     p.add_argument("--epochs", type=int, default=100, help="maximum epochs (early stopping: patience 5 on val loss)")
@@ -32,7 +40,10 @@ def add_parser(subparsers):
                    help="dice_ce: 0.5 class-weighted CE + 0.5 Dice (the paper's)")
     p.add_argument("--synthesis", action="store_true", help="add exemplar-guided synthetic tiles (slicks pasted on water)")
     p.add_argument("--no-augment", dest="augment", action="store_false", help="disable augmentation")
-    p.add_argument("--light", action="store_true", help="deeplabv3 only: 128 ASPP channels instead of 256 (about 25%% faster on CPU)")
+    p.add_argument("--augment", dest="augment_preset", default="standard", choices=["standard", "sim2real"],
+                   help="augmentation preset: standard (the paper's) or sim2real (wider contrast and brightness, "
+                   "gamma, blur, grain: for training on simulated scenes)")
+    p.add_argument("--light", action="store_true", help="deeplabv3 only: 128 decoder channels instead of 256 (about 25%% faster on CPU)")
     p.add_argument("--rank", type=int, default=4, help="SamLoRA rank")
     p.add_argument("--tiles-per-epoch", type=int, default=None, metavar="N",
                    help="draw at most N training tiles per epoch (seeded; bounds CPU time on big sets); default all")
@@ -44,6 +55,9 @@ def add_parser(subparsers):
     p.add_argument("--device", default="auto", help="auto, cpu or cuda (bf16 autocast on CUDA)")
     p.add_argument("--allow-random-init", action="store_true", help="train from random weights when no base weights are present")
     p.add_argument("--models-dir", default=None, help="base weights dir (default $SLICK_MODELS_DIR or ~/.cache/slick/models)")
+    p.add_argument("--checkpoint", default=None, metavar="DIR",
+                   help="after each epoch that improves val loss, write the best weights so far as a model dir here "
+                   "(a killed run leaves its best model behind)")
     p.add_argument("--name", default=None, help="model name for the card (default: the --out dir name)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out once the new model is complete")
     return p
@@ -55,8 +69,10 @@ def run(args, progress) -> int:
     params = TrainParams(
         data=args.data, out=args.out, arch=args.arch, backbone=args.backbone, init=args.init, source=args.source,
         train_scenes=args.train_scenes, seed=args.seed, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-        loss=args.loss, synthesis=args.synthesis, augment=args.augment, device=args.device,
-        allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, rank=args.rank,
+        loss=args.loss, synthesis=args.synthesis, augment=args.augment, augment_preset=args.augment_preset,
+        device=args.device,
+        allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, decoder=args.decoder,
+        rank=args.rank, checkpoint=args.checkpoint,
         patience=args.patience, tiles_per_epoch=args.tiles_per_epoch,
         slick_tile_share=args.slick_tile_share,
         val_tiles=args.val_tiles, name=args.name, overwrite=args.overwrite,

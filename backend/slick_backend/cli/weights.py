@@ -17,7 +17,8 @@ def add_parser(subparsers):
     )
     p.add_argument("--models-dir", default=None, help="models dir")
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    sub.add_parser("list", help="known weights and their status here (ok / missing / CORRUPTED)")
+    sub.add_parser("list", help="known weights and their status here (ok / missing / CORRUPTED), "
+                   "and the shipped models (ready / not installed)")
     v = sub.add_parser("verify", help="check SHA-256 of one entry (or all present ones)")
     v.add_argument("name", nargs="?", default=None)
     d = sub.add_parser("download", help="download, verify and convert weights (needs the network)")
@@ -35,9 +36,17 @@ def run(args, progress) -> int:
 
     directory = w.models_dir(args.models_dir)
     if args.action == "list":
+        from ..models.catalog import list_shipped, shipped_dir
+
         print(f"models dir: {directory}")
         for row in w.list_entries(directory):
             print(f"{row['name']:14s} {row['status']:10s} {row['size_mb']:>6d} MB  {row['description']}  <{row['url']}>")
+        print(f"shipped models: {shipped_dir()}")
+        for row in list_shipped():
+            size = f"{row['size_mb']:>6.1f} MB" if "size_mb" in row else "     - MB"
+            print(f"{row['name']:16s} {row['status']:14s} {size}  {row['title']}: {row['role']}")
+            if not row["ready"]:
+                print(f"{'':16s} {row['error']}")
         return 0
     if args.action == "verify":
         names = [args.name] if args.name else [r["name"] for r in w.list_entries(directory) if r["status"] != "missing"]

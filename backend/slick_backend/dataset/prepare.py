@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 GDAL_CACHE_MB = 256
 VALUE_KINDS = ("auto", "linear", "db", "amplitude", "stretched")
+STRETCH_DOMAINS = ("db", "amplitude", "intensity")
 
 
 @dataclass
@@ -41,6 +42,7 @@ class PrepareParams:
     split: list[float] = field(default_factory=lambda: [0.6, 0.2, 0.2])
     min_valid: float = 0.5
     value_kind: str = "auto"
+    stretch_domain: str = "db"  # the 2-sigma stretch is linear in dB (default), amplitude or intensity
     overwrite: bool = False
 
     @property
@@ -69,6 +71,8 @@ class PrepareParams:
             raise InputError(f"--min-valid {self.min_valid} is out of range: use a fraction in (0, 1] (default 0.5)")
         if self.value_kind not in VALUE_KINDS:
             raise InputError(f"--value-kind {self.value_kind!r} is unknown: use one of {', '.join(VALUE_KINDS)}")
+        if self.stretch_domain not in STRETCH_DOMAINS:
+            raise InputError(f"--stretch-domain {self.stretch_domain!r} is unknown: use one of {', '.join(STRETCH_DOMAINS)}")
         if self.utm_zone:
             parse_utm_zone(self.utm_zone)
         parse_fractions(self.split)

@@ -49,7 +49,8 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
     slick_px = valid_px = 0
     with open_scene(plan.path, params.value_kind) as scene:
         region = stretch_region(plan.geoms, grid, params.buffer_km)
-        stretch = compute_stretch(scene, grid, region, progress=progress.sub(0.0, 0.1))
+        stretch = compute_stretch(scene, grid, region, progress=progress.sub(0.0, 0.1),
+                                  domain=getattr(params, "stretch_domain", "db"))
         row_spans = spans(grid.height, tile, params.stride)
         col_spans = spans(grid.width, tile, params.stride)
         n_blocks, k = len(row_spans) * len(col_spans), 0

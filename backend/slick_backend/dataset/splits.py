@@ -21,12 +21,19 @@ def parse_fractions(value) -> tuple[float, float, float]:
 
 
 def assign_splits(scene_ids: list[str], fractions, seed: int) -> dict[str, str]:
-    """Shuffle scenes with ``seed`` and deal them out. Train always gets a scene, and test
-    gets one as soon as there are 3 scenes (when its fraction is not 0)."""
+    """Shuffle scenes with ``seed`` and deal them out. Train always gets a scene (unless its
+    fraction is 0: "0,1,0" puts every scene in val), and test gets one as soon as there are 3
+    scenes (when its fraction is not 0)."""
     f_train, f_val, f_test = parse_fractions(fractions)
     n = len(scene_ids)
     n_test = round(n * f_test)
     n_val = round(n * f_val)
+    if f_train == 0:  # a set made for validation or testing only: nothing goes to train
+        n_test = min(n, n_test if f_val > 0 else n)
+        n_val = n - n_test
+        order = sorted(scene_ids)
+        random.Random(seed).shuffle(order)
+        return {sid: "test" if i < n_test else "val" for i, sid in enumerate(order)}
     if n >= 3 and f_test > 0:
         n_test = max(1, n_test)
     if n >= 3 and f_val > 0 and n - n_test >= 2:

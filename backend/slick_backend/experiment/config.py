@@ -93,6 +93,15 @@ def _check_type(where: str, value: Any, kind: type) -> None:
         raise _bad(where, f"expected {kind.__name__}, got {type(value).__name__} {value!r}")
 
 
+def _path(base: Path, value: str) -> str:
+    """A config path made absolute against ``base``; a shipped model name (slick-s1-source) names its dir."""
+    from ..models.catalog import is_shipped_name, resolve_model
+
+    if is_shipped_name(value):
+        return str(resolve_model(value, "source"))
+    return str((base / value).resolve())
+
+
 def apply_override(raw: dict, item: str, cwd: Path) -> None:
     """``key.sub=value`` (``formats.0.data=DIR``): the value is read as TOML, else as a string."""
     if "=" not in item:
@@ -114,9 +123,9 @@ def apply_override(raw: dict, item: str, cwd: Path) -> None:
             raise InputError(f"--set {key}: {'.'.join(parts[:i])} is not a table")
         if last:
             if (parts[0], parts[-1]) in PATH_KEYS and isinstance(value, str):
-                value = str((cwd / value).resolve())
+                value = _path(cwd, value)
             if parts[0] == "architectures" and len(parts) == 4 and parts[2] == "sources":
-                value = str((cwd / value).resolve())
+                value = _path(cwd, value)
             node[part] = value
         else:
             if isinstance(node, dict) and part not in node:
@@ -137,10 +146,10 @@ def load_config(path: str | Path, overrides: list[str] | tuple = (), cwd: str | 
     for section, key in PATH_KEYS:
         for entry in raw.get(section, []) if isinstance(raw.get(section), list) else []:
             if isinstance(entry, dict) and isinstance(entry.get(key), str):
-                entry[key] = str((base / entry[key]).resolve())
+                entry[key] = _path(base, entry[key])
     for entry in raw.get("architectures", []) if isinstance(raw.get("architectures"), list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("sources"), dict):
-            entry["sources"] = {k: str((base / v).resolve()) if isinstance(v, str) else v
+            entry["sources"] = {k: _path(base, v) if isinstance(v, str) else v
                                 for k, v in entry["sources"].items()}
     raw = copy.deepcopy(raw)
     for item in overrides:

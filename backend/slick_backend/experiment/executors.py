@@ -22,7 +22,42 @@ from ..errors import InputError
 from ..progress import Progress
 
 Done = Callable[[dict, dict | None, str | None], None]  # (spec, record or None, error text or None)
+RunProgress = Callable[[dict, float, str], None]  # (spec, fraction of that run, its message)
 POLL_S = 0.5
+_QUEUE = None  # in a local worker: where its runs report their progress to the driver
+
+
+class QueueProgress(Progress):
+    """A run's progress in a worker process, sent (throttled) to the driver through a queue."""
+
+    def __init__(self, queue, run_id: str, min_interval: float = 0.5) -> None:
+        super().__init__()
+        self.queue, self.run_id, self.min_interval = queue, run_id, min_interval
+        self._last = 0.0
+
+    def publish(self) -> None:
+        now = time.monotonic()
+        if now - self._last < self.min_interval and self.fraction < 1.0:
+            return
+        self._last = now
+        try:
+            self.queue.put_nowait((self.run_id, self.fraction, self.message))
+        except Exception:  # noqa: BLE001 - progress is best effort; the run goes on
+            pass
+
+
+def _init_worker(parent: int, queue) -> None:
+    global _QUEUE
+    _QUEUE = queue
+    _exit_with_parent(parent)
+
+
+def _execute_reporting(spec: dict, threads: int | None) -> dict:
+    """Pool task: the run, reporting its epochs to the driver."""
+    from .trainrun import execute_run
+
+    progress = QueueProgress(_QUEUE, spec["id"]) if _QUEUE is not None else None
+    return execute_run(spec, threads, progress)
 
 
 def threads_per_run(workers: int) -> int:
@@ -58,18 +93,30 @@ class LocalExecutor:
         self.workers = max(1, int(workers))
         self.threads = threads or threads_per_run(self.workers)
 
-    def run(self, specs: list[dict], done: Done, progress: Progress) -> None:
-        from .trainrun import execute_run
-
+    def run(self, specs: list[dict], done: Done, progress: Progress, on_progress: RunProgress | None = None) -> None:
+        """``on_progress(spec, fraction, message)``: a run's own progress (epochs), as it trains."""
         if not specs:
             return
         ctx = multiprocessing.get_context("spawn")
-        pool = ctx.Pool(processes=min(self.workers, len(specs)), initializer=_exit_with_parent,
-                        initargs=(os.getpid(),))
+        queue = ctx.Queue()
+        pool = ctx.Pool(processes=min(self.workers, len(specs)), initializer=_init_worker,
+                        initargs=(os.getpid(), queue))
+        by_id = {s["id"]: s for s in specs}
+
+        def drain() -> None:
+            while True:
+                try:
+                    run_id, fraction, message = queue.get_nowait()
+                except Exception:  # noqa: BLE001 - queue.Empty, or a closed queue
+                    return
+                if on_progress is not None and run_id in by_id:
+                    on_progress(by_id[run_id], fraction, message)
+
         try:
-            pending = {id(s): (s, pool.apply_async(execute_run, (s, self.threads))) for s in specs}
+            pending = {id(s): (s, pool.apply_async(_execute_reporting, (s, self.threads))) for s in specs}
             while pending:
                 progress.check()
+                drain()
                 ready = [k for k, (_, res) in pending.items() if res.ready()]
                 for key in ready:
                     spec, res = pending.pop(key)
@@ -84,6 +131,7 @@ class LocalExecutor:
         finally:
             pool.terminate()  # no-op after close() when all is done; kills runs in flight otherwise
             pool.join()
+            queue.close()
 
 
 class RayExecutor:
@@ -103,7 +151,8 @@ class RayExecutor:
         self.gpu_fraction = gpu_fraction
         self.threads = threads or threads_per_run(self.workers)
 
-    def run(self, specs: list[dict], done: Done, progress: Progress) -> None:
+    def run(self, specs: list[dict], done: Done, progress: Progress, on_progress: RunProgress | None = None) -> None:
+        """(Ray runs report when they end, not epoch by epoch: ``on_progress`` is not called.)"""
         if not specs:
             return
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a workstation

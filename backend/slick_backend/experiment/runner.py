@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import inspect
 import json
 import logging
 import math
@@ -92,9 +93,18 @@ class Runner:
         self.outcome = Outcome()
         self._total = len(plan.runs) + len(plan.sources)
         self._finished = 0
+        self._in_flight: dict[str, float] = {}  # run id -> its own progress, for the overall bar
 
     # --- recording --------------------------------------------------------------------
+    def _run_progress(self, spec: dict, fraction: float, message: str) -> None:
+        """A run in flight reports (its epochs): the bar moves within the run, the line says which."""
+        self._in_flight[spec["id"]] = min(1.0, max(0.0, float(fraction)))
+        overall = (self._finished + sum(self._in_flight.values())) / max(1, self._total)
+        kind = "pretraining the source" if spec.get("n") is None else f"N={spec['n']} draw {spec.get('draw')} {spec.get('init')}"
+        self.progress.update(overall, f"run {self._finished + 1}/{self._total} ({kind}): {message}")
+
     def _done(self, spec: dict, record: dict | None, error: str | None) -> None:
+        self._in_flight.pop(spec["id"], None)
         self._finished += 1
         error_path = self.runs_dir / f"{spec['id']}.error.txt"
         if record is None:
@@ -107,8 +117,8 @@ class Runner:
             self.outcome.done += 1
             if spec.get("n") is not None:
                 self.write_results()
-        self.progress.update(self._finished / max(1, self._total),
-                             f"{self._finished}/{self._total} runs ({spec['id']}{' FAILED' if error else ''})")
+        overall = (self._finished + sum(self._in_flight.values())) / max(1, self._total)
+        self.progress.update(overall, f"{self._finished}/{self._total} runs done ({spec['id']}{' FAILED' if error else ''})")
 
     def write_results(self) -> Path:
         records = [r for r in (read_record(self.runs_dir, s) for s in self.plan.runs) if r is not None]
@@ -135,10 +145,16 @@ class Runner:
         self.progress.update(self._finished / max(1, self._total),
                              f"{len(sources) + len(runs)} runs to do, {self.outcome.reused} already recorded")
         if sources:
-            self.executor.run(sources, self._done, self.progress)
+            self._execute(sources)
         missing = {s["out"] for s in self.plan.sources if read_record(self.runs_dir, s) is None}
         if missing:  # transfer runs cannot start without their pretrained source
             self.outcome.skipped = [r["id"] for r in runs if r.get("source") in missing]
             runs = [r for r in runs if r.get("source") not in missing]
-        self.executor.run(runs, self._done, self.progress)
+        self._execute(runs)
         return self.outcome
+
+    def _execute(self, specs: list[dict]) -> None:
+        if "on_progress" in inspect.signature(self.executor.run).parameters:
+            self.executor.run(specs, self._done, self.progress, on_progress=self._run_progress)
+        else:  # an executor that reports whole runs only
+            self.executor.run(specs, self._done, self.progress)

@@ -91,14 +91,17 @@ def scene_dice_of(metrics: dict) -> dict[str, float]:
     raise RuntimeError(f"evaluate returned no per-scene Dice (keys: {sorted(metrics)})")
 
 
-def execute_run(spec: dict, threads: int | None = None) -> dict:
-    """Train + evaluate one run; returns its record (raises on failure)."""
+def execute_run(spec: dict, threads: int | None = None, progress=None) -> dict:
+    """Train + evaluate one run; returns its record (raises on failure). ``progress`` (optional)
+    follows the training epoch by epoch, then the evaluation."""
     import torch
 
     from ..train.api import run_train
     from ..train.evaluate import EvaluateParams, run_evaluate
 
     _set_threads(threads)
+    progress = progress or NullProgress()
+    grid = spec.get("n") is not None
     start = time.perf_counter()
     cuda = torch.cuda.is_available()
     if cuda:
@@ -111,16 +114,16 @@ def execute_run(spec: dict, threads: int | None = None) -> dict:
     if out.exists():  # a finished model from an interrupted run (its record was never written)
         shutil.rmtree(out)
     params = train_params(spec, data, str(out))
-    trained = run_train(params, NullProgress())
+    trained = run_train(params, progress.sub(0.0, 0.9 if grid else 1.0))
     train_s = time.perf_counter() - start
     metrics = {}
     scene_dice: dict[str, float] = {}
-    if spec.get("n") is not None:  # grid runs are evaluated; pretrained sources are not
+    if grid:  # grid runs are evaluated; pretrained sources are not
         eval_fields = _fields(EvaluateParams)
         kwargs = {"model": str(out), "data": spec["data"], "split": "test", "out": str(work / "evaluation.json"),
                   "device": spec.get("training", {}).get("device", "auto")}
         kwargs = {k: v for k, v in kwargs.items() if k in eval_fields}
-        metrics = run_evaluate(EvaluateParams(**kwargs), NullProgress())
+        metrics = run_evaluate(EvaluateParams(**kwargs), progress.sub(0.9, 1.0))
         scene_dice = scene_dice_of(metrics)
         if Path(kwargs.get("out", "")).is_file():  # keep the per-scene counts (TP/FP/FN) in the record
             metrics = {**metrics, "evaluation": json.loads(Path(kwargs["out"]).read_text())}

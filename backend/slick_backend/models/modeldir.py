@@ -41,6 +41,10 @@ model.json fields (all always present; null where not applicable):
     trainable_params, total_params
     versions        {"slick_backend", "torch", "segmentation_models_pytorch", "segment_anything", "python"}
     weights_sha256  SHA-256 of weights.safetensors, checked on every load
+    weights_dtype   "float32" | "float16": how float tensors are stored (float16 halves a shipped
+                    model's size); loading always gives a float32 module
+Optional: threshold_source, val_threshold_curve, recipe, simulation, realism (shipped models, see
+``slick-backend pretrain-source``); checkpoint {"epoch", "val_loss", ...} (a training checkpoint).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
 import platform
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,7 +129,10 @@ def verify_weights(path: str | Path, card: dict) -> Path:
 
 
 def load_state(path: str | Path, card: dict | None = None) -> tuple[dict, dict]:
-    """(card, state dict of CPU tensors) after the checksum check. Never unpickles."""
+    """(card, state dict of float32 CPU tensors) after the checksum check. Never unpickles.
+
+    Float tensors stored as float16 / bfloat16 (``save_model_dir(half=True)``) come back as float32."""
+    import torch
     from safetensors.torch import load_file
 
     card = card or read_card(path)
@@ -133,7 +141,8 @@ def load_state(path: str | Path, card: dict | None = None) -> tuple[dict, dict]:
         state = load_file(str(weights))
     except Exception as exc:  # a header that safetensors cannot parse
         raise InputError(f"{weights}: not a valid safetensors file ({exc}); retrain or restore it") from None
-    return card, state
+    half = (torch.float16, torch.bfloat16)
+    return card, {k: v.float() if v.dtype in half else v for k, v in state.items()}
 
 
 def load_model_dir(path: str | Path, device: str = "cpu") -> LoadedModel:
@@ -156,18 +165,32 @@ def load_model_dir(path: str | Path, device: str = "cpu") -> LoadedModel:
     return LoadedModel(module=module.to(device), card=card, path=path)
 
 
-def save_model_dir(tmp_dir: str | Path, module, card: dict) -> dict:
-    """Write weights + card into ``tmp_dir`` (the caller's atomic_dir); returns the final card."""
+def save_model_dir(tmp_dir: str | Path, module, card: dict, half: bool = False) -> dict:
+    """Write weights + card into ``tmp_dir`` (the caller's atomic_dir); returns the final card.
+
+    ``module`` is an nn.Module or its state dict. ``half``: store float32 tensors as float16
+    (half the size; shipped models use it; probabilities move by ~1e-3)."""
+    import torch
     from safetensors.torch import save_file
 
     tmp_dir = Path(tmp_dir)
-    state = {k: v.detach().to("cpu").contiguous() for k, v in module.state_dict().items()}
+    state = module if isinstance(module, dict) else module.state_dict()
+    state = {k: v.detach().to("cpu").contiguous() for k, v in state.items()}
+    if half:
+        state = {k: v.half() if v.dtype == torch.float32 else v for k, v in state.items()}
     save_file(state, str(tmp_dir / WEIGHTS), metadata={"format": FORMAT})
+    os.chmod(tmp_dir / WEIGHTS, 0o644)  # safetensors writes 0600; a model (shipped ones too) reads like any file
     card = dict(card)
     card.setdefault("format", FORMAT)
     card.setdefault("version", 1)
     card.setdefault("created", now_utc())
     card.setdefault("versions", package_versions())
+    card["weights_dtype"] = "float16" if half else "float32"
     card["weights_sha256"] = sha256_file(tmp_dir / WEIGHTS)
-    (tmp_dir / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n")
+    write_card(tmp_dir, card)
     return card
+
+
+def write_card(model_dir: str | Path, card: dict) -> None:
+    """(Re)write model.json; the weights checksum must already be in the card."""
+    (Path(model_dir) / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n")

@@ -1,8 +1,10 @@
 """Build any Slick model from a small JSON spec; base and transfer initialisation.
 
 spec = {"arch": "deeplabv3" | "samlora" | "samsvd", "backbone": ..., "tile": px, "options": {...}}
-  deeplabv3 options: output_stride (8, the paper's; 16 is ~2.5x cheaper but too coarse for thin slicks),
-                     decoder_channels (256; 128 for the light CPU model), bands (1)
+  deeplabv3 options: decoder ("aspp": the paper's DeepLabv3; "plus": DeepLabv3+, stride-4 skip features),
+                     output_stride (aspp: 8, the paper's, 16 is ~2.5x cheaper but too coarse for thin slicks;
+                     plus: 16, its decoder restores the detail), decoder_channels (256; 128 for the light
+                     CPU model), bands (1)
   samlora options:   rank (4)
   samsvd options:    none
 """
@@ -15,7 +17,7 @@ import torch
 from torch import nn
 
 from ..errors import InputError
-from .deeplab import BACKBONES, DeepLabCore, load_imagenet
+from .deeplab import BACKBONES, DECODERS, DeepLabCore, load_imagenet
 from .sam_common import SAM_CONFIGS, SamCore, check_tile, resize_sam_state
 
 log = logging.getLogger(__name__)
@@ -49,8 +51,12 @@ def normalise_spec(arch: str, backbone: str | None, tile: int, options: dict | N
         raise InputError(f"--backbone {backbone}: not available for {arch}; use one of {', '.join(BACKBONES_BY_ARCH[arch])}")
     options = dict(options or {})
     if arch == "deeplabv3":
-        options = {"output_stride": int(options.get("output_stride", 8)), "decoder_channels": int(options.get("decoder_channels", 256)),
-                   "bands": int(options.get("bands", 1))}
+        decoder = str(options.get("decoder", "aspp"))
+        if decoder not in DECODERS:
+            raise InputError(f"decoder {decoder!r}: unknown DeepLab decoder; use one of {', '.join(DECODERS)}")
+        options = {"output_stride": int(options.get("output_stride", 16 if decoder == "plus" else 8)),
+                   "decoder_channels": int(options.get("decoder_channels", 256)), "bands": int(options.get("bands", 1)),
+                   "decoder": decoder}
         if tile % 32:
             raise InputError(f"tile {tile}: DeepLabv3 needs a multiple of 32 px; prepare the dataset with another --tile")
     else:
@@ -66,7 +72,8 @@ def build_from_spec(spec: dict, base_state: dict | None = None) -> SlickSegmente
     """The module of a spec; ``base_state`` = pretrained weights (torchvision / Meta layout)."""
     arch, backbone, tile, opt = spec["arch"], spec["backbone"], spec["tile"], spec.get("options", {})
     if arch == "deeplabv3":
-        core = DeepLabCore(backbone, opt.get("output_stride", 8), opt.get("decoder_channels", 256), opt.get("bands", 1))
+        core = DeepLabCore(backbone, opt.get("output_stride", 8), opt.get("decoder_channels", 256), opt.get("bands", 1),
+                           opt.get("decoder", "aspp"))
         if base_state is not None:
             n = load_imagenet(core, base_state)
             log.info("loaded %d ImageNet encoder tensors into %s (stem summed over RGB for 1 band)", n, backbone)

@@ -29,11 +29,11 @@ ENGINES = ("torch", "onnx")
 class PredictParams:
     scene: str
     out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
-    model: str = ""  # model dir; may be left empty with engine "onnx" and an ONNX file
+    model: str = ""  # model dir or shipped model name; may be left empty with engine "onnx" and an ONNX file
     overlap: float = 0.25  # fraction of the tile shared with the neighbour window on each side
     batch_size: int = 8
     tta: bool = False
-    threshold: float = 0.5
+    threshold: float | None = None  # None: the model card's threshold (0.5 when the card has none)
     engine: str = "torch"
     onnx: str | None = None
     device: str = "auto"
@@ -42,6 +42,7 @@ class PredictParams:
     min_area_km2: float = 0.01
     value_kind: str = "auto"
     allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
+    adapt_bn: bool = False  # re-estimate BatchNorm statistics on this scene first (AdaBN, models/adapt.py)
 
     def validate(self, need_model: bool = True) -> None:
         if not self.scene:
@@ -54,11 +55,14 @@ class PredictParams:
             raise InputError(f"--engine {self.engine!r}: use one of {', '.join(ENGINES)}")
         if need_model and not self.model and not (self.engine == "onnx" and self.onnx):
             raise InputError("--model is required (or --engine onnx with --onnx FILE)")
+        if self.adapt_bn and not self.model:
+            raise InputError("--adapt-bn re-estimates the model's BatchNorm statistics: give --model (a model dir), "
+                             "not only an ONNX file")
         if not 0 <= float(self.overlap) < 0.5:
             raise InputError(f"--overlap {self.overlap}: give a fraction of the tile in [0, 0.5), e.g. 0.25")
         if int(self.batch_size) < 1:
             raise InputError(f"--batch-size {self.batch_size}: give a positive number of windows")
-        if not 0 < float(self.threshold) < 1:
+        if self.threshold is not None and not 0 < float(self.threshold) < 1:
             raise InputError(f"--threshold {self.threshold}: give a probability strictly between 0 and 1")
         if self.format not in FORMATS:
             raise InputError(f"--format {self.format!r}: use one of {', '.join(FORMATS)}")
@@ -69,6 +73,23 @@ class PredictParams:
         if self.device != "auto" and not (self.device == "cpu" or self.device.startswith("cuda")):
             raise InputError(f"--device {self.device!r}: use auto, cpu, cuda or cuda:N")
         check_writable(Path(self.out))
+        if self.model:
+            self.model_dir()  # a shipped model that is not installed: one line now, not after the scene is read
+
+    def model_dir(self) -> str:
+        """--model as a model dir path (a shipped name resolved); "" when no model dir is given."""
+        from ..models.catalog import resolve_model
+
+        return str(resolve_model(self.model)) if self.model else ""
+
+
+def card_threshold(card: dict) -> float:
+    """The decision threshold a model card recommends (0.5 when it has none or a bad one)."""
+    try:
+        value = float(card.get("threshold"))
+    except (TypeError, ValueError):
+        return 0.5
+    return value if 0 < value < 1 else 0.5
 
 
 def check_writable(prefix: Path) -> None:
@@ -92,7 +113,7 @@ def load_card(params: PredictParams) -> dict:
     from ..models.modeldir import read_card
     from .engines import onnx_card
 
-    return read_card(params.model) if params.model else onnx_card(params.onnx)
+    return read_card(params.model_dir()) if params.model else onnx_card(params.onnx)
 
 
 def check_scene_fits(scene, card: dict, allow_other: bool) -> list[str]:
@@ -119,26 +140,37 @@ def check_scene_fits(scene, card: dict, allow_other: bool) -> list[str]:
     return warnings
 
 
-def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None):
-    """(engine callable, description). ONNX without --onnx exports the model dir first."""
+def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None, adapt=None):
+    """(engine callable, description). ONNX without --onnx exports the model dir first.
+    ``adapt(module)``, when given, changes the loaded module before use (AdaBN)."""
     from .engines import OnnxEngine, TorchEngine, resolve_device
 
+    if adapt is not None:
+        from ..models.modeldir import load_model_dir
+        from .onnx_export import export_module
+
+        module = load_model_dir(params.model_dir(), "cpu").module
+        adapt(module)
+        if params.engine == "torch":
+            device = resolve_device(params.device)
+            return TorchEngine(module.to(device), device)
+        return OnnxEngine(export_module(module, card, tmp_dir / "model.onnx"), params.device)
     if params.engine == "torch":
         from ..models.modeldir import load_model_dir
 
         device = resolve_device(params.device)
-        return TorchEngine(load_model_dir(params.model, device).module, device)
+        return TorchEngine(load_model_dir(params.model_dir(), device).module, device)
     # ONNX Runtime picks its own provider from the device: no torch import on this path.
     onnx_path = params.onnx
     if params.model:
         from ..models.modeldir import verify_weights
 
-        verify_weights(params.model, card)
+        verify_weights(params.model_dir(), card)
     if not onnx_path:
         from ..models.modeldir import load_model_dir
         from .onnx_export import export_module
 
-        onnx_path = export_module(load_model_dir(params.model, "cpu").module, card, tmp_dir / "model.onnx")
+        onnx_path = export_module(load_model_dir(params.model_dir(), "cpu").module, card, tmp_dir / "model.onnx")
     return OnnxEngine(onnx_path, params.device)
 
 
@@ -179,6 +211,35 @@ def scene_reader(scene, grid, stretch):
     return read
 
 
+ADAPT_TILES = 64  # windows of the scene AdaBN measures (spread evenly over it)
+
+
+def scene_adapter(read, grid, tile: int, progress: Progress, warnings: list[str]):
+    """adapt(module): AdaBN on up to ADAPT_TILES almost-all-valid windows spread over the scene."""
+    from ..models.adapt import MIN_VALID, adapt_batchnorm, tile_batches
+
+    def adapt(module) -> None:
+        progress.update(0.05, "adapting BatchNorm statistics to the scene")
+        offsets = [(r, c) for r in range(0, max(1, grid.height - tile + 1), tile)
+                   for c in range(0, max(1, grid.width - tile + 1), tile)]
+        picked = [offsets[i] for i in np.unique(np.linspace(0, len(offsets) - 1, 4 * ADAPT_TILES).astype(int))]
+        images = []
+        for r, c in picked:
+            image, valid = read(r, c, tile, tile)
+            if image.shape == (tile, tile) and valid.mean() >= MIN_VALID:
+                images.append(image)
+            if len(images) >= ADAPT_TILES:
+                break
+        used = adapt_batchnorm(module, tile_batches(np.stack(images))) if len(images) >= 2 else 0
+        if used:
+            log.info("AdaBN: BatchNorm statistics re-estimated on %d windows of the scene", used)
+        else:
+            warnings.append("adapting to the scene: fewer than 2 windows of it are almost all valid (not nodata); "
+                            "predicted with the model's own normalisation statistics")
+
+    return adapt
+
+
 def run_predict(params: PredictParams, progress: Progress, engine=None, card: dict | None = None) -> dict:
     """Predict a whole scene. ``engine``/``card`` replace the model's (tests, benchmarks)."""
     import tempfile
@@ -196,6 +257,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     except (KeyError, TypeError, ValueError, AssertionError):
         raise InputError(f"{params.model or params.onnx}: the model card has no valid tile / pixel_size; "
                          "retrain or re-export the model") from None
+    threshold = float(params.threshold) if params.threshold is not None else card_threshold(card)
     progress.update(0.01, "opening the scene")
     scene, empty = open_scene_or_empty(params.scene, params.value_kind)
     with scene, tempfile.TemporaryDirectory(prefix="slick-predict-") as tmp_dir:
@@ -205,23 +267,28 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         if empty:
             warnings.append(f"{params.scene}: the scene has no valid pixels; the outputs are empty (all nodata)")
         else:
-            n_sigma = ((card.get("preprocessing") or {}).get("stretch") or {}).get("n_sigma", 2.0)
-            stretch = compute_stretch(scene, grid, None, n_sigma=float(n_sigma), progress=progress.sub(0.01, 0.05))
+            trained = (card.get("preprocessing") or {}).get("stretch") or {}
+            domain = trained.get("domain") if trained.get("domain") in ("db", "amplitude", "intensity") else "db"
+            stretch = compute_stretch(scene, grid, None, n_sigma=float(trained.get("n_sigma", 2.0)),
+                                      progress=progress.sub(0.01, 0.05), domain=domain)
         for w in warnings:
             log.warning(w)
         progress.update(0.05, "loading the model")
         if engine is None:
-            engine = build_engine(params, card, Path(tmp_dir))
+            adapt = None
+            if params.adapt_bn and not empty:
+                adapt = scene_adapter(scene_reader(scene, grid, stretch), grid, tile, progress, warnings)
+            engine = build_engine(params, card, Path(tmp_dir), adapt)
         run = with_tta(engine) if params.tta else engine
         simplify = pixel_size / 2 if params.simplify_m is None else float(params.simplify_m)
         tags = {"SLICK_MODEL": card.get("name"), "SLICK_SCENE": str(Path(params.scene).resolve()),
-                "SLICK_THRESHOLD": params.threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
+                "SLICK_THRESHOLD": threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
         outputs = OutputSet(params.out, grid, params.format, True, simplify, float(params.min_area_km2),
                             scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags)
         with outputs:
             for strip in predict_strips(run, scene_reader(scene, grid, stretch), grid.height, grid.width, tile,
                                         float(params.overlap), int(params.batch_size), progress.sub(0.05, 0.9)):
-                outputs.write(strip.row, strip.prob >= params.threshold, strip.valid, strip.prob)
+                outputs.write(strip.row, strip.prob >= threshold, strip.valid, strip.prob)
             progress.update(0.92, "writing overviews and outlines")
     seconds = time.perf_counter() - t0
     progress.update(1.0, f"{outputs.n_outlines} slick outlines")
@@ -229,7 +296,8 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     result.update(
         n_slicks=outputs.n_outlines, slick_pixels=outputs.slick_pixels, valid_pixels=outputs.valid_pixels,
         slick_area_km2=round(outputs.slick_pixels * pixel_size ** 2 / 1e6, 4), grid=grid.to_dict(),
-        engine=getattr(engine, "name", params.engine), seconds=round(seconds, 2),
+        engine=getattr(engine, "name", params.engine), seconds=round(seconds, 2), threshold=threshold,
+        threshold_from="--threshold" if params.threshold is not None else "model card",
         mpx_per_s=round(grid.width * grid.height / 1e6 / max(seconds, 1e-9), 3), warnings=warnings,
         params=asdict(params),
     )

@@ -23,7 +23,7 @@ OPSET = 17
 
 @dataclass
 class ExportParams:
-    model: str
+    model: str  # a model dir or a shipped model name
     out: str
     opset: int = OPSET
     check: bool = True  # compare ONNX Runtime with PyTorch on a random batch after export
@@ -38,6 +38,9 @@ class ExportParams:
         from .api import check_writable
 
         check_writable(Path(self.out))
+        from ..models.catalog import resolve_model
+
+        resolve_model(self.model)  # a shipped model that is not installed: one line
 
 
 def export_module(module, card: dict, out: Path, opset: int = OPSET) -> Path:
@@ -94,7 +97,9 @@ def run_export_onnx(params: ExportParams, progress: Progress) -> dict:
 
     params.validate()
     progress.update(0.05, "loading the model")
-    loaded = load_model_dir(params.model, device="cpu")
+    from ..models.catalog import resolve_model
+
+    loaded = load_model_dir(resolve_model(params.model), device="cpu")
     progress.check()
     progress.update(0.2, "exporting to ONNX")
     out = export_module(loaded.module, loaded.card, Path(params.out), int(params.opset))

@@ -102,7 +102,7 @@ def _model_cards(models_dir: Path) -> list[dict]:
     from ..models.modeldir import read_card
 
     for card_path in sorted(models_dir.glob("*/model.json")):
-        entry: dict[str, Any] = {"name": card_path.parent.name, "path": str(card_path.parent)}
+        entry: dict[str, Any] = {"name": card_path.parent.name, "path": str(card_path.parent), "shipped": False}
         try:
             entry["card"] = read_card(card_path.parent)
         except InputError as exc:
@@ -272,9 +272,11 @@ def create_app(config: ServerConfig) -> FastAPI:
             raise ApiError(409, f"job {job_id} already {job.state}; nothing to cancel")
         return manager.cancel(job_id).public()
 
-    @app.get("/models", summary="Model cards in the models directory")
+    @app.get("/models", summary="Shipped models (shipped: true, title, ready) and the model cards in the models directory")
     def models() -> dict:
-        return {"models": _model_cards(config.models_dir)}
+        from ..models.catalog import list_shipped
+
+        return {"models": list_shipped(with_cards=True) + _model_cards(config.models_dir)}
 
     def _resolve_sam_model(model: str) -> str:
         if model == "tiny" or model.startswith("random:"):  # random weights: tests, benchmarks

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import typing
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -60,16 +61,36 @@ def _first_error(exc: ValidationError) -> str:
     return f"params.{where}: {err.get('msg', 'invalid')}" + (f" ({exc.error_count()} errors)" if exc.error_count() > 1 else "")
 
 
+def _unknown(cls: type, data: dict[str, Any], where: str = "") -> tuple[list[str], list[str]] | None:
+    """Keys of ``data`` that ``cls`` has no field for, searched into nested dataclass fields
+    (pydantic would drop them silently): (unknown "a.b" names, the valid names there)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        return [where + name for name in unknown], sorted(names)
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:  # noqa: BLE001 - an annotation we cannot resolve: pydantic reports it
+        return None
+    for name, value in data.items():
+        nested = hints.get(name)
+        if isinstance(value, dict) and dataclasses.is_dataclass(nested):
+            found = _unknown(nested, value, f"{where}{name}.")
+            if found:
+                return found
+    return None
+
+
 def build_params(kind: str, params: dict[str, Any]) -> Any:
     """The validated params object; ParamsError (422) or InputError (400) otherwise."""
     params_cls, ta = adapter(kind)
     if not isinstance(params, dict):
         raise ParamsError("params must be a JSON object")
-    names = {f.name for f in dataclasses.fields(params_cls)}
-    unknown = sorted(set(params) - names)
-    if unknown:
+    found = _unknown(params_cls, params)
+    if found:
+        unknown, names = found
         raise ParamsError(
-            f"unknown parameter(s) for {kind}: {', '.join(unknown)}; valid ones: {', '.join(sorted(names))}"
+            f"unknown parameter(s) for {kind}: {', '.join(unknown)}; valid ones: {', '.join(names)}"
         )
     try:
         obj = ta.validate_python(params)

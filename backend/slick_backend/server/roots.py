@@ -67,8 +67,11 @@ class Roots:
         (so a bare relative ``out: "ds"`` cannot write into the server's working dir)."""
         if not self.restricted:
             return
+        from ..models.catalog import is_shipped_name
+
         self.check_values(params)
         for key, value in params.items():
             if any(word in key.lower() for word in PATH_WORDS):
                 for s in _strings(value):
-                    self.check_path(s)
+                    if not is_shipped_name(s):  # a shipped model lives in the backend itself
+                        self.check_path(s)

@@ -18,8 +18,11 @@ from ..errors import InputError
 
 log = logging.getLogger(__name__)
 
+AUGMENT_PRESETS = ("standard", "sim2real")
 ARCHS = ("deeplabv3", "samlora", "samsvd")
+DECODERS = ("aspp", "plus")
 INITS = ("base", "transfer")
+ADAPT_TILES = 256  # tiles spread over the dataset for adapt_bn: enough for stable statistics
 LOSSES = ("dice_ce", "focal_tversky", "ce_dice_20_80")
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -28,10 +31,10 @@ DEVICES = ("auto", "cpu", "cuda")
 class TrainParams:
     data: str
     out: str
-    arch: str = "deeplabv3"
-    backbone: str | None = None  # default per arch: resnet50 / vit_b
+    arch: str | None = None  # base: deeplabv3 when not given; transfer: the source's (a different one is an error)
+    backbone: str | None = None  # base: per arch, resnet50 / vit_b; transfer: the source's
     init: str = "base"
-    source: str | None = None  # --from MODEL_DIR for init=transfer
+    source: str | None = None  # --from: a model dir or a shipped name; transfer without it: slick-s1-source
     train_scenes: int | None = None  # draw N scenes of the train split (seeded); None = all
     seed: int = 0
     epochs: int = 100
@@ -40,30 +43,56 @@ class TrainParams:
     loss: str = "dice_ce"
     synthesis: bool = False
     augment: bool = True
+    augment_preset: str = "standard"  # "sim2real": wider photometric changes, gamma, blur, grain (train/augment.py)
     device: str = "auto"
     allow_random_init: bool = False
     models_dir: str | None = None
-    light: bool = False  # DeepLabv3: 128 ASPP channels (output stride stays 8: thin slicks need it)
+    light: bool = False  # DeepLabv3: 128 decoder channels (output stride stays the decoder's: 8 aspp, 16 plus)
+    decoder: str | None = None  # DeepLabv3: "aspp" (DeepLabv3, the default for base) or "plus" (DeepLabv3+)
     rank: int = 4  # SamLoRA rank
     tiles_per_epoch: int | None = None  # at most this many (seeded) tiles per epoch; None = all
     slick_tile_share: float | None = None  # e.g. 0.5: tiles with slick drawn first, as half of an epoch
     val_tiles: int | None = None  # validate on a fixed seeded subset of this many val tiles; None = all
     patience: int = 5
     min_delta: float = 0.001
+    adapt_bn: bool = False  # before fine-tuning, re-estimate BatchNorm statistics on this dataset's tiles (AdaBN)
+    checkpoint: str | None = None  # a model dir rewritten with the best weights after each improving epoch
     name: str | None = None
     overwrite: bool = False
+
+    def source_dir(self) -> Path:
+        """The transfer source's model dir: --from (a path or a shipped name), else the shipped source."""
+        from ..models.catalog import DEFAULT_SOURCE, resolve_model
+
+        return resolve_model(self.source or DEFAULT_SOURCE, "--from")
+
+    def check_source(self) -> Path | None:
+        """Transfer: the source dir, after checking it exists and agrees with the options given."""
+        if self.init != "transfer":
+            return None
+        from ..models.modeldir import read_card
+        from .init import check_transfer_options
+
+        source = self.source_dir()  # a shipped source that is not installed: one line
+        check_transfer_options(self, read_card(source))
+        return source
 
     def validate(self) -> None:
         if not (Path(self.data) / "manifest.json").is_file():
             raise InputError(f"{self.data}: no manifest.json; give a dataset dir written by `slick-backend prepare` (--data)")
-        if self.arch not in ARCHS:
+        if self.arch is not None and self.arch not in ARCHS:
             raise InputError(f"--arch {self.arch}: unknown; use one of {', '.join(ARCHS)}")
+        if self.decoder is not None and self.decoder not in DECODERS:
+            raise InputError(f"--decoder {self.decoder}: unknown; use one of {', '.join(DECODERS)}")
+        if self.decoder is not None and (self.arch or "deeplabv3") != "deeplabv3":
+            raise InputError(f"--decoder is a DeepLabv3 option; drop it for --arch {self.arch}")
         if self.init not in INITS:
             raise InputError(f"--init {self.init}: unknown; use base or transfer")
-        if self.init == "transfer" and not self.source:
-            raise InputError("--init transfer needs --from MODEL_DIR (a model trained on the source domain)")
+        if self.augment_preset not in AUGMENT_PRESETS:
+            raise InputError(f"--augment {self.augment_preset}: unknown; use one of {', '.join(AUGMENT_PRESETS)}")
         if self.init == "base" and self.source:
             raise InputError("--from is only used with --init transfer; add --init transfer or drop --from")
+        source = self.check_source()
         if self.loss not in LOSSES:
             raise InputError(f"--loss {self.loss}: unknown; use one of {', '.join(LOSSES)}")
         if self.device not in DEVICES and not str(self.device).startswith("cuda:"):
@@ -83,8 +112,10 @@ class TrainParams:
         out = Path(self.out)
         if out.exists() and not self.overwrite:
             raise InputError(f"{out}: already exists; choose another --out or give --overwrite (it is replaced only once the new model is complete)")
-        if out.resolve() == Path(self.data).resolve() or (self.source and out.resolve() == Path(self.source).resolve()):
+        if out.resolve() == Path(self.data).resolve() or (source is not None and out.resolve() == source.resolve()):
             raise InputError(f"{out}: --out must differ from --data and --from")
+        if self.checkpoint and Path(self.checkpoint).resolve() in (out.resolve(), Path(self.data).resolve()):
+            raise InputError(f"{self.checkpoint}: the checkpoint dir must differ from --out and --data")
 
 
 def _seed_everything(seed: int) -> None:
@@ -96,39 +127,20 @@ def _seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def build_initial_model(p: TrainParams, tile: int, progress) -> tuple[object, dict]:
-    """The module to train and the init part of the card."""
-    from ..models import registry, weights
-    from ..models.modeldir import load_state, read_card
+def _adapt_initial_bn(module, train, val, progress) -> int:
+    """AdaBN on the starting model: a source's BatchNorm statistics describe its own domain;
+    re-measured on this dataset's tiles (labels unused), fine-tuning starts at the right scale."""
+    import numpy as np
 
-    spec = registry.normalise_spec(p.arch, p.backbone, tile,
-                                   {"rank": p.rank} if p.arch == "samlora" else
-                                   ({"decoder_channels": 128} if p.light else {}))
-    info = {"init": p.init, "base_weights": None, "source_model": None, "random_init": False,
-            "allow_random_init": bool(p.allow_random_init)}
-    if p.init == "transfer":
-        src_card, src_state = load_state(p.source, read_card(p.source))
-        module = registry.build_from_spec(spec)
-        summary = registry.load_transfer(module, src_card, src_state)
-        progress.log(f"transfer from {p.source}: {summary['loaded']}/{summary['total']} tensors loaded"
-                     + (f", skipped {', '.join(summary['skipped'])}" if summary["skipped"] else ""))
-        info["source_model"] = {"path": str(Path(p.source).resolve()), "name": src_card.get("name"),
-                                "sha256": src_card.get("weights_sha256"), "skipped": summary["skipped"]}
-        return module, {**info, "model": spec}
-    directory = weights.models_dir(p.models_dir)
-    name = weights.base_weight_name(spec["arch"], spec["backbone"])
-    meta = weights.find_base(name, directory)
-    if meta is None:
-        if not p.allow_random_init:
-            what = f"'{name}' in {directory}" if name else f"(none exist for {spec['backbone']})"
-            hint = f"run `slick-backend weights download {name}`, or " if name else ""
-            raise InputError(f"no pretrained base weights {what}; {hint}give --allow-random-init to train from random weights")
-        progress.log(f"no base weights for {spec['backbone']}: training from random init (--allow-random-init)")
-        info["random_init"] = True
-        return registry.build_from_spec(spec), {**info, "model": spec}
-    module = registry.build_from_spec(spec, weights.load_base_state(meta))
-    info["base_weights"] = {"name": name, "file": meta["path"], "sha256": meta["sha256"]}
-    return module, {**info, "model": spec}
+    from ..models.adapt import adapt_batchnorm, tile_batches, usable_tiles
+
+    images = np.concatenate([train.images, val.images]) if len(val) else train.images
+    keep = usable_tiles(images)
+    keep = keep[np.unique(np.linspace(0, len(keep) - 1, min(len(keep), ADAPT_TILES)).astype(int))] if len(keep) else keep
+    used = adapt_batchnorm(module, tile_batches(images[keep]))
+    progress.log(f"adapted to the dataset: BatchNorm statistics re-estimated on {used} tiles" if used else
+                 "adapting to the dataset: no tile is almost all valid; kept the model's own statistics")
+    return used
 
 
 def run_train(params: TrainParams, progress) -> dict:
@@ -138,6 +150,7 @@ def run_train(params: TrainParams, progress) -> dict:
     from ..models.modeldir import save_model_dir
     from ..models.registry import count_params
     from .data import dataset_info, load_tiles, scenes_of_split, select_scenes
+    from .init import build_initial_model
     from .loop import LoopConfig, fit
 
     manifest = load_manifest(params.data)
@@ -160,15 +173,10 @@ def run_train(params: TrainParams, progress) -> dict:
     tile = int(train.images.shape[-1])
     _seed_everything(params.seed)
     module, init_info = build_initial_model(params, tile, progress)
+    adapted = _adapt_initial_bn(module, train, val, progress) if params.adapt_bn else None
     trainable, total = count_params(module)
     progress.log(f"{init_info['model']['arch']} {init_info['model']['backbone']} at {tile} px: "
                  f"{trainable:,} trainable of {total:,} parameters; {len(train)} train / {len(val)} val tiles")
-    cfg = LoopConfig(epochs=params.epochs, lr=params.lr, batch_size=params.batch_size, patience=params.patience,
-                     min_delta=params.min_delta, seed=params.seed, device=params.device, augment=params.augment,
-                     synthesis=params.synthesis, loss=params.loss, tiles_per_epoch=params.tiles_per_epoch,
-                     slick_tile_share=params.slick_tile_share)
-    result = fit(module, train, val, cfg, progress.sub(0.03, 0.97))
-    progress.check()
     info = dataset_info(manifest, train_ids)
     pixel = manifest.get("params", {}).get("pixel_size")
     card = {
@@ -182,13 +190,23 @@ def run_train(params: TrainParams, progress) -> dict:
         **{k: init_info[k] for k in ("init", "base_weights", "source_model", "allow_random_init", "random_init")},
         "dataset": {"path": str(Path(params.data).resolve()), "manifest_sha256": manifest_sha256(params.data)},
         "train_scenes": train_ids, "val_scenes": val_ids, "seed": params.seed, "epochs": params.epochs,
+        "adapt_bn_tiles": adapted,
+    }
+    cfg = LoopConfig(epochs=params.epochs, lr=params.lr, batch_size=params.batch_size, patience=params.patience,
+                     min_delta=params.min_delta, seed=params.seed, device=params.device, augment=params.augment,
+                     augment_preset=params.augment_preset, synthesis=params.synthesis, loss=params.loss, tiles_per_epoch=params.tiles_per_epoch,
+                     slick_tile_share=params.slick_tile_share,
+                     on_best=_checkpoint_writer(params, card, progress) if params.checkpoint else None)
+    result = fit(module, train, val, cfg, progress.sub(0.03, 0.97))
+    progress.check()
+    card.update({
         "epochs_run": result["epochs_run"], "best_epoch": result["best_epoch"], "lr": result["lr"],
         "lr_from_range_test": params.lr is None, "batch_size": result["batch_size"], "loss": result["loss"],
-        "augment": params.augment, "synthesis": params.synthesis, "tiles_per_epoch": params.tiles_per_epoch,
+        "augment": params.augment, "augment_preset": params.augment_preset, "synthesis": params.synthesis, "tiles_per_epoch": params.tiles_per_epoch,
         "slick_tile_share": params.slick_tile_share, "val_tiles": len(val), "val_metrics": result["val_metrics"],
         "history": result["history"], "trainable_params": trainable, "total_params": total,
         "train_seconds": result["seconds"], "device": result["device"],
-    }
+    })
     progress.update(0.98, f"writing {params.out}")
     with atomic_dir(params.out, overwrite=params.overwrite) as tmp:
         card = save_model_dir(tmp, module, card)
@@ -198,6 +216,24 @@ def run_train(params: TrainParams, progress) -> dict:
             "epochs_run": result["epochs_run"], "val_loss": result["val_metrics"]["loss"],
             "val_dice": result["val_metrics"]["dice"], "train_scenes": train_ids, "seconds": result["seconds"],
             "weights_sha256": card["weights_sha256"]}
+
+
+def _checkpoint_writer(params: TrainParams, card: dict, progress):
+    """on_best callback of the loop: the best weights so far as a loadable model dir at ``checkpoint``
+    (so a run killed hours in leaves its best model behind; replaced atomically each time)."""
+    from ..atomic import atomic_dir
+    from ..models.modeldir import save_model_dir
+
+    def write(state: dict, epoch: int, val_loss: float, val_dice: float | None) -> None:
+        partial = {**card, "name": f"{card['name']}-checkpoint",
+                   "checkpoint": {"epoch": epoch, "val_loss": round(val_loss, 6),
+                                  "val_dice": None if val_dice is None else round(val_dice, 6),
+                                  "of": str(Path(params.out).resolve()), "complete": False}}
+        with atomic_dir(params.checkpoint, overwrite=True) as tmp:
+            save_model_dir(tmp, state, partial)
+        progress.log(f"checkpoint: epoch {epoch} (val loss {val_loss:.4f}) written to {params.checkpoint}")
+
+    return write
 
 
 def _normalisation(arch: str) -> dict:
@@ -214,43 +250,100 @@ def _normalisation(arch: str) -> dict:
 class PrepareTrainParams:
     """One job for the plugin's Train button: prepare a dataset, then train on it.
 
-    ``prepare`` holds PrepareParams fields (slick_backend.dataset.prepare), ``train`` the
-    TrainParams fields except ``data`` (the prepared dataset dir is used).
+    ``prepare`` is the prepare step's own params (PrepareParams, typed); ``train`` holds the
+    train step's options, typed: every TrainParams field but ``data`` (the dataset being
+    prepared). Being typed, both are in the server's JSON schema and checked field by field;
+    ``validate()`` checks the train options too, so bad ones fail before the prepare step runs.
+    Plain dicts are accepted (library use) and turned into the typed objects.
     """
 
-    prepare: dict = field(default_factory=dict)
-    train: dict = field(default_factory=dict)
+    from ..dataset.prepare import PrepareParams as Prepare  # noqa: I001 - the nested type, kept on the class
+
+    # TrainParams without ``data``, field for field (so the two cannot drift apart)
+    Train = dataclasses.make_dataclass("Train", [
+        (f.name, f.type, field() if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+         else field(default=f.default) if f.default is not dataclasses.MISSING else field(default_factory=f.default_factory))
+        for f in dataclasses.fields(TrainParams) if f.name != "data"])
+    Train.__module__, Train.__qualname__ = __module__, "PrepareTrainParams.Train"
+    Train.__doc__ = "The train step's options: TrainParams without data (the dataset the prepare step writes)."
+
+    # the backbone a base run uses when none is given (models.registry.DEFAULT_BACKBONE; that module imports torch)
+    DEFAULT_BACKBONE = {"deeplabv3": "resnet50", "samlora": "vit_b", "samsvd": "vit_b"}
+
+    prepare: PrepareTrainParams.Prepare
+    train: PrepareTrainParams.Train
+
+    def __post_init__(self) -> None:
+        self.prepare = self._typed(self.Prepare, self.prepare, "prepare")
+        self.train = self._typed(self.Train, self.train, "train")
+
+    @staticmethod
+    def _typed(cls, value, where: str):
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, dict):
+            raise InputError(f"{where}: give the {where} options as an object")
+        names = {f.name for f in dataclasses.fields(cls)}
+        bad = sorted(set(value) - names)
+        if bad:
+            raise InputError(f"{where}: unknown field(s) {', '.join(bad)}; allowed: {', '.join(sorted(names))}")
+        try:
+            return cls(**value)
+        except TypeError as exc:
+            raise InputError(f"{where}: {exc}") from None
+
+    def train_params(self) -> TrainParams:
+        """The train step's TrainParams, on the dataset the prepare step writes."""
+        return TrainParams(data=self.prepare.out, **dataclasses.asdict(self.train))
 
     def _build(self):
-        from ..dataset.prepare import PrepareParams
-
-        names = {f.name for f in dataclasses.fields(PrepareParams)}
-        bad = sorted(set(self.prepare) - names)
-        if bad:
-            raise InputError(f"prepare: unknown field(s) {', '.join(bad)}; allowed: {', '.join(sorted(names))}")
-        tnames = {f.name for f in dataclasses.fields(TrainParams)} - {"data"}
-        bad = sorted(set(self.train) - tnames)
-        if bad:
-            raise InputError(f"train: unknown field(s) {', '.join(bad)}; allowed: {', '.join(sorted(tnames))}")
-        try:
-            return PrepareParams(**self.prepare), self.train
-        except TypeError as exc:
-            raise InputError(f"prepare: {exc}") from None
+        """(PrepareParams, train options as a dict): kept for callers of the untyped version."""
+        return self.prepare, dataclasses.asdict(self.train)
 
     def validate(self) -> None:
-        prep, train = self._build()
-        prep.validate()
-        if "out" not in train:
-            raise InputError("train: 'out' (the model dir to write) is required")
-        if Path(train["out"]).exists() and not train.get("overwrite"):
-            raise InputError(f"{train['out']}: already exists; choose another model dir or set overwrite")
+        """Everything both steps can check before any work: the prepare params, then every train
+        option (against a stand-in for the dataset that does not exist yet) and the base weights."""
+        import tempfile
+
+        self.prepare.validate()
+        params = self.train_params()
+        out, data = Path(params.out).resolve(), Path(self.prepare.out).resolve()
+        if Path(params.out).exists() and not params.overwrite:
+            raise InputError(f"{params.out}: a model already exists there; choose another model dir or set "
+                             "train.overwrite to replace it")
+        if out == data:
+            raise InputError(f"{params.out}: the model dir (train.out) must differ from the dataset dir (prepare.out)")
+        if params.checkpoint and Path(params.checkpoint).resolve() in (out, data):
+            raise InputError(f"{params.checkpoint}: the checkpoint dir must differ from the model and dataset dirs")
+        with tempfile.TemporaryDirectory(prefix="slick-validate-") as stand_in:
+            (Path(stand_in) / "manifest.json").write_text("{}")
+            dataclasses.replace(params, data=stand_in).validate()
+        self._check_base_weights(params)
+
+    def _check_base_weights(self, params: TrainParams) -> None:
+        """Base init without random init needs the pretrained weights: say so now, not after the
+        prepare step (the train step would stop with the same message)."""
+        if params.init != "base" or params.allow_random_init:
+            return
+        from ..models import weights
+
+        arch = params.arch or "deeplabv3"
+        backbone = params.backbone or self.DEFAULT_BACKBONE.get(arch, "")
+        name = weights.base_weight_name(arch, backbone)
+        directory = weights.models_dir(params.models_dir)
+        if name is not None and weights.entry_paths(name, directory)[0].exists():
+            return
+        what = f"'{name}' in {directory}" if name else f"(none exist for {backbone})"
+        hint = f"run `slick-backend weights download {name}`, or " if name else ""
+        raise InputError(f"no pretrained base weights {what}; {hint}give --allow-random-init to train from random weights")
 
 
 def run_prepare_train(params: PrepareTrainParams, progress) -> dict:
     from ..dataset.prepare import run_prepare
 
     params.validate()
-    prep, train = params._build()
-    prepared = run_prepare(prep, progress.sub(0.0, 0.3))
-    result = run_train(TrainParams(data=prep.out, **train), progress.sub(0.3, 1.0))
-    return {"dataset_dir": str(Path(prep.out).resolve()), "prepare": prepared, **result}
+    progress.log("step 1 of 2: prepare the dataset")
+    prepared = run_prepare(params.prepare, progress.sub(0.0, 0.3))
+    progress.log("step 2 of 2: train")
+    result = run_train(params.train_params(), progress.sub(0.3, 1.0))
+    return {"dataset_dir": str(Path(params.prepare.out).resolve()), "prepare": prepared, **result}

@@ -29,6 +29,17 @@ class AugmentConfig:
     brightness: float = 20.0  # additive, in stretched units
     contrast: tuple[float, float] = (0.8, 1.25)
     p_photometric: float = 0.8
+    gamma: tuple[float, float] = (1.0, 1.0)  # exponent on the 0..1 grey level (log-uniform)
+    p_blur: float = 0.0  # chance of a Gaussian blur of blur_sigma px
+    blur_sigma: tuple[float, float] = (0.5, 1.2)
+    p_grain: float = 0.0  # chance of added grain: Gaussian noise of grain levels std
+    grain: tuple[float, float] = (3.0, 15.0)
+
+
+PRESETS = {
+    "standard": AugmentConfig(),
+    "sim2real": AugmentConfig(brightness=40.0, contrast=(0.45, 1.6), gamma=(0.6, 1.6), p_blur=0.25, p_grain=0.25),
+}
 
 
 def _uniform(n: int, lo: float, hi: float, gen: torch.Generator) -> torch.Tensor:
@@ -99,10 +110,47 @@ def photometric(image, cfg: AugmentConfig, gen):
     return torch.where(valid, out, torch.zeros_like(image))
 
 
+def gamma_blur_grain(image, cfg: AugmentConfig, gen):
+    """Gamma on valid grey levels, then blur and grain for some samples; 0 stays nodata."""
+    b = image.shape[0]
+    valid = image > 0
+    g = torch.exp(_uniform(b, math.log(cfg.gamma[0]), math.log(cfg.gamma[1]), gen)).view(b, 1, 1, 1)
+    out = 1.0 + 254.0 * ((image - 1.0).clamp(0, 254) / 254.0) ** g
+    blur = torch.rand(b, generator=gen) < cfg.p_blur
+    sigmas = _uniform(b, *cfg.blur_sigma, gen)
+    grain = torch.rand(b, generator=gen) < cfg.p_grain
+    levels = _uniform(b, *cfg.grain, gen)
+    noise = torch.randn(out.shape, generator=gen)
+    for i in range(b):
+        if blur[i]:
+            out[i] = _blur_valid(out[i], valid[i], float(sigmas[i]))
+        if grain[i]:
+            out[i] = out[i] + noise[i] * levels[i]
+    out = out.clamp(1, 255)
+    return torch.where(valid, out, torch.zeros_like(image))
+
+
+def _blur_valid(image, valid, sigma: float):
+    """Gaussian blur of one [1, H, W] image normalised by validity (nodata does not bleed in)."""
+    radius = max(1, int(math.ceil(2.5 * sigma)))
+    x = torch.arange(-radius, radius + 1, dtype=image.dtype)
+    k = torch.exp(-0.5 * (x / sigma) ** 2)
+    k = (k / k.sum()).view(1, 1, 1, -1)
+    v = valid.to(image.dtype)
+
+    def sep(t):
+        t = F.conv2d(t.unsqueeze(0), k, padding=(0, radius))
+        return F.conv2d(t, k.transpose(-1, -2), padding=(radius, 0)).squeeze(0)
+
+    return sep(image * v) / sep(v).clamp_min(1e-6)
+
+
 def augment(image: torch.Tensor, mask: torch.Tensor, gen: torch.Generator, cfg: AugmentConfig | None = None):
     """Augmented copies of a batch (CPU tensors; the generator makes it reproducible)."""
     cfg = cfg or AugmentConfig()
     image, mask = flips_and_turns(image, mask, gen)
     image, mask = warp(image, mask, affine_thetas(image.shape[0], cfg, gen))
     image = photometric(image, cfg, gen)
+    if cfg.gamma != (1.0, 1.0) or cfg.p_blur or cfg.p_grain:
+        image = gamma_blur_grain(image, cfg, gen)
     return image, mask

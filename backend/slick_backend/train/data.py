@@ -92,7 +92,18 @@ def dataset_info(manifest: dict, scenes: list[str]) -> dict:
     return {
         "modes": sorted({str(s.get("mode")) for s in recs if s.get("mode")}),
         "polarisations": sorted({str(s.get("polarisation")) for s in recs if s.get("polarisation")}),
-        # the prepare step records how it stretched; keep its description (first scene) verbatim
-        "preprocessing": {"dataset_params": manifest.get("params", {}), "stretch": recs[0].get("stretch") if recs else None,
+        # the prepare step records how it stretched; keep its description (first scene) verbatim, and say
+        # so when scenes were stretched in different quantities (predict then stretches in dB)
+        "preprocessing": {"dataset_params": manifest.get("params", {}), "stretch": _stretch_of(recs),
                           "input": "uint8 1..255 stretched backscatter, 0 = nodata, fed as float 0..255"},
     }
+
+
+def _stretch_of(recs: list[dict]) -> dict | None:
+    if not recs or not recs[0].get("stretch"):
+        return None
+    first = dict(recs[0]["stretch"])
+    domains = sorted({str((r.get("stretch") or {}).get("domain")) for r in recs})
+    if len(domains) > 1:
+        first.update({"domain": "mixed", "domains": domains})
+    return first

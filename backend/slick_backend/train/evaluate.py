@@ -1,7 +1,8 @@
 """Use case ``evaluate``: per-scene Dice of the slick class on a dataset split.
 
 Each scene's probability mosaic is rebuilt from its overlapping tiles (probabilities
-averaged where tiles overlap), thresholded at 0.5 and compared with the labels; pixels no
+averaged where tiles overlap), thresholded (the model card's threshold unless one is given;
+``scene_counts`` scores several thresholds in one pass) and compared with the labels; pixels no
 tile covers, nodata and label 255 are not counted. Memory stays bounded by a band of
 rows: tiles are visited in row order and rows no later tile can touch are scored and
 dropped, so a scene never needs a full-scene float array.
@@ -25,22 +26,27 @@ from ..errors import InputError
 
 @dataclass
 class EvaluateParams:
-    model: str
+    model: str  # a model dir or a shipped model name
     data: str
     split: str = "test"
-    out: str | None = None  # default: <model>/evaluation_<split>.json
+    out: str | None = None  # default: <model>/evaluation_<split>.json (cwd for a shipped model)
     device: str = "auto"
     batch_size: int = 8
-    threshold: float = 0.5
+    threshold: float | None = None  # None: the model card's threshold
+
+    def model_dir(self) -> Path:
+        from ..models.catalog import resolve_model
+
+        return resolve_model(self.model)
 
     def validate(self) -> None:
-        if not (Path(self.model) / "model.json").is_file():
+        if not (self.model_dir() / "model.json").is_file():
             raise InputError(f"{self.model}: not a model dir (no model.json); give a dir written by `slick-backend train`")
         if not (Path(self.data) / "manifest.json").is_file():
             raise InputError(f"{self.data}: no manifest.json; give a dataset dir written by `slick-backend prepare`")
         if self.split not in ("train", "val", "test"):
             raise InputError(f"--split {self.split}: use train, val or test")
-        if not 0 < float(self.threshold) < 1:
+        if self.threshold is not None and not 0 < float(self.threshold) < 1:
             raise InputError(f"--threshold {self.threshold}: must be between 0 and 1")
 
 
@@ -54,14 +60,20 @@ def scores(tp: int, fp: int, fn: int) -> dict:
 
 
 class _Band:
-    """Accumulates tile probabilities for rows [top, top + height) of a scene."""
+    """Accumulates tile probabilities for rows [top, top + height) of a scene. ``threshold`` is one
+    probability or a list: ``counts`` holds [tp, fp, fn] per threshold, ``tp``/``fp``/``fn`` the first's."""
 
-    def __init__(self, width: int, height: int, threshold: float):
-        self.w, self.h, self.top, self.thr = width, height, 0, threshold
+    def __init__(self, width: int, height: int, threshold):
+        self.w, self.h, self.top = width, height, 0
+        self.thr = list(threshold) if isinstance(threshold, (list, tuple)) else [threshold]
         self.sum = np.zeros((height, width), np.float32)
         self.cnt = np.zeros((height, width), np.uint16)
         self.truth = np.full((height, width), 255, np.uint8)
-        self.tp = self.fp = self.fn = 0
+        self.counts = [[0, 0, 0] for _ in self.thr]
+
+    tp = property(lambda self: self.counts[0][0])
+    fp = property(lambda self: self.counts[0][1])
+    fn = property(lambda self: self.counts[0][2])
 
     def add(self, row: int, col: int, prob: np.ndarray, truth: np.ndarray) -> None:
         r0 = row - self.top
@@ -80,56 +92,52 @@ class _Band:
             n = self.h
         cnt, truth = self.cnt[:n], self.truth[:n]
         ok = (cnt > 0) & (truth != 255)
-        pred = (self.sum[:n] / np.maximum(cnt, 1)) >= self.thr
+        prob = self.sum[:n] / np.maximum(cnt, 1)
         t = truth == 1
-        self.tp += int((pred & t & ok).sum())
-        self.fp += int((pred & ~t & ok).sum())
-        self.fn += int((~pred & t & ok).sum())
+        for c, thr in zip(self.counts, self.thr, strict=True):
+            pred = prob >= thr
+            c[0] += int((pred & t & ok).sum())
+            c[1] += int((pred & ~t & ok).sum())
+            c[2] += int((~pred & t & ok).sum())
         for a, fill in ((self.sum, 0), (self.cnt, 0), (self.truth, 255)):
             a[:-n] = a[n:].copy()
             a[-n:] = fill
         self.top = max(self.top + n, upto)
 
 
-def run_evaluate(params: EvaluateParams, progress) -> dict:
-    params.validate()
+def scene_counts(module, data_dir: str | Path, manifest: dict, split: str, thresholds, tile: int, device,
+                 batch_size: int = 8, progress=None) -> dict[str, list[tuple[int, int, int]]]:
+    """{scene id: [(tp, fp, fn) per threshold]} of a split, each scene rebuilt from its tiles."""
     import torch
 
-    from ..atomic import write_text_atomic
-    from ..dataset.reader import load_manifest
-    from ..models.modeldir import load_model_dir
     from .data import _read_band
-    from .loop import resolve_device
 
-    device = resolve_device(params.device)
-    model = load_model_dir(params.model, str(device))
-    manifest = load_manifest(params.data)
-    tile = int(model.card["tile"])
-    scenes = {s["id"]: s for s in manifest["scenes"] if s.get("split") == params.split}
+    scenes = {s["id"]: s for s in manifest["scenes"] if s.get("split") == split}
     if not scenes:
-        raise InputError(f"{params.data}: no scene in the {params.split!r} split; evaluate another --split")
+        raise InputError(f"{data_dir}: no scene in the {split!r} split; evaluate another --split")
     by_scene = defaultdict(list)
     for t in manifest["tiles"]:
         if t["scene"] in scenes:
             by_scene[t["scene"]].append(t)
-    data_dir = Path(params.data)
-    results, done, total = {}, 0, sum(len(v) for v in by_scene.values())
+    data_dir = Path(data_dir)
+    out, done, total = {}, 0, sum(len(v) for v in by_scene.values())
     for sid in sorted(scenes):
         recs = sorted(by_scene.get(sid, []), key=lambda t: (t["window"][0], t["window"][1]))
         if not recs:
             continue
         width = int(scenes[sid].get("width") or max(t["window"][1] + t["window"][3] for t in recs))
-        band = _Band(width, max(t["window"][2] for t in recs) * 2, params.threshold)
-        for start in range(0, len(recs), params.batch_size):
-            progress.check()
-            chunk = recs[start:start + params.batch_size]
+        band = _Band(width, max(t["window"][2] for t in recs) * 2, list(thresholds))
+        for start in range(0, len(recs), batch_size):
+            if progress is not None:
+                progress.check()
+            chunk = recs[start:start + batch_size]
             imgs = [_read_band(data_dir / t["image"]) for t in chunk]
             x = np.zeros((len(chunk), 1, tile, tile), np.float32)
             for i, im in enumerate(imgs):
                 h, w = min(tile, im.shape[0]), min(tile, im.shape[1])
                 x[i, 0, :h, :w] = im[:h, :w]
             with torch.no_grad():
-                prob = model.module(torch.from_numpy(x).to(device)).float().cpu().numpy()[:, 0]
+                prob = module(torch.from_numpy(x).to(device)).float().cpu().numpy()[:, 0]
             for t, im, p in zip(chunk, imgs, prob, strict=True):
                 row, col = int(t["window"][0]), int(t["window"][1])
                 if row + im.shape[0] > band.top + band.h:
@@ -138,20 +146,47 @@ def run_evaluate(params: EvaluateParams, progress) -> dict:
                 truth = np.where(im == 0, np.uint8(255), truth)
                 band.add(row, col, p[: im.shape[0], : im.shape[1]], truth)
             done += len(chunk)
-            progress.update(done / total, f"evaluating {sid}: {done}/{total} tiles")
+            if progress is not None:
+                progress.update(done / total, f"evaluating {sid}: {done}/{total} tiles")
         band.flush(band.top + band.h)
-        results[sid] = scores(band.tp, band.fp, band.fn)
+        out[sid] = [tuple(c) for c in band.counts]
+    return out
+
+
+def run_evaluate(params: EvaluateParams, progress) -> dict:
+    params.validate()
+    from ..atomic import write_text_atomic
+    from ..dataset.reader import load_manifest
+    from ..models.catalog import shipped_name_of
+    from ..models.modeldir import load_model_dir
+    from ..predict.api import card_threshold
+    from .loop import resolve_device
+
+    device = resolve_device(params.device)
+    model_dir = params.model_dir()
+    model = load_model_dir(model_dir, str(device))
+    manifest = load_manifest(params.data)
+    threshold = float(params.threshold) if params.threshold is not None else card_threshold(model.card)
+    counts = scene_counts(model.module, params.data, manifest, params.split, [threshold], int(model.card["tile"]),
+                          device, params.batch_size, progress)
+    results = {sid: scores(*c[0]) for sid, c in counts.items()}
     tp, fp, fn = (sum(r[k] for r in results.values()) for k in ("tp", "fp", "fn"))
     pooled = scores(tp, fp, fn)
     summary = {
-        "model": str(Path(params.model).resolve()), "model_name": model.card.get("name"), "data": str(data_dir.resolve()),
-        "split": params.split, "threshold": params.threshold, "n_scenes": len(results),
+        "model": str(model_dir.resolve()), "model_name": model.card.get("name"), "data": str(Path(params.data).resolve()),
+        "split": params.split, "threshold": threshold, "n_scenes": len(results),
         "mean_dice": float(np.mean([r["dice"] for r in results.values()])) if results else None,
         "dice_pooled": pooled["dice"], "precision": pooled["precision"], "recall": pooled["recall"], "iou": pooled["iou"],
         "scenes": results,
     }
-    out = Path(params.out) if params.out else Path(params.model) / f"evaluation_{params.split}.json"
+    if params.out:
+        out = Path(params.out)
+    elif shipped_name_of(model_dir):  # never write into the installed package
+        out = Path(f"evaluation_{shipped_name_of(model_dir)}_{params.split}.json")
+    else:
+        out = model_dir / f"evaluation_{params.split}.json"
     write_text_atomic(out, json.dumps(summary, indent=2) + "\n")
     progress.update(1.0, f"mean Dice {summary['mean_dice']:.4f} over {len(results)} scenes; written to {out}")
     return {"metrics": str(out.resolve()), "mean_dice": summary["mean_dice"], "precision": summary["precision"],
-            "recall": summary["recall"], "iou": summary["iou"], "dice_per_scene": {k: v["dice"] for k, v in results.items()}}
+            "recall": summary["recall"], "iou": summary["iou"], "threshold": threshold,
+            "dice_per_scene": {k: v["dice"] for k, v in results.items()}}

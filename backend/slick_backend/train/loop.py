@@ -12,12 +12,13 @@ import contextlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-from .augment import augment
+from .augment import PRESETS, augment
 from .data import TileSet
 from .loss import SegLoss
 from .lr_finder import find_lr
@@ -37,12 +38,14 @@ class LoopConfig:
     seed: int = 0
     device: str = "cpu"
     augment: bool = True
+    augment_preset: str = "standard"  # or "sim2real" (train/augment.py)
     synthesis: bool = False
     synthesis_fraction: float = 0.5  # synthetic tiles per real training tile, redrawn each epoch
     weight_decay: float = 1e-4
     loss: str = "dice_ce"
     tiles_per_epoch: int | None = None  # draw at most this many tiles per epoch (seeded): bounds CPU time
     slick_tile_share: float | None = None  # draw tiles so this share of an epoch holds slick pixels
+    on_best: Callable | None = None  # on_best(cpu state dict, epoch, val loss, val dice) after each improving epoch
 
 
 def resolve_device(name: str) -> torch.device:
@@ -57,6 +60,13 @@ def resolve_device(name: str) -> torch.device:
 
 def _to_tensors(images: np.ndarray, masks: np.ndarray):
     return torch.from_numpy(images).float().unsqueeze(1), torch.from_numpy(masks).float().unsqueeze(1)
+
+
+def _batch(images: np.ndarray, masks: np.ndarray, idx: torch.Tensor):
+    """Float tensors of the chosen tiles only: the set stays uint8 in memory (a source model's
+    tens of thousands of tiles would take 8x more as float)."""
+    pick = idx.numpy()
+    return _to_tensors(images[pick], masks[pick])
 
 
 def hard_counts(logits: torch.Tensor, target: torch.Tensor) -> tuple[int, int, int]:
@@ -102,15 +112,14 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
     if lr is None:
         # two fixed, un-augmented batches: the loss then moves with the LR, not with the data
         finder_gen = torch.Generator().manual_seed(cfg.seed + 1)
-        img_all, msk_all = _to_tensors(train.images, train.masks)
         fixed = [torch.randperm(len(train), generator=finder_gen)[:bs] for _ in range(2)]
 
         def batches():
             k = 0
             while True:
-                idx = fixed[k % 2]
+                im, mk = _batch(train.images, train.masks, fixed[k % 2])
                 k += 1
-                yield move(img_all[idx]), move(msk_all[idx])
+                yield move(im), move(mk)
 
         lr, lr_curve = find_lr(module, batches, loss_fn, device, progress=progress.sub(0.0, 0.05), autocast=autocast)
         log.info("learning-rate range test chose lr = %.2e", lr)
@@ -128,7 +137,6 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
             si, sm = synthesise(train.images, train.masks, n_syn, rng)
             if len(si):
                 images, masks = np.concatenate([images, si]), np.concatenate([masks, sm])
-        img_all, msk_all = _to_tensors(images, masks)
         order = epoch_order(masks, cfg.slick_tile_share, gen)
         module.train()
         total = 0.0
@@ -136,9 +144,9 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
         for s in range(epoch_steps):
             progress.check()
             idx = order[s * bs : (s + 1) * bs]
-            im, mk = img_all[idx], msk_all[idx]
+            im, mk = _batch(images, masks, idx)
             if cfg.augment:
-                im, mk = augment(im, mk, gen)
+                im, mk = augment(im, mk, gen, PRESETS[cfg.augment_preset])
             im, mk = move(im), move(mk)
             opt.zero_grad(set_to_none=True)
             with autocast():
@@ -158,6 +166,8 @@ def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict
         if val_loss < best - cfg.min_delta:
             best, best_epoch, bad, best_dice = val_loss, epoch, 0, val_dice
             best_state = {k: v.detach().to("cpu", copy=True) for k, v in module.state_dict().items()}
+            if cfg.on_best is not None:
+                cfg.on_best(best_state, epoch, val_loss, val_dice)
         elif epoch > warmup_epochs:  # the one-cycle warm-up's rising LR makes val loss jumpy: no stop there
             bad += 1
             if bad >= cfg.patience:
@@ -192,10 +202,10 @@ def epoch_order(masks: np.ndarray, share: float | None, gen: torch.Generator) ->
 def evaluate_tiles(module, tiles: TileSet, loss_fn, bs, move, autocast) -> tuple[float, float]:
     """(mean val loss over batches, pooled hard Dice of the slick class)."""
     module.eval()
-    img_all, msk_all = _to_tensors(tiles.images, tiles.masks)
     losses, tp, fp, fn = [], 0, 0, 0
     for s in range(0, len(tiles), bs):
-        im, mk = move(img_all[s : s + bs]), move(msk_all[s : s + bs])
+        im, mk = _to_tensors(tiles.images[s : s + bs], tiles.masks[s : s + bs])
+        im, mk = move(im), move(mk)
         with autocast():
             logits = module.logits(im)
         losses.append(float(loss_fn(logits.float(), mk)) * len(im))

@@ -43,6 +43,15 @@ def test_splits_are_seeded_by_scene_and_never_empty_train():
     assert sorted(four.values()).count("train") >= 1 and "test" in four.values()
 
 
+def test_a_zero_train_fraction_makes_a_validation_or_test_only_set():
+    ids = [f"s{i:02d}" for i in range(5)]
+    assert set(assign_splits(ids, "0,1,0", 0).values()) == {"val"}  # e.g. pretrain-source's val sets
+    assert set(assign_splits(["x"], "0,1,0", 0).values()) == {"val"}
+    assert set(assign_splits(ids, "0,0,1", 0).values()) == {"test"}
+    mixed = list(assign_splits(ids, "0,0.5,0.5", 3).values())
+    assert "train" not in mixed and len(mixed) == 5 and {"val", "test"} == set(mixed)
+
+
 @pytest.mark.parametrize("bad", ["0.6,0.2", "0.5,0.5,0.5", "a,b,c", "-0.2,0.6,0.6", None])
 def test_bad_split_fractions(bad):
     with pytest.raises(InputError, match="--split"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import re
 
 import pytest
 from slick_backend.errors import InputError
@@ -43,11 +44,59 @@ def test_prepare_train_job_writes_dataset_and_model(simulated, tmp_path):
 def test_prepare_train_rejects_unknown_fields(simulated, tmp_path):
     scenes, labels = simulated
     params_cls, _ = resolve("prepare-train")
-    bad = params_cls(prepare={"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds"), "tiles": 64},
-                     train={"out": str(tmp_path / "m")})
     with pytest.raises(InputError, match="tiles"):
-        bad.validate()
-    bad = params_cls(prepare={"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds")},
-                     train={"out": str(tmp_path / "m"), "epoch": 3})
+        params_cls(prepare={"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds"), "tiles": 64},
+                   train={"out": str(tmp_path / "m")})
     with pytest.raises(InputError, match="epoch"):
-        bad.validate()
+        params_cls(prepare={"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds")},
+                   train={"out": str(tmp_path / "m"), "epoch": 3})
+
+
+@pytest.mark.parametrize("train, message", [
+    ({"epochs": 0}, "--epochs 0"),
+    ({"arch": "unet"}, "--arch unet"),
+    ({"lr": 5.0}, "--lr 5.0"),
+    ({"arch": "samlora", "decoder": "plus"}, "--decoder is a DeepLabv3 option"),
+    ({"init": "transfer", "source": "/nowhere/model"}, "/nowhere/model"),
+    ({"backbone": "resnet18"}, "no pretrained base weights"),  # base without weights nor random init
+])
+def test_bad_train_options_fail_before_the_prepare_step(simulated, tmp_path, monkeypatch, train, message):
+    """The train options are typed and checked by validate(), which run_prepare_train calls first:
+    a bad one stops the job before any tile is written."""
+    scenes, labels = simulated
+    monkeypatch.setenv("SLICK_MODELS_DIR", str(tmp_path / "no-weights"))
+    params_cls, run = resolve("prepare-train")
+    options = {"out": str(tmp_path / "m"), "allow_random_init": "backbone" not in train, **train}
+    params = params_cls(prepare={"scenes": scenes, "labels": labels, "pixel_size": 50, "tile": 64,
+                                 "out": str(tmp_path / "ds")}, train=options)
+    with pytest.raises(InputError, match=re.escape(message)):
+        run(params, NullProgress())
+    assert not (tmp_path / "ds").exists() and not (tmp_path / "m").exists()
+
+
+def test_prepare_train_params_are_typed_in_the_server_schema(simulated, tmp_path):
+    """The server validates the nested options field by field (types, unknown keys) and its
+    JSON schema describes them; the typed train options are TrainParams without ``data``."""
+    import dataclasses
+
+    from slick_backend.server.params import ParamsError, build_params, schema
+    from slick_backend.train.api import PrepareTrainParams, TrainParams
+
+    scenes, labels = simulated
+    prepare = {"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds")}
+    built = build_params("prepare-train", {"prepare": prepare, "train": {"out": str(tmp_path / "m"), "epochs": "2",
+                                                                          "allow_random_init": True}})
+    assert isinstance(built.train, PrepareTrainParams.Train) and built.train.epochs == 2
+    assert built.train_params() == TrainParams(data=str(tmp_path / "ds"), out=str(tmp_path / "m"), epochs=2,
+                                               allow_random_init=True)
+    assert [f.name for f in dataclasses.fields(PrepareTrainParams.Train)] == \
+        [f.name for f in dataclasses.fields(TrainParams) if f.name != "data"]
+    defs = schema("prepare-train")["$defs"]
+    assert "epochs" in defs["Train"]["properties"] and "tile" in defs["PrepareParams"]["properties"]
+    with pytest.raises(ParamsError, match="train.epoch\\b"):
+        build_params("prepare-train", {"prepare": prepare, "train": {"out": "m", "epoch": 3}})
+    with pytest.raises(ParamsError, match="params.train.epochs"):
+        build_params("prepare-train", {"prepare": prepare, "train": {"out": "m", "epochs": "many"}})
+    from slick_backend.models.registry import DEFAULT_BACKBONE
+
+    assert PrepareTrainParams.DEFAULT_BACKBONE == DEFAULT_BACKBONE

@@ -1,0 +1,56 @@
+"""An experiment reports inside its runs, not only between them: while a run trains, the bar
+moves and the line names the run and its epoch (the demo once printed "9 runs to do" and then
+nothing for ten minutes of pretraining)."""
+
+from __future__ import annotations
+
+from slick_backend.experiment.api import ExperimentParams, run_experiment
+from slick_backend.progress import Progress
+
+CONFIG = """
+[experiment]
+n_values = [1]
+draws = 1
+inits = ["base"]
+workers = 1
+seed = 0
+
+[training]
+epochs = 2
+batch_size = 2
+lr = 0.001
+light = true
+allow_random_init = true
+device = "cpu"
+augment = false
+
+[[architectures]]
+arch = "deeplabv3"
+backbone = "resnet18"
+
+[[formats]]
+tile = 64
+pixel_size = 25
+data = "target"
+"""
+
+
+class Recording(Progress):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[float, str]] = []
+
+    def publish(self) -> None:
+        self.seen.append((self.fraction, self.message))
+
+
+def test_experiment_reports_each_run_epoch_by_epoch(tiny_target, tmp_path):
+    (tmp_path / "target").symlink_to(tiny_target)
+    (tmp_path / "exp.toml").write_text(CONFIG)
+    progress = Recording()
+    run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(tmp_path / "out")), progress)
+    inside = [(f, m) for f, m in progress.seen if m.startswith("run 1/1 (N=1 draw 0 base): ")]
+    assert any("epoch 1/2" in m for _, m in inside) or any("epoch 2/2" in m for _, m in inside), progress.seen
+    fractions = [f for f, _ in inside]
+    assert fractions == sorted(fractions) and max(fractions) < 1.0 and len({f for f in fractions if f > 0}) >= 3
+    assert any("1/1 runs done" in m for _, m in progress.seen)
