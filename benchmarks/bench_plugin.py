@@ -60,7 +60,8 @@ def main() -> int:
     backend_torch = None
     try:
         t0 = time.perf_counter()
-        manager.start()
+        manager.start()  # returns at once (the GUI never waits); the benchmark waits for /health
+        manager.wait_client()
         start_s = time.perf_counter() - t0
         layer = QgsRasterLayer(str(work / "raw_mosaic.tif"), "sample_135")
         handler = BackendSamHandler(manager, args.model)

@@ -4,49 +4,89 @@
   <context>
     <name>Slick</name>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="44" />
+      <location filename="../slick_plugin/backend/wording.py" line="37" />
+      <source>'Allow random initialisation' (Train &gt; Advanced)</source>
+      <translation>« Autoriser l'initialisation aléatoire » (Entraîner &gt; Avancé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="44" />
+      <source>'Light model' (Train &gt; Advanced)</source>
+      <translation>« Modèle léger » (Entraîner &gt; Avancé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="47" />
       <source>'tiny', a checkpoint name or path, or a fine-tuned SamLoRA model folder</source>
       <translation>« tiny », le nom ou le chemin d'un checkpoint, ou le dossier d'un modèle SamLoRA affiné</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="63" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="176" />
+      <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
+      <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="66" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="44" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="39" />
+      <source>Adapt to each scene (no labels needed)</source>
+      <translation>Adapter à chaque scène (sans étiquettes)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="47" />
       <source>Adaptive-threshold dark-spot detector, for comparison</source>
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="93" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="102" />
       <source>Advanced</source>
       <translation>Options avancées</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="69" />
-      <source>Allow random initialisation (no pretrained weights installed)</source>
-      <translation>Autoriser l'initialisation aléatoire (aucun poids pré-entraîné installé)</translation>
+      <location filename="../slick_plugin/ui/train_panel.py" line="77" />
+      <source>Allow random initialisation</source>
+      <translation>Autoriser l'initialisation aléatoire</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="163" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="180" />
       <source>Allow random initialisation (no pretrained weights)</source>
       <translation>Autoriser l'initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="155" />
+      <location filename="../slick_plugin/ui/model_card.py" line="26" />
       <source>Architecture</source>
       <translation>Architecture</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="181" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="166" />
+      <source>Architecture (unset: deeplabv3, or the source's)</source>
+      <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="220" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="156" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="69" />
+      <source>Automatic (detected: {kind})</source>
+      <translation>Automatique (détecté : {kind})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/setup_panel.py" line="33" />
+      <source>Automatic (detecting the GPU...)</source>
+      <translation>Automatique (détection du GPU...)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="96" />
       <source>Backbone</source>
       <translation>Encodeur</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="169" />
+      <source>Backbone (empty: resnet50 for deeplabv3, vit_b for samlora / samsvd; transfer: the source's)</source>
+      <translation>Encodeur (vide : resnet50 pour deeplabv3, vit_b pour samlora / samsvd ; transfert : celui de la source)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="52" />
@@ -64,67 +104,97 @@
       <translation>URL du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="91" />
+      <location filename="../slick_plugin/ui/dock.py" line="124" />
       <source>Backend: {state}</source>
       <translation>Backend : {state}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="30" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="34" />
+      <source>CPU only</source>
+      <translation>CPU uniquement</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/widgets.py" line="38" />
       <source>Cancel</source>
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="43" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="46" />
       <source>Classic baseline</source>
       <translation>Méthode classique</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="232" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="269" />
       <source>Classic baseline (adaptive threshold)</source>
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="65" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="68" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/evaluate_panel.py" line="74" />
+      <location filename="../slick_plugin/ui/evaluate_panel.py" line="75" />
       <source>Config</source>
       <translation>Configuration</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="31" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="32" />
       <source>Connect to a running backend (URL + token)</source>
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="48" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="51" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/model_card.py" line="44" />
+      <location filename="../slick_plugin/ui/model_card.py" line="52" />
       <source>Created</source>
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="134" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="229" />
+      <source>Ctrl+Z removes the one before.</source>
+      <translation>Ctrl+Z supprime le précédent.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="144" />
       <source>Dataset folder</source>
       <translation>Dossier du jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="88" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
+      <source>DeepLab decoder</source>
+      <translation>Décodeur DeepLab</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="171" />
+      <source>DeepLab decoder (unset: aspp, or the source's)</source>
+      <translation>Décodeur DeepLab (vide : aspp, ou celui de la source)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="54" />
+      <source>DeepLabv3 (ASPP)</source>
+      <translation>DeepLabv3 (ASPP)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="55" />
+      <source>DeepLabv3+ (as the shipped source)</source>
+      <translation>DeepLabv3+ (comme la source fournie)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/dock.py" line="118" />
       <source>Device: {device}</source>
       <translation>Matériel : {device}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="247" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="284" />
       <source>Dice and related metrics of a model on the test split of a dataset.</source>
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="61" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="64" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -134,22 +204,22 @@
       <translation>Époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="96" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
       <source>Epochs (max)</source>
       <translation>Époques (max.)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="63" />
+      <location filename="../slick_plugin/ui/dock.py" line="95" />
       <source>Evaluate</source>
       <translation>Évaluer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="246" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="283" />
       <source>Evaluate a model</source>
       <translation>Évaluer un modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="268" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="305" />
       <source>Experiment config</source>
       <translation>Configuration d'expérience</translation>
     </message>
@@ -159,12 +229,12 @@
       <translation>Configuration d'expérience (*.toml)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="71" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="75" />
       <source>Export outlines</source>
       <translation>Exporter les contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="49" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="52" />
       <source>Export...</source>
       <translation>Exporter…</translation>
     </message>
@@ -179,72 +249,77 @@
       <translation>Affiné à partir de</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="48" />
+      <location filename="../slick_plugin/ui/dock.py" line="77" />
       <source>Help</source>
       <translation>Aide</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="157" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="173" />
       <source>Initialisation</source>
       <translation>Initialisation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="61" />
+      <location filename="../slick_plugin/ui/dock.py" line="93" />
       <source>Label</source>
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="85" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="94" />
       <source>Labels</source>
       <translation>Étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="106" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="168" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="185" />
       <source>Learning rate (empty: range test)</source>
       <translation>Taux d'apprentissage (vide : test de plage)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="165" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="182" />
       <source>Light model (faster on CPU)</source>
       <translation>Modèle léger (plus rapide sur CPU)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="78" />
+      <location filename="../slick_plugin/ui/context.py" line="89" />
       <source>Listing models</source>
       <translation>La liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="161" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="178" />
       <source>Maximum epochs</source>
       <translation>Nombre maximal d'époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="68" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="73" />
       <source>Maximum epochs; training stops early when validation loss stops improving</source>
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="56" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="59" />
       <source>Model</source>
       <translation>Modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="171" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="188" />
       <source>Model folder</source>
       <translation>Dossier du modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="248" />
+      <source>Model folder (or slick-s1-source: the shipped Slick Sentinel-1 source)</source>
+      <translation>Dossier du modèle (ou slick-s1-source : le modèle source Slick Sentinel-1 fourni)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="117" />
       <source>Models</source>
       <translation>Modèles</translation>
     </message>
@@ -254,67 +329,92 @@
       <translation>Dossier des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="92" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="35" />
+      <source>NVIDIA GPU (CUDA)</source>
+      <translation>GPU NVIDIA (CUDA)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
       <source>Name</source>
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="153" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="192" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="47" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="50" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="36" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="29" />
+      <source>No backend Python is set. Slick can create its own Python environment in your QGIS profile (QGIS's Python is not changed). With torch this is a download of a few GB.</source>
+      <translation>Aucun Python de backend n'est défini. Slick peut créer son propre environnement Python dans votre profil QGIS (le Python de QGIS n'est pas modifié). Avec torch, cela représente un téléchargement de quelques Go.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="229" />
+      <source>Nothing more to undo.</source>
+      <translation>Plus rien à annuler.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/setup_panel.py" line="38" />
+      <source>Offline sites: a folder of wheel files to install from instead of the internet</source>
+      <translation>Sites hors ligne : un dossier de fichiers wheel à installer au lieu d'internet</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="37" />
       <source>Only the current map extent</source>
       <translation>Seulement l'emprise actuelle de la carte</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/evaluate_panel.py" line="70" />
+      <location filename="../slick_plugin/ui/evaluate_panel.py" line="71" />
       <source>Open report.html</source>
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="184" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="223" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="219" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="228" />
+      <source>Outline {fid} removed.</source>
+      <translation>Contour {fid} supprimé.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="255" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="69" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="72" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="91" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="100" />
       <source>Pixel size (m)</source>
       <translation>Taille de pixel (m)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="128" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="138" />
       <source>Pixel size (m): 10 or 25 as in the paper</source>
       <translation>Taille de pixel (m) : 10 ou 25 comme dans l'article</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="64" />
+      <location filename="../slick_plugin/ui/dock.py" line="96" />
       <source>Predict</source>
       <translation>Prédire</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="210" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="243" />
       <source>Predict slicks</source>
       <translation>Prédire les nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="118" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="128" />
       <source>Prepare a training dataset</source>
       <translation>Préparer un jeu de données d'entraînement</translation>
     </message>
@@ -324,42 +424,67 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="174" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="213" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="35" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="43" />
+      <source>PyTorch</source>
+      <translation>PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="36" />
       <source>Python interpreter with the Slick backend's requirements (torch, ...)</source>
       <translation>Interpréteur Python disposant des dépendances du backend Slick (torch, …)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="79" />
+      <location filename="../slick_plugin/settings.py" line="34" />
+      <source>QGIS's authentication database is locked: enter its master password to store or use the backend token</source>
+      <translation>la base d'authentification de QGIS est verrouillée : saisissez son mot de passe principal pour enregistrer ou utiliser le jeton du backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/settings.py" line="31" />
+      <source>QGIS's authentication database is not available ({why})</source>
+      <translation>la base d'authentification de QGIS n'est pas disponible ({why})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="40" />
+      <source>Re-measure the model's normalisation statistics on each scene before predicting (AdaBN): no labels needed. docs/models.md gives what it changes on real mosaics.</source>
+      <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="88" />
       <source>Refresh models</source>
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="271" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="175" />
+      <source>Replace the model?</source>
+      <translation>Remplacer le modèle ?</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="307" />
       <source>Report (HTML)</source>
       <translation>Rapport (HTML)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="119" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="129" />
       <source>Reprojects the scenes to UTM, resamples, stretches, rasterises the labels and writes 50 % overlapping tiles.</source>
       <translation>Reprojette les scènes en UTM, rééchantillonne, étire les valeurs, rastérise les étiquettes et écrit des tuiles qui se chevauchent à 50 %.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="92" />
+      <location filename="../slick_plugin/ui/dock.py" line="125" />
       <source>Restart backend</source>
       <translation>Redémarrer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="110" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="120" />
       <source>Result (JSON)</source>
       <translation>Résultat (JSON)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="264" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="301" />
       <source>Run a transfer-learning experiment</source>
       <translation>Lancer une expérience d'apprentissage par transfert</translation>
     </message>
@@ -369,7 +494,7 @@
       <translation>Lancer l'expérience</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="211" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="244" />
       <source>Runs a trained model over a whole scene: probability raster, mask and slick outlines.</source>
       <translation>Applique un modèle entraîné à une scène entière : raster de probabilité, masque et contours des nappes.</translation>
     </message>
@@ -379,7 +504,7 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="57" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="60" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
@@ -394,7 +519,7 @@
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="98" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -409,7 +534,7 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="59" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="62" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
@@ -419,37 +544,47 @@
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="176" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="215" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="103" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="43" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="46" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="122" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="132" />
       <source>Scenes</source>
       <translation>Scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="114" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="124" />
       <source>Sentinel-1 scene</source>
       <translation>Scène Sentinel-1</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="46" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="24" />
+      <source>Set up the backend</source>
+      <translation>Installer le backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/setup_panel.py" line="111" />
+      <source>Setting up the backend failed: {reason}</source>
+      <translation>L'installation du backend a échoué : {reason}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/dock.py" line="75" />
       <source>Settings</source>
       <translation>Paramètres</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="69" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="70" />
       <source>Slick</source>
       <translation>Slick</translation>
     </message>
@@ -469,27 +604,27 @@
       <translation>Aide de Slick</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="124" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="134" />
       <source>Slick labels</source>
       <translation>Étiquettes de nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="193" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="226" />
       <source>Slick mask</source>
       <translation>Masque des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="194" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="227" />
       <source>Slick outlines</source>
       <translation>Contours des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="192" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="225" />
       <source>Slick probability</source>
       <translation>Probabilité de nappe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="95" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="104" />
       <source>Slick settings</source>
       <translation>Paramètres de Slick</translation>
     </message>
@@ -499,97 +634,112 @@
       <translation>Paramètres de Slick…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="33" />
+      <location filename="../slick_plugin/tasks/params.py" line="50" />
       <source>Slick {kind}</source>
       <translation>Slick {kind}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="128" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="132" />
       <source>Slick: baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="161" />
+      <location filename="../slick_plugin/tasks/params.py" line="182" />
       <source>Slick: classic baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="175" />
+      <location filename="../slick_plugin/tasks/params.py" line="196" />
       <source>Slick: evaluate {name}</source>
       <translation>Slick : évaluer {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="188" />
+      <location filename="../slick_plugin/tasks/params.py" line="209" />
       <source>Slick: experiment {name}</source>
       <translation>Slick : expérience {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="37" />
+      <location filename="../slick_plugin/ui/dock.py" line="60" />
       <source>Slick: oil slicks</source>
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="148" />
+      <location filename="../slick_plugin/tasks/params.py" line="169" />
       <source>Slick: predict {scene}</source>
       <translation>Slick : prédire {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="56" />
+      <location filename="../slick_plugin/tasks/params.py" line="74" />
       <source>Slick: prepare a dataset</source>
       <translation>Slick : préparer un jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="88" />
+      <location filename="../slick_plugin/tasks/setup_task.py" line="20" />
+      <source>Slick: set up the backend</source>
+      <translation>Slick : installer le backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="113" />
       <source>Slick: train {name}</source>
       <translation>Slick : entraîner {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="116" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="123" />
       <source>Slick: {model} on {scene}</source>
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="89" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="98" />
       <source>Source model</source>
       <translation>Modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="159" />
-      <source>Source model (transfer)</source>
-      <translation>Modèle source (transfert)</translation>
+      <location filename="../slick_plugin/processing/algorithms.py" line="175" />
+      <source>Source model (transfer; empty: the shipped Slick Sentinel-1 source)</source>
+      <translation>Modèle source (transfert ; vide : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="30" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="31" />
       <source>Start a local backend</source>
       <translation>Lancer un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="44" />
+      <location filename="../slick_plugin/ui/dock.py" line="73" />
       <source>Start backend</source>
       <translation>Lancer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="38" />
+      <location filename="../slick_plugin/ui/context.py" line="30" />
       <source>Starting the backend</source>
       <translation>Le lancement du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="265" />
+      <location filename="../slick_plugin/ui/setup_panel.py" line="98" />
+      <source>The backend is set up ({device}); starting it.</source>
+      <translation>Le backend est installé ({device}) ; démarrage.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/processing/algorithms.py" line="302" />
       <source>The bootstrap grid of an experiment config (resumable): results.csv, Fig. 2, tables and report.html.</source>
       <translation>La grille bootstrap d'une configuration d'expérience (reprenable) : results.csv, figure 2, tableaux et report.html.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="233" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="270" />
       <source>The classic adaptive-threshold dark-spot detector, for comparison with the learned models.</source>
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="217" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="62" />
       <source>Threshold</source>
       <translation>Seuil</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="90" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="252" />
+      <source>Threshold (empty: the model's)</source>
+      <translation>Seuil (vide : celui du modèle)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="99" />
       <source>Tile (px)</source>
       <translation>Tuile (px)</translation>
     </message>
@@ -599,7 +749,7 @@
       <translation>Tuile / taille de pixel</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="132" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="142" />
       <source>Tile size (px): 256 or 512 as in the paper</source>
       <translation>Taille de tuile (px) : 256 ou 512 comme dans l'article</translation>
     </message>
@@ -609,14 +759,19 @@
       <translation>Jeton</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="62" />
+      <location filename="../slick_plugin/ui/dock.py" line="94" />
       <source>Train</source>
       <translation>Entraîner</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="150" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="159" />
       <source>Train a model</source>
       <translation>Entraîner un modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="78" />
+      <source>Train from random weights when no pretrained weights are installed</source>
+      <translation>Entraîner à partir de poids aléatoires quand aucun poids pré-entraîné n'est installé</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/model_card.py" line="37" />
@@ -624,14 +779,24 @@
       <translation>Scènes d'entraînement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="151" />
-      <source>Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model (transfer).</source>
-      <translation>Entraîne DeepLabv3 ou SamLoRA sur un jeu de données préparé, à partir de poids génériques (base) ou d'un autre modèle (transfert).</translation>
+      <location filename="../slick_plugin/processing/algorithms.py" line="160" />
+      <source>Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model (transfer). Transfer without a source model starts from the shipped Slick Sentinel-1 source and, like any transfer, takes the source's architecture, backbone and decoder (leave those unset).</source>
+      <translation>Entraîne DeepLabv3 ou SamLoRA sur un jeu de données préparé, à partir de poids génériques (base) ou d'un autre modèle (transfert). Un transfert sans modèle source part du modèle source Slick Sentinel-1 fourni et, comme tout transfert, reprend l'architecture, le backbone et le décodeur de la source (laissez-les vides).</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="64" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="60" />
+      <source>Transfer takes the source model's architecture, backbone and decoder</source>
+      <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="67" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/model_card.py" line="47" />
+      <source>Validation</source>
+      <translation>Validation</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/model_card.py" line="34" />
@@ -639,32 +804,97 @@
       <translation>Poids</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/setup_panel.py" line="44" />
+      <source>Wheels (offline)</source>
+      <translation>Wheels (hors ligne)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="57" />
       <source>Work folder</source>
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="64" />
+      <location filename="../slick_plugin/backend/wording.py" line="71" />
+      <source>a command on the backend machine (see Help)</source>
+      <translation>une commande sur la machine du backend (voir l'aide)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="27" />
+      <source>a dataset already exists in {path}: train under another name, or accept replacing it when asked</source>
+      <translation>un jeu de données existe déjà dans {path} : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="101" />
+      <source>a model named {name} already exists: choose another name, or replace it</source>
+      <translation>un modèle nommé {name} existe déjà : choisissez un autre nom, ou remplacez-le</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/eta.py" line="37" />
+      <source>about {h} h {m:02d} min left</source>
+      <translation>encore environ {h} h {m:02d} min</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/eta.py" line="35" />
+      <source>about {n} min left</source>
+      <translation>encore environ {n} min</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/eta.py" line="33" />
+      <source>about {n} s left</source>
+      <translation>encore environ {n} s</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="70" />
       <source>automatic (learning-rate range test)</source>
       <translation>automatique (test de plage du taux d'apprentissage)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="74" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="200" />
+      <source>backbone {backbone} does not fit {arch}: use one of {choices}</source>
+      <translation>l'encodeur {backbone} ne convient pas à {arch} : utilisez l'un de {choices}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/manager.py" line="84" />
       <source>backend not started</source>
       <translation>backend non lancé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="182" />
+      <location filename="../slick_plugin/backend/manager.py" line="197" />
       <source>backend ready on {device}</source>
       <translation>backend prêt sur {device}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="52" />
+      <location filename="../slick_plugin/tasks/setup_task.py" line="48" />
+      <source>backend set up: {result}</source>
+      <translation>backend installé : {result}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/manager.py" line="320" />
+      <source>backend settings changed: restarting the backend</source>
+      <translation>paramètres du backend modifiés : redémarrage du backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/setup_task.py" line="53" />
+      <source>backend setup failed: {reason}</source>
+      <translation>l'installation du backend a échoué : {reason}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="57" />
       <source>base (generic weights)</source>
       <translation>base (poids génériques)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="65" />
+      <location filename="../slick_plugin/backend/manager.py" line="231" />
+      <source>cancelled while waiting for the backend to start</source>
+      <translation>annulé pendant l'attente du démarrage du backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="326" />
+      <source>cancelled; run the setup again to go on where it stopped</source>
+      <translation>annulé ; relancez l'installation pour reprendre là où elle s'est arrêtée</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/widgets.py" line="122" />
       <source>cancelling...</source>
       <translation>annulation…</translation>
     </message>
@@ -674,17 +904,22 @@
       <translation>impossible de créer {path} : {error}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/clip.py" line="42" />
+      <location filename="../slick_plugin/layers/clip.py" line="45" />
       <source>cannot read {layer}</source>
       <translation>impossible de lire {layer}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="50" />
+      <location filename="../slick_plugin/backend/setup.py" line="270" />
+      <source>checking: starting the backend server</source>
+      <translation>vérification : démarrage du serveur du backend</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="68" />
       <source>choose at least one scene layer</source>
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="120" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="142" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
@@ -694,17 +929,32 @@
       <translation>cliquez sur une couche de scène Sentinel-1</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/manager.py" line="119" />
+      <source>connecting to the backend at {url}</source>
+      <translation>connexion au backend à {url}</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/maptools/sam_tools.py" line="133" />
       <source>could not save the outline: {reason}</source>
       <translation>impossible d'enregistrer le contour : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="75" />
+      <location filename="../slick_plugin/backend/setup.py" line="233" />
+      <source>creating the environment</source>
+      <translation>création de l'environnement</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="231" />
+      <source>creating the environment {path}</source>
+      <translation>création de l'environnement {path}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="95" />
       <source>dataset</source>
       <translation>jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="57" />
+      <location filename="../slick_plugin/ui/widgets.py" line="92" />
       <source>done</source>
       <translation>terminé</translation>
     </message>
@@ -714,12 +964,12 @@
       <translation>tracez le rectangle sur une couche de scène Sentinel-1</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="159" />
+      <location filename="../slick_plugin/backend/launch.py" line="109" />
       <source>exit code {code}</source>
       <translation>code de sortie {code}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="185" />
+      <location filename="../slick_plugin/tasks/params.py" line="206" />
       <source>experiment config</source>
       <translation>configuration d'expérience</translation>
     </message>
@@ -729,24 +979,44 @@
       <translation>l'export vers {path} a échoué : {message}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="165" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="174" />
       <source>exported {n} outlines to {path}</source>
       <translation>{n} contours exportés vers {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="53" />
+      <location filename="../slick_plugin/backend/setup.py" line="247" />
+      <source>installing torch for {variant} (a large download)</source>
+      <translation>installation de torch pour {variant} (un gros téléchargement)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="262" />
+      <source>installing {n} pinned packages</source>
+      <translation>installation de {n} paquets aux versions figées</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="41" />
+      <source>kept in QGIS's authentication database; type a new one to replace it</source>
+      <translation>conservé dans la base d'authentification de QGIS ; saisissez-en un nouveau pour le remplacer</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="71" />
       <source>label layer</source>
       <translation>couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="144" />
+      <location filename="../slick_plugin/tasks/params.py" line="39" />
       <source>model</source>
       <translation>modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="72" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="81" />
       <source>model name (default: date and time)</source>
       <translation>nom du modèle (par défaut : date et heure)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="228" />
+      <source>no Python {v} or newer with the venv module was found next to QGIS or on the PATH; install one, or create an environment by hand and set Backend Python</source>
+      <translation>aucun Python {v} ou plus récent avec le module venv n'a été trouvé à côté de QGIS ni dans le PATH ; installez-en un, ou créez un environnement à la main et indiquez-le comme Python du backend</translation>
     </message>
     <message>
       <location filename="../slick_plugin/maptools/sam_tools.py" line="83" />
@@ -754,19 +1024,29 @@
       <translation>aucun gestionnaire d'invites SAM : lancez d'abord le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="133" />
+      <location filename="../slick_plugin/backend/manager.py" line="159" />
       <source>no backend URL is set; set it in Slick settings or use a local backend</source>
       <translation>aucune URL de backend n'est définie ; définissez-la dans les paramètres de Slick ou utilisez un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="116" />
       <source>no model: train one or refresh the model list</source>
       <translation>aucun modèle : entraînez-en un ou actualisez la liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="154" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="163" />
       <source>no outline layer to export</source>
       <translation>aucune couche de contours à exporter</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="19" />
+      <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick 'Allow random initialisation' under Train &gt; Advanced, or install the weights on the backend machine (see Help)</source>
+      <translation>aucun poids pré-entraîné « {name} » n'est installé pour cet encodeur (cherché dans {folder}) : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé, ou installez les poids sur la machine du backend (voir l'aide)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="24" />
+      <source>no pretrained weights exist for {backbone}: tick 'Allow random initialisation' under Train &gt; Advanced</source>
+      <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/polling.py" line="70" />
@@ -779,9 +1059,54 @@
       <translation>aucun des fichiers de résultat n'a pu être ouvert : {paths}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="31" />
+      <location filename="../slick_plugin/ui/model_card.py" line="47" />
+      <source>not measured: no scene was left for validation ({n} scene(s) with labels, all used for training). Label slicks on 3 or more scenes to get a validation Dice; training stopped on the training loss instead.</source>
+      <translation>non mesurée : aucune scène n'est restée pour la validation ({n} scène(s) étiquetée(s), toutes utilisées pour l'entraînement). Étiquetez des nappes sur 3 scènes ou plus pour obtenir un Dice de validation ; l'entraînement s'est arrêté sur la perte d'entraînement à la place.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/dock.py" line="32" />
       <source>not running (see the message bar)</source>
       <translation>arrêté (voir la barre de messages)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="190" />
+      <source>not trained: choose another name to keep {name}</source>
+      <translation>pas d'entraînement : choisissez un autre nom pour conserver {name}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="234" />
+      <source>on Debian or Ubuntu, install python3-venv</source>
+      <translation>sous Debian ou Ubuntu, installez python3-venv</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="299" />
+      <source>pip install</source>
+      <translation>installation pip</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="296" />
+      <source>pip: done</source>
+      <translation>pip : terminé</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="294" />
+      <source>pip: installing the downloaded packages</source>
+      <translation>pip : installation des paquets téléchargés</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="292" />
+      <source>pip: {line}</source>
+      <translation>pip : {line}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="289" />
+      <source>pip: {n} of about {total} packages ({name})</source>
+      <translation>pip : {n} paquets sur environ {total} ({name})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/job_task.py" line="65" />
+      <source>preparing the input...</source>
+      <translation>préparation des données d'entrée...</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/client.py" line="130" />
@@ -794,17 +1119,22 @@
       <translation>initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="29" />
+      <location filename="../slick_plugin/ui/dock.py" line="30" />
       <source>ready</source>
       <translation>prêt</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="107" />
+      <location filename="../slick_plugin/backend/wording.py" line="38" />
+      <source>replacing it</source>
+      <translation>son remplacement</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/label_layer.py" line="145" />
       <source>saving {layer} failed: {errors}</source>
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="145" />
+      <location filename="../slick_plugin/tasks/params.py" line="166" />
       <source>scene</source>
       <translation>scène</translation>
     </message>
@@ -824,39 +1154,84 @@
       <translation>probabilité de nappe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="119" />
+      <location filename="../slick_plugin/backend/manager.py" line="83" />
+      <source>starting the backend...</source>
+      <translation>démarrage du backend...</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/dock.py" line="29" />
+      <source>starting the backend... (QGIS stays usable)</source>
+      <translation>démarrage du backend... (QGIS reste utilisable)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/launch.py" line="80" />
       <source>starting the backend: {cmd}</source>
       <translation>lancement du backend : {cmd}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="28" />
-      <source>starting...</source>
-      <translation>démarrage…</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="54" />
+      <location filename="../slick_plugin/ui/widgets.py" line="98" />
       <source>stopped</source>
       <translation>arrêté</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="27" />
+      <location filename="../slick_plugin/ui/dock.py" line="28" />
       <source>stopped (starts on first use)</source>
       <translation>arrêté (démarre à la première utilisation)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="30" />
+      <location filename="../slick_plugin/ui/dock.py" line="31" />
       <source>stopped unexpectedly; restarting</source>
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="101" />
-      <source>the backend Python {path} does not exist; set it in Slick settings</source>
-      <translation>le Python du backend {path} n'existe pas ; définissez-le dans les paramètres de Slick</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="69" />
+      <source>the '{option}' option</source>
+      <translation>l'option « {option} »</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="43" />
+      <source>the DeepLab decoder (Train &gt; Advanced)</source>
+      <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="104" />
+      <source>the DeepLab decoder only applies to the DeepLabv3 architecture</source>
+      <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="41" />
+      <source>the architecture</source>
+      <translation>l'architecture</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="42" />
+      <source>the backbone</source>
+      <translation>l'encodeur</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/launch.py" line="70" />
+      <source>the backend Python {path} does not exist; set it in Slick settings, or use Set up the backend</source>
+      <translation>le Python du backend {path} n'existe pas ; indiquez-le dans les paramètres de Slick, ou utilisez Installer le backend</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/client.py" line="83" />
       <source>the backend at {url} does not answer ({reason})</source>
       <translation>le backend à l'adresse {url} ne répond pas ({reason})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/manager.py" line="233" />
+      <source>the backend did not become ready; see {log}</source>
+      <translation>le backend n'est pas devenu prêt ; voir {log}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/manager.py" line="189" />
+      <source>the backend did not start: {reason}</source>
+      <translation>le backend n'a pas démarré : {reason}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="273" />
+      <source>the backend is ready: {device}</source>
+      <translation>le backend est prêt : {device}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/client.py" line="78" />
@@ -869,17 +1244,22 @@
       <translation>le backend a envoyé une réponse qui n'est pas du JSON pour {request}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="176" />
+      <location filename="../slick_plugin/backend/launch.py" line="118" />
       <source>the backend server did not answer within {s:.0f} s; see {log}</source>
       <translation>le serveur du backend n'a pas répondu en {s:.0f} s ; voir {log}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="162" />
+      <location filename="../slick_plugin/backend/launch.py" line="110" />
       <source>the backend server did not start: {reason}</source>
       <translation>le serveur du backend n'a pas démarré : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/manager.py" line="196" />
+      <location filename="../slick_plugin/backend/setup.py" line="356" />
+      <source>the backend server starts, but torch does not load in it (device probe: {probe})</source>
+      <translation>le serveur du backend démarre, mais torch ne s'y charge pas (détection du matériel : {probe})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/manager.py" line="249" />
       <source>the backend server stopped (exit code {code}). {tail}</source>
       <translation>le serveur du backend s'est arrêté (code de sortie {code}). {tail}</translation>
     </message>
@@ -889,9 +1269,89 @@
       <translation>le backend s'est arrêté pendant la tâche {kind} ; il redémarre, relancez la tâche</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/clip.py" line="27" />
+      <location filename="../slick_plugin/backend/manager.py" line="224" />
+      <source>the backend was stopped</source>
+      <translation>le backend a été arrêté</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="360" />
+      <source>the check failed: {reason}</source>
+      <translation>la vérification a échoué : {reason}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/clip.py" line="51" />
+      <source>the clip of {layer} was already written</source>
+      <translation>le découpage de {layer} a déjà été écrit</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="53" />
+      <source>the dataset</source>
+      <translation>le jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="224" />
+      <source>the environment exists: {path}</source>
+      <translation>l'environnement existe : {path}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="237" />
+      <source>the environment was created without {path}</source>
+      <translation>l'environnement a été créé sans {path}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="45" />
+      <source>the initialisation</source>
+      <translation>l'initialisation</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="52" />
+      <source>the label layer</source>
+      <translation>la couche d'étiquettes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="47" />
+      <source>the learning rate (Train &gt; Advanced)</source>
+      <translation>le taux d'apprentissage (Entraîner &gt; Avancé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/clip.py" line="29" />
       <source>the map extent does not overlap {layer}</source>
       <translation>l'emprise de la carte ne recoupe pas {layer}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="46" />
+      <source>the maximum epochs (Train &gt; Advanced)</source>
+      <translation>le nombre maximal d'époques (Entraîner &gt; Avancé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="54" />
+      <source>the model</source>
+      <translation>le modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/widgets.py" line="168" />
+      <source>the model's threshold</source>
+      <translation>seuil du modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="39" />
+      <source>the name</source>
+      <translation>le nom</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="212" />
+      <source>the pinned requirements are missing: {path}</source>
+      <translation>la liste figée des dépendances est absente : {path}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="49" />
+      <source>the pixel size</source>
+      <translation>la taille des pixels</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="258" />
+      <source>the requirements are installed</source>
+      <translation>les dépendances sont installées</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="56" />
@@ -899,19 +1359,64 @@
       <translation>le résultat ne contient ni raster ni contours : {result}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="140" />
+      <location filename="../slick_plugin/backend/wording.py" line="51" />
+      <source>the scene</source>
+      <translation>la scène</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="50" />
+      <source>the scenes</source>
+      <translation>les scènes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="358" />
+      <source>the server answers (without torch)</source>
+      <translation>le serveur répond (sans torch)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="349" />
+      <source>the server answers /health; probing the device</source>
+      <translation>le serveur répond à /health ; détection du matériel</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/setup_task.py" line="52" />
+      <source>the setup was cancelled; run it again to go on where it stopped</source>
+      <translation>l'installation a été annulée ; relancez-la pour reprendre là où elle s'est arrêtée</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="40" />
+      <source>the source model</source>
+      <translation>le modèle source</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="55" />
+      <source>the threshold</source>
+      <translation>le seuil</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="48" />
+      <source>the tile size</source>
+      <translation>la taille des tuiles</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="42" />
+      <source>the token of the remote backend</source>
+      <translation>le jeton du backend distant</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="185" />
       <source>tile, pixel size and learning rate must be numbers</source>
       <translation>la tuile, la taille de pixel et le taux d'apprentissage doivent être des nombres</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="53" />
-      <source>transfer (from a model)</source>
-      <translation>transfert (depuis un modèle)</translation>
+      <location filename="../slick_plugin/backend/setup.py" line="245" />
+      <source>torch ({variant}) is installed</source>
+      <translation>torch ({variant}) est installé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="77" />
-      <source>transfer needs a source model: choose one in the list</source>
-      <translation>le transfert demande un modèle source : choisissez-en un dans la liste</translation>
+      <location filename="../slick_plugin/ui/train_panel.py" line="58" />
+      <source>transfer (from a model)</source>
+      <translation>transfert (depuis un modèle)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/client.py" line="144" />
@@ -919,39 +1424,49 @@
       <translation>matériel inconnu</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/model_card.py" line="42" />
+      <location filename="../slick_plugin/ui/model_card.py" line="44" />
       <source>validation {metric}</source>
       <translation>{metric} de validation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/clip.py" line="47" />
-      <source>writing {path} failed (error {code})</source>
-      <translation>l'écriture de {path} a échoué (erreur {code})</translation>
+      <location filename="../slick_plugin/processing/algorithms.py" line="106" />
+      <source>waiting for the backend to start...</source>
+      <translation>attente du démarrage du backend...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/job_task.py" line="74" />
+      <location filename="../slick_plugin/layers/clip.py" line="60" />
+      <source>writing the part of {layer} in view to {path} failed (error {code})</source>
+      <translation>l'écriture de la partie visible de {layer} dans {path} a échoué (erreur {code})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/job_task.py" line="75" />
       <source>{kind} was cancelled</source>
       <translation>{kind} a été annulé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="130" />
+      <location filename="../slick_plugin/tasks/setup_task.py" line="41" />
+      <source>{kind}: {reason} (log: {log})</source>
+      <translation>{kind} : {reason} (journal : {log})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/label_layer.py" line="168" />
       <source>{layer} cannot be edited</source>
       <translation>{layer} n'est pas modifiable</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="140" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="178" />
       <source>{layer} refused the polygon</source>
       <translation>{layer} a refusé le polygone</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="145" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="183" />
       <source>{layer}: the new polygon was not saved</source>
       <translation>{layer} : le nouveau polygone n'a pas été enregistré</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="79" />
-      <source>{path} already exists: choose another model name</source>
-      <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="30" />
+      <source>{path} already exists: train under another name, or accept replacing it when asked</source>
+      <translation>{path} existe déjà : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/label_layer.py" line="62" />
@@ -964,19 +1479,39 @@
       <translation>{path} : format inconnu ; utilisez .gpkg, .shp ou .geojson</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="56" />
+      <location filename="../slick_plugin/backend/setup.py" line="207" />
+      <source>{reason} (log: {log})</source>
+      <translation>{reason} (journal : {log})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="93" />
+      <source>{reason}. The token is used for this QGIS session only.</source>
+      <translation>{reason}. Le jeton n'est utilisé que pour cette session de QGIS.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/model_choices.py" line="15" />
+      <source>{title} (not installed)</source>
+      <translation>{title} (non installé)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/context.py" line="51" />
       <source>{title} failed: {reason}</source>
       <translation>{title} a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="61" />
+      <location filename="../slick_plugin/ui/context.py" line="56" />
       <source>{title} finished</source>
       <translation>{title} terminé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/widgets.py" line="49" />
+      <location filename="../slick_plugin/ui/widgets.py" line="62" />
       <source>{title}: queued</source>
       <translation>{title} : en attente</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/setup.py" line="311" />
+      <source>{what} could not run: {reason}</source>
+      <translation>{what} n'a pas pu s'exécuter : {reason}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/log.py" line="45" />
@@ -984,7 +1519,7 @@
       <translation>{what} a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="22" />
+      <location filename="../slick_plugin/tasks/params.py" line="33" />
       <source>{what}: {path} does not exist</source>
       <translation>{what} : {path} n'existe pas</translation>
     </message>

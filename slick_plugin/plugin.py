@@ -127,3 +127,4 @@ class SlickPlugin:
         self.manager.apply_settings(settings)
         if self.dock is not None:
             self.dock.label_panel.handler.model = settings.sam_model
+            self.dock.settings_changed()

@@ -2,7 +2,9 @@
 
 Pure PyQGIS: QgsRasterFileWriter copies the pixels of the window, on the scene's own grid
 and CRS (the extent is snapped outwards to whole pixels), so predictions on the clip line
-up exactly with the full scene.
+up exactly with the full scene. ``clip_writer`` does the cheap part on the main thread (snap,
+clone the data provider) and returns the writing as a function for a worker thread, as
+QGIS's own QgsRasterFileWriterTask does; ``clip_to_extent`` does both at once (scripts, tests).
 """
 
 from __future__ import annotations
@@ -34,15 +36,33 @@ def snap_to_grid(layer: QgsRasterLayer, rect: QgsRectangle) -> tuple[QgsRectangl
     return snapped, int(round(snapped.width() / px)), int(round(snapped.height() / py))
 
 
-def clip_to_extent(layer: QgsRasterLayer, rect: QgsRectangle, path: str) -> str:
+def clip_writer(layer: QgsRasterLayer, rect: QgsRectangle, path: str):
+    """Main thread: check and snap the window, clone the provider. Returns ``write()``, which
+    writes the clip to ``path`` from any thread (ClipError on failure)."""
     snapped, cols, rows = snap_to_grid(layer, rect)
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
     pipe = QgsRasterPipe()
     if not pipe.set(layer.dataProvider().clone()):
         raise ClipError(tr("cannot read {layer}").format(layer=layer.name()))
-    writer = QgsRasterFileWriter(path)
-    writer.setOutputFormat("GTiff")
-    error = writer.writeRaster(pipe, cols, rows, snapped, layer.crs(), QgsProject.instance().transformContext())
-    if error != QgsRasterFileWriter.NoError:
-        raise ClipError(tr("writing {path} failed (error {code})").format(path=path, code=int(error)))
-    return path
+    crs, context, name = layer.crs(), QgsProject.instance().transformContext(), layer.name()
+    held = [pipe]  # released once written: a provider clone must not outlive QGIS's providers
+
+    def write() -> str:
+        if not held:
+            raise ClipError(tr("the clip of {layer} was already written").format(layer=name))
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        writer = QgsRasterFileWriter(path)
+        writer.setOutputFormat("GTiff")
+        try:
+            error = writer.writeRaster(held[0], cols, rows, snapped, crs, context)
+        finally:
+            held.clear()
+        if error != QgsRasterFileWriter.NoError:
+            raise ClipError(tr("writing the part of {layer} in view to {path} failed (error {code})").format(
+                layer=name, path=path, code=int(error)))
+        return path
+
+    return write
+
+
+def clip_to_extent(layer: QgsRasterLayer, rect: QgsRectangle, path: str) -> str:
+    return clip_writer(layer, rect, path)()

@@ -75,6 +75,44 @@ def configure_label_layer(layer: QgsVectorLayer) -> None:
         layer.setDefaultValueDefinition(idx, QgsDefaultValue("now()"))
 
 
+def scene_of(geometry: QgsGeometry, crs: QgsCoordinateReferenceSystem, rasters) -> str:
+    """The value of the `scene` field for a polygon drawn by hand: the file name of the first
+    raster (top first) under the polygon, as the SAM tools store it; "" when none is."""
+    from qgis.core import QgsRasterLayer
+
+    for raster in rasters:
+        if not isinstance(raster, QgsRasterLayer) or not raster.isValid():
+            continue
+        geom = QgsGeometry(geometry)
+        if crs != raster.crs():
+            try:
+                geom.transform(QgsCoordinateTransform(crs, raster.crs(), QgsProject.instance().transformContext()))
+            except Exception:  # noqa: BLE001 - QgsCsException: not over this raster
+                continue
+        if geom.intersects(QgsGeometry.fromRect(raster.extent())):
+            return Path(layer_path(raster)).name
+    return ""
+
+
+def fill_scene(layer: QgsVectorLayer, fid: int, rasters) -> str:
+    """Give a feature without a `scene` (drawn by hand) the scene under it, in the edit buffer."""
+    idx = layer.fields().indexOf("scene")
+    if idx < 0:
+        return ""
+    feature = layer.getFeature(fid)
+    value = feature.attribute(idx) if feature.isValid() else None
+    if not feature.isValid() or not feature.hasGeometry() or (value not in (None, "") and not _is_null(value)):
+        return ""
+    scene = scene_of(feature.geometry(), layer.crs(), rasters)
+    if scene:
+        layer.changeAttributeValue(fid, idx, scene)
+    return scene
+
+
+def _is_null(value) -> bool:
+    return hasattr(value, "isNull") and value.isNull()
+
+
 def is_label_layer(layer) -> bool:
     """Any polygon vector layer can hold labels; ours have the four fields."""
     return (

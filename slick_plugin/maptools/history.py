@@ -12,6 +12,7 @@ class LabelHistory(QObject):
     """Adds accepted polygons to the label layer (committed) and undoes them, newest first."""
 
     changed = pyqtSignal(int)  # how many accepted outlines can still be undone
+    undone = pyqtSignal(int)  # fid of the outline an undo removed
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -36,6 +37,7 @@ class LabelHistory(QObject):
                 deleted = False
             self.changed.emit(len(self._stack))
             if deleted:
+                self.undone.emit(fid)
                 return fid
         return None
 

@@ -63,14 +63,19 @@ class BackendSamHandler:
 
     # --- main thread ---------------------------------------------------------------------
     def propose(self, layer, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]]) -> list[QgsGeometry]:
-        return self._ask(self.manager.ensure(), layer_path(layer), crs_string(layer.crs()), box, points)
+        """Synchronous (scripts, benchmarks): waits for the backend; the tools use ``start()``."""
+        return self._ask(self.manager.wait_client(), layer_path(layer), crs_string(layer.crs()), box, points)
 
     def start(self, layer, box, points, callback) -> int:
-        """Ask in the background; ``callback(geometries, error)`` runs on the main thread."""
-        client = self.manager.ensure()  # may start the server: main thread only
+        """Ask in the background; ``callback(geometries, error)`` runs on the main thread.
+
+        Nothing waits here: the backend is started if needed, and the worker thread waits
+        for it to be ready, then asks.
+        """
+        self.manager.ensure_started()
         self._requests += 1
         request, self._callbacks[self._requests] = self._requests, callback
-        args = (client, layer_path(layer), crs_string(layer.crs()), QgsRectangle(box) if box else None, list(points))
+        args = (layer_path(layer), crs_string(layer.crs()), QgsRectangle(box) if box else None, list(points))
         threading.Thread(target=self._work, args=(request, *args), daemon=True, name="slick-sam").start()
         return request
 
@@ -80,8 +85,9 @@ class BackendSamHandler:
             callback(geometries or [], error)
 
     # --- any thread ----------------------------------------------------------------------
-    def _work(self, request: int, client, raster, crs, box, points) -> None:
+    def _work(self, request: int, raster, crs, box, points) -> None:
         try:
+            client = self.manager.wait_client()
             geometries, error = self._ask(client, raster, crs, box, points), ""
         except Exception as exc:  # noqa: BLE001 - reported to the user by the tool
             geometries, error = [], str(exc)

@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputFile,
-    QgsProcessingOutputFolder,
     QgsProcessingOutputRasterLayer,
     QgsProcessingOutputString,
     QgsProcessingOutputVectorLayer,
@@ -32,7 +31,9 @@ from ..i18n import tr, tr_noop
 from ..layers.label_layer import layer_path
 from ..layers.results import result_paths
 from ..settings import PLUGIN_DIR
+from ..tasks.eta import Eta, eta_text
 from ..tasks.params import (
+    BACKBONES,
     BaselineRequest,
     EvaluateRequest,
     ExperimentRequest,
@@ -43,7 +44,7 @@ from ..tasks.params import (
 )
 from ..tasks.polling import JobFailed, follow_job
 
-ARCHS, INITS = ["deeplabv3", "samlora", "samsvd"], ["base", "transfer"]
+ARCHS, INITS, DECODERS = list(BACKBONES), ["base", "transfer"], ["aspp", "plus"]
 
 
 class SlickAlgorithm(QgsProcessingAlgorithm):
@@ -84,20 +85,29 @@ class SlickAlgorithm(QgsProcessingAlgorithm):
         self.request = self.build(parameters, context)
         try:
             self.request.validate()
-            self.client = self.manager.ensure()
-        except (ParamsInvalid, BackendError) as exc:
+        except ParamsInvalid as exc:
             raise QgsProcessingException(str(exc)) from None
+        self.manager.ensure_started()  # returns at once; processAlgorithm waits for it
         return True
 
     def processAlgorithm(self, parameters, context, feedback) -> dict:  # noqa: N802
+        eta = Eta()
+
         def progress(fraction: float, message: str) -> None:
             feedback.setProgress(fraction * 100.0)
+            left = eta_text(eta(fraction))
+            feedback.setProgressText(f"{message} ({left})" if left else message)
             if message and message != getattr(progress, "last", None):
                 progress.last = message
                 feedback.pushInfo(message)
 
         try:
+            if not self.manager.is_active() or self.manager.state != "ready":
+                feedback.pushInfo(tr("waiting for the backend to start..."))
+            self.client = self.manager.wait_client(cancelled=feedback.isCanceled)
             result = follow_job(self.client, self.request.KIND, self.request.to_params(), progress, feedback.isCanceled)
+        except BackendError as exc:
+            raise QgsProcessingException(tr("the backend did not start: {reason}").format(reason=str(exc))) from None
         except JobFailed as exc:
             raise QgsProcessingException(str(exc)) from None
         feedback.pushInfo(json.dumps(result, indent=1, default=str))
@@ -131,8 +141,7 @@ class PrepareAlgorithm(SlickAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber("TILE", tr("Tile size (px): 256 or 512 as in the paper"), defaultValue=256, minValue=64, maxValue=1024)
         )
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Dataset folder")))
-        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Dataset folder")))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Dataset folder")))  # also the output
         self._add_result_outputs()
 
     def build(self, parameters, context):
@@ -148,15 +157,23 @@ class PrepareAlgorithm(SlickAlgorithm):
 
 class TrainAlgorithm(SlickAlgorithm):
     NAME, TITLE, ICON = "train", tr_noop("Train a model"), "train.svg"
-    HELP = tr_noop("Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model (transfer).")
+    HELP = tr_noop("Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model "
+                   "(transfer). Transfer without a source model starts from the shipped Slick Sentinel-1 source and, like "
+                   "any transfer, takes the source's architecture, backbone and decoder (leave those unset).")
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("DATA", tr("Dataset folder"), QgsProcessingParameterFile.Folder))
-        self.addParameter(QgsProcessingParameterEnum("ARCH", tr("Architecture"), ARCHS, defaultValue=0))
-        self.addParameter(QgsProcessingParameterString("BACKBONE", tr("Backbone"), defaultValue="resnet50"))
+        self.addParameter(QgsProcessingParameterEnum("ARCH", tr("Architecture (unset: deeplabv3, or the source's)"), ARCHS,
+                                                     optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            "BACKBONE", tr("Backbone (empty: resnet50 for deeplabv3, vit_b for samlora / samsvd; transfer: the source's)"),
+            optional=True))
+        self.addParameter(QgsProcessingParameterEnum("DECODER", tr("DeepLab decoder (unset: aspp, or the source's)"),
+                                                     DECODERS, optional=True))
         self.addParameter(QgsProcessingParameterEnum("INIT", tr("Initialisation"), INITS, defaultValue=0))
         self.addParameter(
-            QgsProcessingParameterFile("FROM_MODEL", tr("Source model (transfer)"), QgsProcessingParameterFile.Folder, optional=True)
+            QgsProcessingParameterFile("FROM_MODEL", tr("Source model (transfer; empty: the shipped Slick Sentinel-1 source)"),
+                                       QgsProcessingParameterFile.Folder, optional=True)
         )
         self.addParameter(QgsProcessingParameterNumber("EPOCHS", tr("Maximum epochs"), defaultValue=100, minValue=1))
         self.addParameter(
@@ -168,16 +185,32 @@ class TrainAlgorithm(SlickAlgorithm):
                 "LR", tr("Learning rate (empty: range test)"), QgsProcessingParameterNumber.Double, None, True, 1e-7, 0.5
             )
         )
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Model folder")))
-        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Model folder")))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Model folder")))  # also the output
         self._add_result_outputs()
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        """A backbone that does not belong to the architecture is refused before anything runs."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        arch = ARCHS[self.parameterAsEnum(parameters, "ARCH", context)] if parameters.get("ARCH") not in (None, "") \
+            else "deeplabv3"
+        backbone = self.parameterAsString(parameters, "BACKBONE", context)
+        if backbone and backbone not in BACKBONES[arch]:
+            return False, tr("backbone {backbone} does not fit {arch}: use one of {choices}").format(
+                backbone=backbone, arch=arch, choices=", ".join(BACKBONES[arch]))
+        return True, ""
+
     def build(self, parameters, context):
+        def choice(name: str, values: list[str]) -> str | None:
+            return values[self.parameterAsEnum(parameters, name, context)] if parameters.get(name) not in (None, "") else None
+
         return TrainRequest(
             data=self.parameterAsFile(parameters, "DATA", context),
             out=self.parameterAsString(parameters, "OUTPUT", context),
-            arch=ARCHS[self.parameterAsEnum(parameters, "ARCH", context)],
-            backbone=self.parameterAsString(parameters, "BACKBONE", context),
+            arch=choice("ARCH", ARCHS),
+            backbone=self.parameterAsString(parameters, "BACKBONE", context) or None,
+            decoder=choice("DECODER", DECODERS),
             init=INITS[self.parameterAsEnum(parameters, "INIT", context)],
             source=self.parameterAsFile(parameters, "FROM_MODEL", context) or None,
             epochs=self.parameterAsInt(parameters, "EPOCHS", context),
@@ -211,10 +244,13 @@ class PredictAlgorithm(_SceneOutputs):
     HELP = tr_noop("Runs a trained model over a whole scene: probability raster, mask and slick outlines.")
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("MODEL", tr("Model folder"), QgsProcessingParameterFile.Folder))
+        self.addParameter(QgsProcessingParameterFile(
+            "MODEL", tr("Model folder (or slick-s1-source: the shipped Slick Sentinel-1 source)"),
+            QgsProcessingParameterFile.Folder))
         self.addParameter(_scene_param())
         self.addParameter(
-            QgsProcessingParameterNumber("THRESHOLD", tr("Threshold"), QgsProcessingParameterNumber.Double, 0.5, False, 0.01, 0.99)
+            QgsProcessingParameterNumber("THRESHOLD", tr("Threshold (empty: the model's)"), QgsProcessingParameterNumber.Double,
+                                         None, True, 0.01, 0.99)
         )
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT_FOLDER", tr("Output folder")))
         self._scene_outputs()
@@ -224,7 +260,8 @@ class PredictAlgorithm(_SceneOutputs):
         return PredictRequest(
             model=self.parameterAsFile(parameters, "MODEL", context), scene=scene,
             out=self._prefix(parameters, context, scene),
-            threshold=self.parameterAsDouble(parameters, "THRESHOLD", context),
+            threshold=self.parameterAsDouble(parameters, "THRESHOLD", context)
+            if parameters.get("THRESHOLD") not in (None, "") else None,
         )
 
 
@@ -266,8 +303,7 @@ class ExperimentAlgorithm(SlickAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("CONFIG", tr("Experiment config"), extension="toml"))
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))
-        self.addOutput(QgsProcessingOutputFolder("OUTPUT", tr("Output folder")))
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", tr("Output folder")))  # also the output
         self.addOutput(QgsProcessingOutputFile("REPORT", tr("Report (HTML)")))
         self._add_result_outputs()
 

@@ -12,6 +12,17 @@ from pathlib import Path
 
 from ..i18n import tr
 
+# Models that ship with the backend, named rather than given as a folder (mirrors
+# slick_backend.models.catalog.SHIPPED; tests/plugin/test_params_contract.py keeps them equal).
+SHIPPED_MODELS = ("slick-s1-source",)
+
+# Backbones of each architecture, the default (the backend's when none is given) first.
+BACKBONES = {
+    "deeplabv3": ["resnet50", "resnet101", "resnet34", "resnet18", "mobilenet_v2"],
+    "samlora": ["vit_b", "vit_l", "vit_tiny"],
+    "samsvd": ["vit_b", "vit_l", "vit_tiny"],
+}
+
 
 class ParamsInvalid(ValueError):
     pass
@@ -20,6 +31,12 @@ class ParamsInvalid(ValueError):
 def _need_file(path: str, what: str) -> None:
     if not path or not Path(path).exists():
         raise ParamsInvalid(tr("{what}: {path} does not exist").format(what=what, path=path or "-"))
+
+
+def _need_model(model: str) -> None:
+    """A model folder, or the name of a model shipped with the backend (it checks that one)."""
+    if model not in SHIPPED_MODELS:
+        _need_file(model, tr("model"))
 
 
 @dataclasses.dataclass
@@ -44,6 +61,7 @@ class PrepareRequest(JobRequest):
     out: str
     pixel_size: float = 25.0
     tile: int = 256
+    overwrite: bool = False  # replace a dataset already at ``out``
 
     def validate(self) -> None:
         if not self.scenes:
@@ -61,22 +79,29 @@ class TrainRequest(JobRequest):
     KIND = "train"
     data: str
     out: str
-    arch: str = "deeplabv3"
+    arch: str | None = None  # None: deeplabv3 for base; transfer takes the source's architecture
     backbone: str | None = None
     init: str = "base"
-    source: str | None = None  # the transfer source model dir
+    source: str | None = None  # the transfer source: a model dir or a shipped name; None: slick-s1-source
     epochs: int = 100
     allow_random_init: bool = False  # train from random weights when no pretrained ones are installed
     light: bool = False
+    decoder: str | None = None  # DeepLabv3: "aspp" (default) or "plus" (DeepLabv3+, the shipped source's)
     lr: float | None = None  # None: the backend runs a learning-rate range test
     name: str | None = None
+    overwrite: bool = False  # replace a model already at ``out`` (once the new one is complete)
 
     def validate(self) -> None:
         _need_file(self.data, tr("dataset"))
-        if self.init == "transfer" and not self.source:
-            raise ParamsInvalid(tr("transfer needs a source model: choose one in the list"))
-        if Path(self.out).exists():
-            raise ParamsInvalid(tr("{path} already exists: choose another model name").format(path=self.out))
+        self.validate_options()
+
+    def validate_options(self) -> None:
+        """What does not need the dataset to exist yet (prepare-and-train checks it before the prepare step)."""
+        if Path(self.out).exists() and not self.overwrite:
+            raise ParamsInvalid(tr("a model named {name} already exists: choose another name, or replace it").format(
+                name=Path(self.out).name))
+        if self.arch is not None and self.decoder is not None and self.arch != "deeplabv3":
+            raise ParamsInvalid(tr("the DeepLab decoder only applies to the DeepLabv3 architecture"))
 
     def to_params(self) -> dict:
         params = super().to_params()
@@ -90,58 +115,54 @@ class TrainRequest(JobRequest):
 
 @dataclasses.dataclass
 class PrepareTrainRequest(JobRequest):
-    """Prepare the dataset and train in one job: the Train button."""
+    """Prepare the dataset and train in one job: the Train button.
+
+    Mirrors the backend's typed PrepareTrainParams: ``prepare`` is the prepare step's request,
+    ``train`` the train step's (its ``data`` is the prepared dataset, ``prepare.out``; it is not sent).
+    """
 
     KIND = "prepare-train"
-    scenes: list[str]
-    labels: str
-    dataset: str  # where the prepared tiles go
-    out: str  # the model dir
-    arch: str = "deeplabv3"
-    backbone: str | None = None
-    init: str = "base"
-    source: str | None = None
-    pixel_size: float = 25.0
-    tile: int = 256
-    epochs: int = 100
-    allow_random_init: bool = False
-    light: bool = False
-    lr: float | None = None
+    prepare: PrepareRequest
+    train: TrainRequest
 
-    def _train(self) -> TrainRequest:
-        return TrainRequest(
-            data=self.dataset, out=self.out, arch=self.arch, backbone=self.backbone, init=self.init, source=self.source,
-            epochs=self.epochs, allow_random_init=self.allow_random_init, light=self.light, lr=self.lr,
-            name=Path(self.out).name,
-        )
+    @classmethod
+    def of(cls, scenes: list[str], labels: str, dataset: str, out: str, pixel_size: float = 25.0, tile: int = 256,
+           overwrite: bool = False, **train) -> PrepareTrainRequest:
+        """From the flat choices of the Train tab; ``train`` holds TrainRequest fields."""
+        return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite),
+                   TrainRequest(data=dataset, out=out, name=Path(out).name, overwrite=overwrite, **train))
+
+    def __post_init__(self) -> None:
+        self.train.data = self.prepare.out
+
+    @property
+    def out(self) -> str:
+        return self.train.out
 
     def validate(self) -> None:
-        PrepareRequest(self.scenes, self.labels, self.dataset).validate()
-        if self.init == "transfer" and not self.source:
-            raise ParamsInvalid(tr("transfer needs a source model: choose one in the list"))
-        if Path(self.out).exists():
-            raise ParamsInvalid(tr("{path} already exists: choose another model name").format(path=self.out))
+        self.prepare.validate()
+        self.train.validate_options()
 
     def to_params(self) -> dict:
-        prepare = PrepareRequest(self.scenes, self.labels, self.dataset, self.pixel_size, self.tile).to_params()
-        train = self._train().to_params()
+        train = self.train.to_params()
         train.pop("data")
-        return {"prepare": prepare, "train": train}
+        return {"prepare": self.prepare.to_params(), "train": train}
 
     def title(self) -> str:
-        return tr("Slick: train {name}").format(name=Path(self.out).name)
+        return tr("Slick: train {name}").format(name=Path(self.train.out).name)
 
 
 @dataclasses.dataclass
 class PredictRequest(JobRequest):
     KIND = "predict"
-    model: str
+    model: str  # a model dir or a shipped model name
     scene: str
     out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
-    threshold: float = 0.5
+    threshold: float | None = None  # None: the model card's threshold
+    adapt_bn: bool = False  # re-estimate the model's BatchNorm statistics on this scene (no labels)
 
     def validate(self) -> None:
-        _need_file(self.model, tr("model"))
+        _need_model(self.model)
         _need_file(self.scene, tr("scene"))
 
     def title(self) -> str:
@@ -168,7 +189,7 @@ class EvaluateRequest(JobRequest):
     data: str
 
     def validate(self) -> None:
-        _need_file(self.model, tr("model"))
+        _need_model(self.model)
         _need_file(self.data, tr("dataset"))
 
     def title(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
-from ..backend.client import BackendClient, BackendError
+from ..backend.background import Background
 from ..i18n import tr
 from ..log import Notifier
 from ..maptools.history import LabelHistory
@@ -24,30 +24,25 @@ class SlickContext(QObject):
         self.history = LabelHistory(self)
         self.models: list[dict] = []
         self.tasks: list[JobTask] = []  # Python references keep running tasks alive
+        self.background = Background(self)
+        self._models_pending = self._models_again = False
         manager.died.connect(self.notifier.error)
+        manager.failed.connect(lambda reason: self.notifier.backend_error(tr("Starting the backend"), reason))
 
     @property
     def settings(self):
         return self.manager.settings
 
-    def client(self) -> BackendClient | None:
-        """A healthy backend (started on first use), or None after telling the user why."""
+    def run_job(self, request, on_done=None, on_error=None, before=None, check=None) -> JobTask | None:
+        """Validate on the main thread, then run the job in a QgsTask (which waits for the
+        backend in its own thread when it is still starting). ``check`` is validated instead of
+        ``request`` when the request's inputs are written by ``before`` (in the task)."""
         try:
-            return self.manager.ensure()
-        except BackendError as exc:
-            self.notifier.backend_error(tr("Starting the backend"), exc)
-            return None
-
-    def run_job(self, request, on_done=None, on_error=None) -> JobTask | None:
-        """Validate on the main thread, then run the job in a QgsTask."""
-        try:
-            request.validate()
+            (check or request).validate()
         except ValueError as exc:
             self.notifier.warning(str(exc))
             return None
-        client = self.client()
-        if client is None:
-            return None
+        self.manager.ensure_started()
 
         def failed(message: str, cancelled: bool) -> None:
             if cancelled:
@@ -62,22 +57,38 @@ class SlickContext(QObject):
             if on_done:
                 on_done(result)
 
-        task = JobTask(client, request, done, failed)
+        task = JobTask(self.manager, request, done, failed, before=before)
         self.tasks = [t for t in self.tasks if _alive(t)] + [task]
         QgsApplication.taskManager().addTask(task)
         self.taskStarted.emit(task)
         return task
 
-    def refresh_models(self) -> list[dict]:
-        client = self.client()
-        if client is None:
+    def refresh_models(self, *_args) -> list[dict]:
+        """Ask GET /models in the background (starting the backend if needed); modelsChanged
+        carries the answer. Returns the models known now."""
+        if self._models_pending:
+            self._models_again = True  # asked while a list was on its way: ask once more after it
             return self.models
-        try:
-            self.models = client.models()
-        except BackendError as exc:
-            self.notifier.backend_error(tr("Listing models"), exc)
-            return self.models
-        self.modelsChanged.emit(self.models)
+        self._models_pending, self._models_again = True, False
+        self.manager.ensure_started()
+        manager = self.manager
+
+        def fetch() -> list[dict]:
+            return manager.wait_client().models()
+
+        def done(models) -> None:
+            self._models_pending = False
+            self.models = list(models)
+            self.modelsChanged.emit(self.models)
+            if self._models_again:
+                self.refresh_models()
+
+        def failed(exc) -> None:
+            self._models_pending = False
+            if manager.state != "error":  # a start failure was told already
+                self.notifier.backend_error(tr("Listing models"), exc)
+
+        self.background.run(fetch, done, failed, name="slick-models")
         return self.models
 
 

@@ -65,6 +65,7 @@ class EvaluatePanel(QWidget):
         self.progress = JobProgress()
         self.figure = QLabel(tr("Fig. 2 appears here when the experiment is done."))
         self.figure.setAlignment(Qt.AlignCenter)
+        self.figure.setWordWrap(True)
         self.figure.setMinimumHeight(160)
         self.table = QTableWidget()
         self.report_button = QPushButton(tr("Open report.html"))

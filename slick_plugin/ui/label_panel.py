@@ -6,7 +6,8 @@ from pathlib import Path
 
 from qgis.core import QgsMapLayerProxyModel, QgsProject
 from qgis.gui import QgsMapLayerComboBox
-from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QIcon, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -14,17 +15,19 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QShortcut,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ..i18n import tr
-from ..layers.label_layer import configure_label_layer, create_label_layer
+from ..layers.label_layer import configure_label_layer, create_label_layer, fill_scene
 from ..layers.styles import style_labels
 from ..maptools.prompts import BackendSamHandler
 from ..maptools.sam_tools import SamBoxTool, SamPointsTool
 from ..settings import PLUGIN_DIR
+from .widgets import fitting
 
 
 def icon(name: str) -> QIcon:
@@ -37,17 +40,17 @@ class LabelPanel(QWidget):
         self.ctx = ctx
         canvas = ctx.iface.mapCanvas()
         self.handler = BackendSamHandler(ctx.manager, ctx.settings.sam_model)
-        self.scene_combo = QgsMapLayerComboBox()
+        self.scene_combo = fitting(QgsMapLayerComboBox())
         self.scene_combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
         self.scene_combo.setAllowEmptyLayer(True)
         self.scene_combo.setToolTip(tr("Scene SAM segments; empty: the top scene under the cursor"))
-        self.label_combo = QgsMapLayerComboBox()
+        self.label_combo = fitting(QgsMapLayerComboBox())
         self.label_combo.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.label_combo.layerChanged.connect(self._label_layer_changed)
         self.new_button = QPushButton(tr("New..."))
         self.new_button.setToolTip(tr("Create a GeoPackage label layer (scene, source, created, note)"))
         self.new_button.clicked.connect(self.new_label_layer)
-        self.model_combo = QComboBox()
+        self.model_combo = fitting(QComboBox())
         self.model_combo.setEditable(True)
         self.model_combo.addItem(ctx.settings.sam_model or "tiny")
         self.model_combo.currentTextChanged.connect(self._model_changed)
@@ -63,17 +66,24 @@ class LabelPanel(QWidget):
         self.accept_button = QPushButton(tr("Accept (Enter)"))
         self.undo_button = QPushButton(tr("Undo (Ctrl+Z)"))
         self.clear_button = QPushButton(tr("Clear (Esc)"))
-        self.accept_button.clicked.connect(lambda: self.active_tool().accept())
-        self.undo_button.clicked.connect(lambda: self.active_tool().undo())
+        self.accept_button.clicked.connect(self.accept)
+        self.undo_button.clicked.connect(self.undo)
         self.clear_button.clicked.connect(lambda: self.active_tool().clear())
         self.status = QLabel(tr("Pick a label layer, then a SAM tool."))
         self.status.setWordWrap(True)
+        # Ctrl+Z also when the focus is in this panel ("Accept (Enter)" leaves it here), not only on the map
+        self.undo_shortcut = QShortcut(QKeySequence.Undo, self)
+        self.undo_shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        self.undo_shortcut.activated.connect(self.undo)
+        self.undo_shortcut.activatedAmbiguously.connect(self.undo)  # QGIS's own Edit > Undo shares the keys
         for tool in (self.box_tool, self.points_tool):
             tool.failed.connect(self.ctx.notifier.warning)
             tool.proposalChanged.connect(self._proposal_changed)
             tool.accepted.connect(self._accepted)
             tool.busy.connect(self._busy)
         ctx.history.changed.connect(lambda n: self.undo_button.setEnabled(n > 0))
+        ctx.history.undone.connect(self._undone)
+        self._hand_layer = None  # the label layer whose hand-drawn polygons get their scene
         self._layout()
         self._label_layer_changed(self.label_combo.currentLayer())
         self._proposal_changed(False)
@@ -115,6 +125,18 @@ class LabelPanel(QWidget):
     def active_tool(self):
         return self.points_tool if self.ctx.iface.mapCanvas().mapTool() is self.points_tool else self.box_tool
 
+    def accept(self) -> None:
+        """Accept the proposal; the keys (Enter, Esc, Ctrl+Z) go back to the map for the next one."""
+        self.active_tool().accept()
+        canvas = self.ctx.iface.mapCanvas()
+        if canvas.mapTool() in (self.box_tool, self.points_tool):
+            canvas.setFocus()
+
+    def undo(self) -> None:
+        """Remove the last accepted outline (button, or Ctrl+Z on the map or in this panel)."""
+        if len(self.ctx.history):
+            self.active_tool().undo()
+
     def activate(self, tool) -> None:
         if self.ctx.history.label_layer is None:
             self.ctx.notifier.warning(tr("choose or create a label layer first"))
@@ -144,8 +166,25 @@ class LabelPanel(QWidget):
     # --- label layer ---------------------------------------------------------------------------
     def _label_layer_changed(self, layer) -> None:
         self.ctx.history.label_layer = layer
+        if self._hand_layer is not None:
+            try:
+                self._hand_layer.featureAdded.disconnect(self._feature_added)
+            except (TypeError, RuntimeError):  # not connected, or the layer is gone
+                pass
+        self._hand_layer = layer
         if layer is not None:
             configure_label_layer(layer)
+            layer.featureAdded.connect(self._feature_added)
+
+    def _feature_added(self, fid: int) -> None:
+        """A polygon drawn by hand (QGIS's digitising) gets its `scene` as SAM outlines do, so that
+        training matches it to its scene (a NULL scene matches none)."""
+        layer = self._hand_layer
+        if layer is None:
+            return
+        chosen = self.scene_combo.currentLayer()
+        tree = [node.layer() for node in QgsProject.instance().layerTreeRoot().findLayers()]
+        fill_scene(layer, fid, ([chosen] if chosen is not None else []) + [lay for lay in tree if lay is not chosen])
 
     def new_label_layer(self, path: str | None = None) -> None:
         if not path:
@@ -183,6 +222,12 @@ class LabelPanel(QWidget):
     def _accepted(self, fid: int) -> None:
         self.status.setText(tr("Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.").format(
             layer=self.ctx.history.label_layer.name(), fid=fid))
+
+    def _undone(self, fid: int) -> None:
+        left = len(self.ctx.history)
+        text = tr("Outline {fid} removed.").format(fid=fid)
+        text += " " + (tr("Ctrl+Z removes the one before.") if left else tr("Nothing more to undo."))
+        self.status.setText(text)
 
     def unload(self) -> None:
         canvas = self.ctx.iface.mapCanvas()

@@ -38,8 +38,16 @@ def card_html(entry: dict, tr) -> str:
     if card.get("epochs_run") is not None:
         rows.append((tr("Epochs"), f"{card.get('epochs_run')} (best {card.get('best_epoch')})"))
     metrics = card.get("val_metrics") or card.get("metrics") or {}
+    unmeasured = False
     for key, value in metrics.items() if isinstance(metrics, dict) else []:
-        rows.append((tr("validation {metric}").format(metric=key), _fmt(value)))
+        unmeasured |= value is None
+        rows.append((tr("validation {metric}").format(metric=key), "—" if value is None else _fmt(value)))
+    if unmeasured or (isinstance(card.get("val_scenes"), list) and not card["val_scenes"] and "train_scenes" in card):
+        n = len(scenes) if isinstance(scenes, list) else "?"
+        rows.append((tr("Validation"), tr(
+            "not measured: no scene was left for validation ({n} scene(s) with labels, all used for training). "
+            "Label slicks on 3 or more scenes to get a validation Dice; training stopped on the training loss "
+            "instead.").format(n=n)))
     if card.get("created"):
         rows.append((tr("Created"), card["created"]))
     body = "".join(f"<tr><td><i>{esc(str(k))}</i></td><td>{esc(_fmt(v))}</td></tr>" for k, v in rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from qgis.core import QgsCoordinateTransform, QgsMapLayerProxyModel, QgsProject
@@ -9,7 +10,6 @@ from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -19,12 +19,13 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layers.clip import ClipError, clip_to_extent
+from ..layers.clip import ClipError, clip_writer
 from ..layers.export import FILE_FILTER, export_layer
 from ..layers.label_layer import layer_path
 from ..layers.results import add_result_group, unique_prefix
 from ..tasks.params import BaselineRequest, PredictRequest
-from .widgets import JobProgress, LayerChecklist
+from . import model_choices
+from .widgets import JobProgress, LayerChecklist, threshold_box
 
 
 class PredictPanel(QWidget):
@@ -34,10 +35,12 @@ class PredictPanel(QWidget):
         self.model = QComboBox()
         self.scenes = LayerChecklist()
         self.extent_only = QCheckBox(tr("Only the current map extent"))
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.05, 0.95)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(ctx.settings.threshold)
+        self.threshold = threshold_box(ctx.settings.threshold)
+        self.adapt = QCheckBox(tr("Adapt to each scene (no labels needed)"))
+        self.adapt.setToolTip(tr(
+            "Re-measure the model's normalisation statistics on each scene before predicting (AdaBN): "
+            "no labels needed. docs/models.md gives what it changes on real mosaics."))
+        self.adapt.setChecked(True)
         self.predict_button = QPushButton(tr("Predict"))
         self.predict_button.clicked.connect(self.predict)
         self.baseline_button = QPushButton(tr("Classic baseline"))
@@ -57,6 +60,7 @@ class PredictPanel(QWidget):
         form.addRow(tr("Scenes"), self.scenes)
         form.addRow("", self.extent_only)
         form.addRow(tr("Threshold"), self.threshold)
+        form.addRow("", self.adapt)
         buttons = QHBoxLayout()
         buttons.addWidget(self.predict_button)
         buttons.addWidget(self.baseline_button)
@@ -73,66 +77,72 @@ class PredictPanel(QWidget):
         layout.addStretch(1)
 
     def set_models(self, models: list[dict]) -> None:
-        current = self.model.currentData()
-        self.model.clear()
-        for entry in models:
-            if not entry.get("error"):
-                self.model.addItem(str(entry.get("name")), str(entry.get("path")))
-        index = self.model.findData(current)
-        if index >= 0:
-            self.model.setCurrentIndex(index)
+        model_choices.fill_combo(self.model, models)
 
-    def _scene_file(self, layer, out: str) -> str:
-        """The scene's file, or a copy of the part in view when "current extent" is ticked."""
+    def _scene_file(self, layer, out: str):
+        """(scene file, writer): the scene's own file, or, with "current extent" ticked, the
+        file the clip of the part in view will be written to by ``writer`` in the job's task."""
         if not self.extent_only.isChecked():
-            return layer_path(layer)
+            return layer_path(layer), None
         canvas = self.ctx.iface.mapCanvas()
         transform = QgsCoordinateTransform(
             canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance().transformContext()
         )
-        return clip_to_extent(layer, transform.transformBoundingBox(canvas.extent()), out + "_extent.tif")
+        path = out + "_extent.tif"
+        return path, clip_writer(layer, transform.transformBoundingBox(canvas.extent()), path)
 
     def _out(self, kind: str, layer) -> str:
         folder = Path(self.ctx.settings.work_dir) / kind
         return unique_prefix(str(folder), Path(layer_path(layer)).stem + "_" + layer.name().replace(" ", "_"))
 
     def _inputs(self, kind: str):
-        """(layer, scene file, output prefix) for each checked scene; with "current extent only"
-        the scene file is a copy of the part in view (a scene outside the view is skipped)."""
+        """(layer, scene file, output prefix, writer) for each checked scene; with "current extent
+        only" the scene file is a copy of the part in view, written in the job's own task (a scene
+        outside the view is skipped)."""
         layers = self.scenes.checked_layers()
         if not layers:
             self.ctx.notifier.warning(tr("choose at least one scene layer"))
         for layer in layers:
             out = self._out(kind, layer)
             try:
-                yield layer, self._scene_file(layer, out), out
+                scene, writer = self._scene_file(layer, out)
             except ClipError as exc:
                 self.ctx.notifier.warning(str(exc))
+                continue
+            yield layer, scene, out, writer
 
     def predict(self) -> list:
         if self.model.currentData() is None:
             self.ctx.notifier.warning(tr("no model: train one or refresh the model list"))
             return []
         started = []
-        for layer, scene, out in self._inputs("predictions"):
-            request = PredictRequest(model=self.model.currentData(), scene=scene, out=out, threshold=self.threshold.value())
+        for layer, scene, out, writer in self._inputs("predictions"):
+            request = PredictRequest(model=self.model.currentData(), scene=scene, out=out, threshold=self._threshold(),
+                                     adapt_bn=self.adapt.isChecked())
+            check = dataclasses.replace(request, scene=layer_path(layer)) if writer else None
             name = tr("Slick: {model} on {scene}").format(model=self.model.currentText(), scene=layer.name())
-            started.append(self._run(request, name))
+            started.append(self._run(request, name, writer, check))
         return [t for t in started if t is not None]
 
     def baseline(self) -> list:
         started = []
-        for layer, scene, out in self._inputs("baseline"):
+        for layer, scene, out, writer in self._inputs("baseline"):
             request = BaselineRequest(scene=scene, out=out)
-            started.append(self._run(request, tr("Slick: baseline on {scene}").format(scene=layer.name())))
+            check = dataclasses.replace(request, scene=layer_path(layer)) if writer else None
+            started.append(self._run(request, tr("Slick: baseline on {scene}").format(scene=layer.name()), writer, check))
         return [t for t in started if t is not None]
 
-    def _run(self, request, group_name: str):
-        threshold = self.threshold.value()
+    def _threshold(self) -> float | None:
+        """None at the box's minimum ("the model's threshold"): the backend takes the model card's."""
+        value = self.threshold.value()
+        return None if value <= self.threshold.minimum() else value
+
+    def _run(self, request, group_name: str, writer=None, check=None):
+        threshold = self._threshold()
 
         def done(result: dict) -> None:
             try:
-                group, layers = add_result_group(result, group_name, threshold)
+                group, layers = add_result_group(result, group_name, result.get("threshold") or threshold or 0.5)
             except ValueError as exc:
                 self.ctx.notifier.error(str(exc))
                 return
@@ -141,7 +151,7 @@ class PredictPanel(QWidget):
             if vectors:
                 self.export_layer.setLayer(vectors[0])
 
-        task = self.ctx.run_job(request, on_done=done)
+        task = self.ctx.run_job(request, on_done=done, before=writer, check=check)
         if task is not None:
             self.progress.attach(task)
             self.tasks.append(task)

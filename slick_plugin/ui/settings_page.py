@@ -8,16 +8,17 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ..i18n import tr
-from ..settings import HELP_URL, PLUGIN_DIR, SlickSettings
+from ..settings import HELP_URL, PLUGIN_DIR, SlickSettings, TokenStoreError
+from .widgets import threshold_box
 
 
 class SettingsForm(QWidget):
@@ -35,17 +36,16 @@ class SettingsForm(QWidget):
         self.python.setToolTip(tr("Python interpreter with the Slick backend's requirements (torch, ...)"))
         self.url = QLineEdit(s.url)
         self.url.setPlaceholderText("http://gpu-workstation:8765")
-        self.token = QgsPasswordLineEdit()
-        self.token.setText(s.token)
+        self.token_authcfg = s.token_authcfg
+        self.token = QgsPasswordLineEdit()  # a new token only: the stored one stays in the authentication database
+        self.token.setPlaceholderText(tr("kept in QGIS's authentication database; type a new one to replace it")
+                                      if s.token_authcfg else tr("the token of the remote backend"))
         self.models_dir = self._dir(s.models_dir)
         self.work_dir = self._dir(s.work_dir)
         self.sam_dir = self._dir(s.sam_dir)
         self.sam_model = QLineEdit(s.sam_model)
         self.sam_model.setToolTip(tr("'tiny', a checkpoint name or path, or a fine-tuned SamLoRA model folder"))
-        self.threshold = QDoubleSpinBox()
-        self.threshold.setRange(0.05, 0.95)
-        self.threshold.setSingleStep(0.05)
-        self.threshold.setValue(s.threshold)
+        self.threshold = threshold_box(s.threshold)
         help_label = QLabel(f"<a href='{HELP_URL}'>{tr('Slick help')}</a>")
         help_label.setOpenExternalLinks(True)
         form = QFormLayout(self)
@@ -78,15 +78,24 @@ class SettingsForm(QWidget):
     def settings(self) -> SlickSettings:
         return SlickSettings(
             mode=self.mode.currentData(), python=self.python.filePath(), url=self.url.text().strip(),
-            token=self.token.text().strip(), models_dir=self.models_dir.filePath(), work_dir=self.work_dir.filePath(),
+            token=self.token.text().strip(), token_authcfg=self.token_authcfg, models_dir=self.models_dir.filePath(), work_dir=self.work_dir.filePath(),
             sam_model=self.sam_model.text().strip() or "tiny", sam_dir=self.sam_dir.filePath(),
             threshold=self.threshold.value(),
         )
 
     def save(self) -> SlickSettings:
+        """Store the settings (the token in QGIS's authentication database) and return them; a
+        token that could not be stored is kept for this session and the user is told why."""
         settings = self.settings()
-        settings.save()
-        return SlickSettings.load()
+        try:
+            settings.save()
+        except TokenStoreError as exc:
+            QMessageBox.warning(self, tr("Slick settings"), tr("{reason}. The token is used for this QGIS session "
+                                                               "only.").format(reason=str(exc)))
+        loaded = SlickSettings.load()
+        loaded.token = settings.token  # a new token: the manager sees the change and reconnects
+        self.token_authcfg = loaded.token_authcfg
+        return loaded
 
 
 class SettingsDialog(QDialog):

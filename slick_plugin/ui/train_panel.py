@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTextBrowser,
@@ -25,35 +26,40 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from ..layers.label_layer import layer_path
-from ..tasks.params import PrepareTrainRequest
+from ..tasks.params import BACKBONES, PrepareTrainRequest
+from . import model_choices
 from .model_card import card_html
-from .widgets import JobProgress, LayerChecklist
+from .widgets import JobProgress, LayerChecklist, fitting
 
-BACKBONES = {
-    "deeplabv3": ["resnet50", "resnet101", "resnet34", "resnet18", "mobilenet_v2"],
-    "samlora": ["vit_b", "vit_l", "vit_tiny"],
-    "samsvd": ["vit_b", "vit_l", "vit_tiny"],
-}
+# What the Train tab starts with, by the backend's device: on a CPU a fixed learning rate (the
+# range test costs minutes before the first epoch) and fewer epochs; on a GPU the paper's recipe.
+# A field the analyst changed is left alone.
+DEFAULTS = {"cpu": {"epochs": 20, "lr": "0.0003"}, "cuda": {"epochs": 100, "lr": ""}}
 
 
 class TrainPanel(QWidget):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._select: str | None = None  # a model dir to select once the model list has it
         self.scenes = LayerChecklist()
-        self.labels = QgsMapLayerComboBox()
+        self.labels = fitting(QgsMapLayerComboBox())
         self.labels.setFilters(QgsMapLayerProxyModel.PolygonLayer)
         self.arch = QComboBox()
         self.arch.addItems(list(BACKBONES))
         self.backbone = QComboBox()
         self.arch.currentTextChanged.connect(self._arch_changed)
         self._arch_changed(self.arch.currentText())
+        self.decoder = fitting(QComboBox())
+        self.decoder.addItem(tr("DeepLabv3 (ASPP)"), "aspp")
+        self.decoder.addItem(tr("DeepLabv3+ (as the shipped source)"), "plus")
         self.init = QComboBox()
         self.init.addItem(tr("base (generic weights)"), "base")
         self.init.addItem(tr("transfer (from a model)"), "transfer")
-        self.source = QComboBox()
-        self.init.currentIndexChanged.connect(lambda _i: self.source.setEnabled(self.init.currentData() == "transfer"))
-        self.source.setEnabled(False)
+        self.source = fitting(QComboBox())  # the shipped Slick Sentinel-1 source first: the default
+        self.source.setToolTip(tr("Transfer takes the source model's architecture, backbone and decoder"))
+        self.init.currentIndexChanged.connect(self._init_changed)
+        self._init_changed()
         self.tile = QComboBox()
         self.tile.addItems(["256", "512"])
         self.pixel = QComboBox()
@@ -64,9 +70,12 @@ class TrainPanel(QWidget):
         self.lr.setPlaceholderText(tr("automatic (learning-rate range test)"))
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 500)
-        self.epochs.setValue(100)
         self.epochs.setToolTip(tr("Maximum epochs; training stops early when validation loss stops improving"))
-        self.random_init = QCheckBox(tr("Allow random initialisation (no pretrained weights installed)"))
+        self._defaults: dict = {}
+        self._apply_defaults("cpu")  # until the backend says it has a GPU
+        ctx.manager.deviceChanged.connect(self._device_changed)
+        self.random_init = QCheckBox(tr("Allow random initialisation"))
+        self.random_init.setToolTip(tr("Train from random weights when no pretrained weights are installed"))
         self.light = QCheckBox(tr("Light model (faster on CPU)"))
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("model name (default: date and time)"))
@@ -76,8 +85,8 @@ class TrainPanel(QWidget):
         self.models = QListWidget()
         self.models.currentItemChanged.connect(self._show_card)
         self.card = QTextBrowser()
-        refresh = QPushButton(tr("Refresh models"))
-        refresh.clicked.connect(self.ctx.refresh_models)
+        self.refresh_button = QPushButton(tr("Refresh models"))
+        self.refresh_button.clicked.connect(self.ctx.refresh_models)
         ctx.modelsChanged.connect(self.set_models)
 
         form = QFormLayout()
@@ -95,8 +104,9 @@ class TrainPanel(QWidget):
         more = QFormLayout(self.advanced)
         more.addRow(tr("Epochs (max)"), self.epochs)
         more.addRow(tr("Learning rate"), self.lr)
-        more.addRow("", self.random_init)
-        more.addRow("", self.light)
+        more.addRow(tr("DeepLab decoder"), self.decoder)
+        more.addRow(self.random_init)
+        more.addRow(self.light)
         self.models.setMaximumHeight(90)
         self.card.setMinimumHeight(150)
         layout = QVBoxLayout(self)
@@ -107,24 +117,50 @@ class TrainPanel(QWidget):
         layout.addWidget(QLabel(tr("Models")))
         layout.addWidget(self.models)
         layout.addWidget(self.card, 1)
-        layout.addWidget(refresh)
+        layout.addWidget(self.refresh_button)
+
+    def _apply_defaults(self, device: str) -> None:
+        wanted = DEFAULTS.get(device, DEFAULTS["cpu"])
+        if wanted == self._defaults:
+            return
+        if not self._defaults or self.epochs.value() == self._defaults["epochs"]:
+            self.epochs.setValue(wanted["epochs"])
+        if not self._defaults or self.lr.text().strip() == self._defaults["lr"]:
+            self.lr.setText(wanted["lr"])
+        self._defaults = wanted
+
+    def _device_changed(self, *_args) -> None:
+        device = self.ctx.manager.health.get("device") if isinstance(self.ctx.manager.health, dict) else None
+        kind = device.get("type") if isinstance(device, dict) else None
+        if kind in ("cpu", "cuda"):
+            self._apply_defaults(kind)
 
     def _arch_changed(self, arch: str) -> None:
         self.backbone.clear()
         self.backbone.addItems(BACKBONES.get(arch, []))
 
+    def _transfer(self) -> bool:
+        return self.init.currentData() == "transfer"
+
+    def _init_changed(self, *_args) -> None:
+        """Transfer takes the source's architecture: its choices are greyed out, the source is not."""
+        self.source.setEnabled(self._transfer())
+        for widget in (self.arch, self.backbone, self.decoder):
+            widget.setEnabled(not self._transfer())
+
     def request(self) -> PrepareTrainRequest:
         name = self.name.text().strip() or time.strftime("slick_%Y%m%d_%H%M%S")
         labels = self.labels.currentLayer()
-        return PrepareTrainRequest(
+        return PrepareTrainRequest.of(
             scenes=[layer_path(layer) for layer in self.scenes.checked_layers()],
             labels=layer_path(labels) if labels is not None else "",
             dataset=str(Path(self.ctx.settings.work_dir) / "datasets" / name),
             out=str(Path(self.ctx.settings.models_dir) / name),
-            arch=self.arch.currentText(),
-            backbone=self.backbone.currentText(),
+            arch=None if self._transfer() else self.arch.currentText(),
+            backbone=None if self._transfer() else self.backbone.currentText(),
+            decoder=None if self._transfer() or self.arch.currentText() != "deeplabv3" else self.decoder.currentData(),
             init=self.init.currentData(),
-            source=self.source.currentData() if self.init.currentData() == "transfer" else None,
+            source=self.source.currentData() if self._transfer() else None,
             pixel_size=float(self.pixel.currentText()),
             tile=int(self.tile.currentText()),
             epochs=self.epochs.value(),
@@ -133,12 +169,29 @@ class TrainPanel(QWidget):
             lr=float(self.lr.text()) if self.lr.text().strip() else None,
         )
 
+    def confirm_replace(self, name: str) -> bool:
+        """Ask before training over an existing model of the same name (tests replace this)."""
+        answer = QMessageBox.question(
+            self, tr("Replace the model?"),
+            tr("A model named {name} already exists. Replace it and its dataset with the new ones? The old model "
+               "stays until the new one is complete.").format(name=name),
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
     def train(self):
         try:
             request = self.request()
         except ValueError:
             self.ctx.notifier.warning(tr("tile, pixel size and learning rate must be numbers"))
             return None
+        name = Path(request.train.out).name
+        if Path(request.train.out).exists():
+            if not self.confirm_replace(name):
+                self.ctx.notifier.info(tr("not trained: choose another name to keep {name}").format(name=name))
+                return None
+            request.train.overwrite = request.prepare.overwrite = True
+        elif Path(request.prepare.out).exists():
+            request.prepare.overwrite = True  # the dataset of an earlier try under this name that left no model
         labels = self.labels.currentLayer()
         if labels is not None and labels.isEditable() and labels.isModified():
             labels.commitChanges(False)  # the backend reads the file: save pending hand edits
@@ -148,21 +201,22 @@ class TrainPanel(QWidget):
         return task
 
     def _trained(self, result: dict) -> None:
-        models = self.ctx.refresh_models()
-        out = result.get("model_dir")
-        for i, entry in enumerate(models):
-            if out and str(entry.get("path")) == str(out):
-                self.models.setCurrentRow(i)
+        self._select = result.get("model_dir")  # selected when the new model list comes back
+        self.ctx.refresh_models()
 
     def set_models(self, models: list[dict]) -> None:
+        current = self.models.currentItem()
+        keep = self._select or (current.data(Qt.UserRole).get("path") if current is not None else None)
         self.models.clear()
-        self.source.clear()
-        for entry in models:
-            item = QListWidgetItem(str(entry.get("name")))
+        for entry in model_choices.ordered(models):
+            item = QListWidgetItem(model_choices.label(entry))
             item.setData(Qt.UserRole, entry)
             self.models.addItem(item)
-            if not entry.get("error"):
-                self.source.addItem(str(entry.get("name")), str(entry.get("path")))
+            if keep and str(entry.get("path")) == str(keep):
+                self.models.setCurrentItem(item)
+                if self._select:
+                    self._select = None
+        model_choices.fill_combo(self.source, models)
 
     def _show_card(self, item, _previous=None) -> None:
         self.card.setHtml(card_html(item.data(Qt.UserRole), tr) if item is not None else "")

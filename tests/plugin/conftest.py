@@ -80,15 +80,47 @@ def label_file(tmp_path_factory, arctic_dir) -> Path:
     return polygonize_labels(arctic_dir, ["sample_135", "sample_123", "sample_70"], tmp_path_factory.mktemp("labels") / "labels.gpkg")
 
 
+TINY_SHIPPED = """
+import sys, torch
+from pathlib import Path
+from slick_backend.atomic import atomic_dir
+from slick_backend.models.modeldir import save_model_dir
+from slick_backend.models.registry import build_from_spec, normalise_spec
+torch.manual_seed(0)
+spec = normalise_spec("deeplabv3", "resnet18", 64, {"decoder": "plus", "decoder_channels": 128})
+card = {"name": "slick-s1-source", "title": "Slick Sentinel-1 source", "arch": "deeplabv3", "backbone": "resnet18",
+        "model": spec, "tile": 64, "pixel_size": 25, "bands": 1, "modes": ["EW", "IW"], "polarisations": ["HH", "VV"],
+        "threshold": 0.35, "init": "base", "random_init": True}
+with atomic_dir(Path(sys.argv[1]) / "slick-s1-source") as tmp:
+    save_model_dir(tmp, build_from_spec(spec).eval(), card, half=True)
+"""
+
+
 @pytest.fixture(scope="session")
-def backend(qgis_app, isolated_settings):
+def shipped_dir(tmp_path_factory) -> Path:
+    """A tiny shipped source model (a real DeepLabv3+ ResNet-18 at 64 px, random weights, float16),
+    built in the backend's venv; SLICK_SHIPPED_DIR points the backend servers the tests start at it."""
+    import os
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("shipped")
+    proc = subprocess.run([str(BACKEND_PYTHON), "-c", TINY_SHIPPED, str(folder)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    os.environ["SLICK_SHIPPED_DIR"] = str(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def backend(qgis_app, isolated_settings, shipped_dir):
     """A real backend server process (the project's .venv), shared by the tests that need one."""
     from slick_plugin.backend.manager import BackendManager
 
     if not BACKEND_PYTHON.exists():
         pytest.fail(f"the backend venv is missing: {BACKEND_PYTHON} (run make install)")
     manager = BackendManager(isolated_settings)
-    manager.start()
+    manager.start()  # returns at once
+    manager.wait_client()  # the test waits (a local event loop), as a worker thread would
     yield manager
     manager.stop()
 

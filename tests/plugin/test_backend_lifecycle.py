@@ -30,8 +30,10 @@ def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings
         dock = plugin.show_dock()
         manager, ctx = plugin.manager, plugin.ctx
         assert manager.process is None  # nothing runs before first use
-        dock.start_backend()  # what the first use of any panel does
-        assert manager.state == "ready" and manager.process.poll() is None
+        dock.start_backend()  # what the first use of any panel does; returns at once
+        assert manager.state == "starting" and "starting" in dock.state_label.text()
+        wait_for(lambda: manager.state == "ready", 180, "the backend to start")
+        assert manager.process.poll() is None
         wait_for(lambda: manager.health.get("device_probe", "done") == "done", 90, "the device probe")
         device = manager.health["device"]
         assert device["type"] in ("cpu", "cuda") and device["name"] in dock.device_label.text()
@@ -40,7 +42,7 @@ def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings
         died = []
         manager.died.connect(died.append)
         qgis_iface.messageBar().clear_messages()
-        slow = PrepareTrainRequest(
+        slow = PrepareTrainRequest.of(
             scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
             out=str(tmp_path / "never"), backbone="resnet50", epochs=50, allow_random_init=True,
         )
@@ -67,7 +69,7 @@ def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings
         process = manager.process
     finally:
         plugin.unload()
-    assert process.poll() is not None  # unload stopped the server
+    wait_for(lambda: process.poll() is not None, 20, "the server to stop")  # unload stopped it
 
 
 def test_remote_mode_uses_url_and_token(backend, isolated_settings):
@@ -93,7 +95,7 @@ def test_cancel_button_stops_the_server_job(ctx, mosaics, label_file, tmp_path):
     from slick_plugin.tasks.params import PrepareTrainRequest
     from slick_plugin.ui.widgets import JobProgress
 
-    request = PrepareTrainRequest(
+    request = PrepareTrainRequest.of(
         scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
         out=str(tmp_path / "cancelled_model"), backbone="resnet50", epochs=50, allow_random_init=True,
     )

@@ -39,9 +39,17 @@ def test_translation_loads(qgis_app):
 
 
 def test_settings_form_round_trip_and_options_page(qgis_app, isolated_settings):
+    import dataclasses
+
+    from qgis.core import QgsSettings
+
     from slick_plugin.settings import SlickSettings
     from slick_plugin.ui.settings_page import SettingsForm, SlickOptionsFactory
 
+    # the session's throw-away profile: its authentication database gets a master password
+    # (the desktop asks the user for it when the token is first stored)
+    auth = QgsApplication.authManager()
+    assert auth.masterPasswordIsSet() or auth.setMasterPassword("test-master", True)
     form = SettingsForm()
     assert form.python.filePath() == isolated_settings.python
     form.mode.setCurrentIndex(form.mode.findData("remote"))
@@ -51,7 +59,9 @@ def test_settings_form_round_trip_and_options_page(qgis_app, isolated_settings):
     try:
         stored = form.save()
         assert stored.mode == "remote" and stored.url == "http://gpu-box:8765" and stored.token == "secret"
-        assert SlickSettings.load() == stored
+        assert SlickSettings.load() == dataclasses.replace(stored, token="")  # no token in QgsSettings...
+        assert not QgsSettings().contains("slick/token") and stored.token_authcfg
+        assert SlickSettings.load().stored_token() == "secret"  # ...but in the authentication database
         assert not form.python.isEnabled() and form.url.isEnabled()
         page = SlickOptionsFactory(saved.append).createWidget(None)
         page.apply()

@@ -160,7 +160,8 @@ class SlowHandler(BackendSamHandler):
     box prompts take longer than point prompts, so their answers arrive in reverse order."""
 
     def __init__(self, polygon: QgsGeometry) -> None:
-        super().__init__(manager=type("NoServer", (), {"ensure": lambda self: None})())
+        super().__init__(manager=type("NoServer", (), {"ensure_started": lambda self: None,
+                                                        "wait_client": lambda self, **kw: None})())
         self.polygon = polygon
 
     def _ask(self, client, raster, crs, box, points):

@@ -6,12 +6,11 @@ with random weights): the point is the plugin's plumbing, not the model's qualit
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from helpers import wait_for, wait_task
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
 
 SAMPLES = ("sample_135", "sample_123", "sample_70")
 
@@ -52,6 +51,9 @@ def trained(scene_layers, qgis_iface, backend):
     assert task is not None
     task.progressChanged.connect(progress_seen.append)
     wait_task(task, 240)
+    # the new model is listed and selected once GET /models (in the background) has answered
+    wait_for(lambda: panel.models.currentItem() is not None and panel.models.currentItem().text() == "arctic_tiny",
+             60, "the new model in the list")
     return ctx, panel, task, progress_seen
 
 
@@ -153,43 +155,8 @@ def test_predict_current_extent_only(trained, scene_layers, qgis_iface, qgis_can
     assert base.extent().intersect(view_in_scene).area() > 0.9 * base.extent().area()
 
 
-def test_processing_algorithms_run(trained, scene_layers, backend, qgis_processing, tmp_path):
-    import processing
-
-    from slick_plugin.processing.provider import SlickProvider
-
-    ctx, _, task, _ = trained
-    layers, labels = scene_layers
-    registry = QgsApplication.processingRegistry()
-    provider = SlickProvider(backend)
-    registry.addProvider(provider)
-    try:
-        dataset = processing.run("slick:prepare", {
-            "SCENES": [layers["sample_135"].source(), layers["sample_123"].source()], "LABELS": labels.source(),
-            "PIXEL_SIZE": 100, "TILE": 128, "OUTPUT": str(tmp_path / "ds"),
-        })["OUTPUT"]
-        assert json.loads((Path(dataset) / "manifest.json").read_text())["format"] == "slick-dataset"
-        model = processing.run("slick:train", {
-            "DATA": dataset, "ARCH": 0, "BACKBONE": "resnet18", "INIT": 1, "FROM_MODEL": task.result["model_dir"],
-            "EPOCHS": 1, "LR": 0.001, "LIGHT": True, "RANDOM_INIT": True, "OUTPUT": str(tmp_path / "transfer"),
-        })["OUTPUT"]
-        card = json.loads((Path(model) / "model.json").read_text())
-        assert card["init"] == "transfer" and card["source_model"]["path"]
-        pred = processing.run("slick:predict", {
-            "MODEL": model, "SCENE": layers["sample_123"].source(), "THRESHOLD": 0.5, "OUTPUT_FOLDER": str(tmp_path / "pred"),
-        })
-        assert QgsRasterLayer(pred["PROBABILITY"], "p").crs() == layers["sample_123"].crs()
-        assert QgsVectorLayer(pred["OUTLINES"], "o", "ogr").isValid()
-        metrics = json.loads(processing.run("slick:evaluate", {"MODEL": model, "DATA": task.result["dataset_dir"]})["RESULT"])
-        assert metrics
-    finally:
-        registry.removeProvider(provider)
-
-
-def test_baseline_button_and_algorithm(trained, scene_layers, backend, qgis_processing, tmp_path):
-    import processing
-
-    from slick_plugin.processing.provider import SlickProvider
+def test_baseline_button(trained, scene_layers, backend, tmp_path):
+    """(Every Processing algorithm, the baseline included, runs in test_processing.py.)"""
     from slick_plugin.ui.predict_panel import PredictPanel
 
     ctx, _, _, _ = trained
@@ -202,10 +169,3 @@ def test_baseline_button_and_algorithm(trained, scene_layers, backend, qgis_proc
     assert tasks[0].error is None, tasks[0].error
     wait_for(lambda: panel.added_groups, 10, "the baseline group")
     assert all(node.layer().crs() == layers["sample_70"].crs() for node in panel.added_groups[-1].findLayers())
-    provider = SlickProvider(backend)
-    QgsApplication.processingRegistry().addProvider(provider)
-    try:
-        base = processing.run("slick:baseline", {"SCENE": layers["sample_70"].source(), "OUTPUT_FOLDER": str(tmp_path / "b")})
-        assert QgsVectorLayer(base["OUTLINES"], "b", "ogr").isValid()
-    finally:
-        QgsApplication.processingRegistry().removeProvider(provider)
