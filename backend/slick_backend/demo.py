@@ -1,10 +1,11 @@
 """`slick-backend demo`: the whole workflow on embedded synthetic data, on a CPU in minutes.
 
-simulate IW (source domain) and EW (target domain) scenes -> realism picture beside the real
-Arctic mosaics -> prepare tiled datasets -> the transfer experiment (pretrain on IW; fine-tune
-on N = 2 and 8 EW scenes from base and from the IW model, bootstrap draws, evaluate on EW test
-scenes) with its report -> predict a held-out EW scene with a transfer model and with the
-classic baseline, score both against the labels -> summary.
+simulate EW scenes (the target domain) -> realism picture beside the real Arctic mosaics ->
+prepare a tiled dataset -> the shipped source model "Slick Sentinel-1 source" (trained only on
+simulated scenes) zero-shot on the real Arctic mosaics -> the transfer experiment (fine-tune on
+N = 2 and 8 EW scenes from the shipped model and, with the same recipe, from random weights,
+bootstrap draws, evaluate on EW test scenes) with its report -> predict a held-out EW scene with
+a transfer model and with the classic baseline, score both against the labels -> summary.
 
 Every step goes through the same use cases (and parameter objects) as the CLI and the server.
 """
@@ -21,20 +22,18 @@ from .errors import InputError
 from .jobs import run_job
 from .progress import Progress
 
-# Sizes chosen so the whole demo fits in about 15 minutes on 2 CPU cores (13 min 37 s to 15 min 21 s measured).
+SOURCE_MODEL = "slick-s1-source"
 SETTINGS = {
-    "iw": {"scenes": 8, "seed": 11, "size": 2048},  # the source domain: enough slick for pretraining
     "ew": {"scenes": 16, "seed": 12, "size": 512},
     "pixel_size": 25,
     "tile": 128,
     "n_values": [2, 8],
     "draws": 2,
 }
-QUICK = {"iw": {"scenes": 4, "seed": 11, "size": 512}, "ew": {"scenes": 8, "seed": 12, "size": 256},
+QUICK = {"ew": {"scenes": 8, "seed": 12, "size": 256},
          "n_values": [2], "draws": 1,
-         # a look at the machinery in about a minute: too short for the models to learn
-         "overrides": ["training.epochs=2", "training.tiles_per_epoch=16", "training.val_tiles=16",
-                      "pretrain.epochs=2", "pretrain.tiles_per_epoch=16"]}
+         # a look at the machinery in about a minute: too short for the models to learn much
+         "overrides": ["training.epochs=2", "training.tiles_per_epoch=16", "training.val_tiles=16"]}
 
 
 def _scenes(folder: Path) -> list[str]:
@@ -46,20 +45,28 @@ def _scenes(folder: Path) -> list[str]:
 class DemoParams:
     out: str = "out/demo"
     quick: bool = False  # a smaller run (for tests and a first look)
+    seed: int = 0  # shifts the simulation and experiment seeds: the README's ranges come from several
     overwrite: bool = True
 
     def validate(self) -> None:
         out = Path(self.out)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out} exists and is not a directory: choose another --out")
+        if not isinstance(self.seed, int) or self.seed < 0:
+            raise InputError(f"--seed {self.seed!r}: give a whole number >= 0")
+        from .models.catalog import resolve_model
+
+        resolve_model(SOURCE_MODEL, "the demo's source model")
 
 
 def run_demo(params: DemoParams, progress: Progress) -> dict:
+    params.validate()
     cfg = {**SETTINGS, **(QUICK if params.quick else {})}
+    cfg["ew"] = {**cfg["ew"], "seed": cfg["ew"]["seed"] + 1000 * params.seed}
     out = Path(params.out)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    summary: dict = {"settings": cfg}
+    summary: dict = {"settings": cfg, "seed": params.seed, "source_model": SOURCE_MODEL}
 
     def step(name: str, start: float, end: float, message: str):
         progress.update(start, message)
@@ -71,41 +78,42 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
         timings[name] = round(time.monotonic() - timings[name], 1)
         progress.log(f"  {name}: {timings[name]} s")
 
-    # 1. synthetic scenes: IW source domain, EW target domain
-    sim = {}
-    for i, mode in enumerate(("iw", "ew")):
-        sub = step(f"simulate_{mode}", 0.02 + 0.04 * i, 0.06 + 0.04 * i, f"simulating {mode.upper()} scenes")
-        sim[mode] = out / "simulated" / mode.upper()
-        run_job("simulate", sub, out=str(sim[mode]), mode=mode.upper(), overwrite=True, **cfg[mode])
-        done(f"simulate_{mode}")
+    # 1. synthetic EW scenes (the target domain)
+    sub = step("simulate", 0.02, 0.08, "simulating EW scenes")
+    sim = out / "simulated" / "EW"
+    run_job("simulate", sub, out=str(sim), mode="EW", overwrite=True, **cfg["ew"])
+    done("simulate")
 
     # 2. the realism picture
-    step("figure", 0.10, 0.12, "drawing simulated tiles beside the real Arctic mosaics")
+    step("figure", 0.08, 0.1, "drawing simulated tiles beside the real Arctic mosaics")
     from .simulate.figure import make_comparison_figure
 
-    make_comparison_figure(out / "realism.png")
+    make_comparison_figure(out / "realism.png", seed=params.seed)
     done("figure")
 
-    # 3. tiled datasets
-    data = {}
-    for i, mode in enumerate(("iw", "ew")):
-        sub = step(f"prepare_{mode}", 0.12 + 0.04 * i, 0.16 + 0.04 * i, f"preparing the {mode.upper()} dataset")
-        data[mode] = out / "datasets" / f"{mode}_{cfg['tile']}_{cfg['pixel_size']}"
-        result = run_job("prepare", sub, scenes=_scenes(sim[mode]), labels=str(sim[mode] / "labels.gpkg"),
-                      pixel_size=cfg["pixel_size"], tile=cfg["tile"], out=str(data[mode]), overwrite=True)
-        summary[f"dataset_{mode}"] = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
-        done(f"prepare_{mode}")
+    # 3. tiled dataset
+    sub = step("prepare", 0.1, 0.16, "preparing the EW dataset")
+    data = out / "datasets" / f"ew_{cfg['tile']}_{cfg['pixel_size']}"
+    result = run_job("prepare", sub, scenes=_scenes(sim), labels=str(sim / "labels.gpkg"), pixel_size=cfg["pixel_size"],
+                     tile=cfg["tile"], out=str(data), overwrite=True)
+    summary["dataset_ew"] = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
+    done("prepare")
 
-    # 4. the transfer experiment (pretrains the IW source model itself) and its report
-    sub = step("experiment", 0.20, 0.85, "transfer experiment: base vs transfer at N = "
+    # 4. the shipped source model, zero-shot, on the real Arctic mosaics (measured, never trained on)
+    step("real_zero_shot", 0.16, 0.26, "the shipped source model on the real Arctic mosaics (zero-shot)")
+    summary["real_zero_shot"] = _real_zero_shot(out / "real_zero_shot", progress.sub(0.16, 0.26))
+    done("real_zero_shot")
+
+    # 5. the transfer experiment (shipped source vs random weights, same recipe) and its report
+    sub = step("experiment", 0.26, 0.88, "transfer experiment: base vs transfer at N = "
                + ", ".join(map(str, cfg["n_values"])))
     config = Path(__file__).resolve().parents[2] / "configs" / "experiment-small.toml"
     exp_out = out / "experiment"
     overrides = [
-        f"formats.0.data={data['ew'].resolve()}",
-        f"formats.0.source_data={data['iw'].resolve()}",
+        f"formats.0.data={data.resolve()}",
         f"experiment.n_values={json.dumps(cfg['n_values'])}",
         f"experiment.draws={cfg['draws']}",
+        f"experiment.seed={params.seed}",
         "experiment.keep_models=true",
         *cfg.get("overrides", []),
     ]
@@ -113,9 +121,9 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     summary["experiment"] = exp
     done("experiment")
 
-    # 5. predict a held-out EW scene with a transfer model, and the classic baseline
-    step("predict", 0.85, 0.97, "predicting a held-out EW scene (model and classic baseline)")
-    summary["prediction"] = _predict_and_score(out, data["ew"], exp_out, progress.sub(0.85, 0.97))
+    # 6. predict a held-out EW scene with a transfer model, and the classic baseline
+    step("predict", 0.88, 0.97, "predicting a held-out EW scene (model and classic baseline)")
+    summary["prediction"] = _predict_and_score(out, data, exp_out, progress.sub(0.88, 0.97))
     done("predict")
 
     summary["timings_s"] = timings
@@ -123,6 +131,41 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     write_text_atomic(out / "summary.txt", _summary_text(summary, out))
     progress.update(1.0, f"demo finished: see {out / 'summary.txt'}")
     return {"out": str(out), "summary": str(out / "summary.txt"), "report": summary["experiment"].get("report")}
+
+
+def _real_zero_shot(folder: Path, progress: Progress) -> dict:
+    """Dice of the shipped source model on each real Arctic mosaic (and of the classic baseline)."""
+    import numpy as np
+    import rasterio
+
+    from .metrics import counts_from_arrays
+    from .simulate.figure import REAL_SAMPLES, default_arctic_dir
+
+    arctic = default_arctic_dir()
+    if not all((arctic / s / "raw_mosaic.tif").is_file() for s, _ in REAL_SAMPLES):
+        return {"skipped": f"real mosaics not found in {arctic} (set SLICK_ARCTIC_DIR)"}
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    for i, (sample, _site) in enumerate(REAL_SAMPLES):
+        sub = progress.sub(i / len(REAL_SAMPLES), (i + 1) / len(REAL_SAMPLES))
+        scene = arctic / sample / "raw_mosaic.tif"
+        pred = run_job("predict", sub.sub(0, 0.4), model=SOURCE_MODEL, scene=str(scene), out=str(folder / sample),
+                       allow_other_mode=True)
+        adapted = run_job("predict", sub.sub(0.4, 0.7), model=SOURCE_MODEL, scene=str(scene), adapt_bn=True,
+                          out=str(folder / f"{sample}_adapted"), allow_other_mode=True)
+        base = run_job("baseline", sub.sub(0.7, 1.0), scene=str(scene), out=str(folder / f"{sample}_baseline"))
+        with rasterio.open(scene) as src:
+            valid = src.read(1) > 0
+        with rasterio.open(arctic / sample / "labels_mosaic.png") as src:
+            truth = src.read(1) == 1
+        row = {}
+        for key, mask in (("dice_model", pred["mask"]), ("dice_model_adapted", adapted["mask"]),
+                          ("dice_baseline", base["mask"])):
+            with rasterio.open(mask) as src:
+                row[key] = round(counts_from_arrays(src.read(1) == 1, truth, valid).dice, 4)
+        rows[sample] = row
+    rows["mean"] = {k: round(float(np.mean([r[k] for r in rows.values()])), 4) for k in ("dice_model", "dice_model_adapted", "dice_baseline")}
+    return rows
 
 
 def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progress) -> dict:
@@ -168,9 +211,15 @@ def _best_transfer_model(exp_out: Path) -> Path:
 
 def _summary_text(summary: dict, out: Path) -> str:
     lines = ["Slick demo summary", "==================", ""]
-    for mode in ("iw", "ew"):
-        d = summary.get(f"dataset_{mode}", {})
-        lines.append(f"{mode.upper()} dataset: " + ", ".join(f"{k}={v}" for k, v in d.items()))
+    d = summary.get("dataset_ew", {})
+    lines.append("EW dataset: " + ", ".join(f"{k}={v}" for k, v in d.items()))
+    real = summary.get("real_zero_shot", {})
+    lines += ["", f"Shipped source model {summary.get('source_model')}, zero-shot on the real Arctic EW mosaics "
+              "(Dice: as shipped / adapted to each mosaic without labels (AdaBN) / classic baseline):"]
+    if "skipped" in real:
+        lines.append(f"  skipped: {real['skipped']}")
+    else:
+        lines += [f"  {k}: {v['dice_model']} / {v['dice_model_adapted']} / {v['dice_baseline']}" for k, v in real.items()]
     exp = summary.get("experiment", {})
     lines += ["", "Transfer experiment (Dice on simulated EW test scenes):"]
     lines += ["  " + line for line in str(exp.get("table2_text", "")).splitlines()]
