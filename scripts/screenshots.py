@@ -6,10 +6,11 @@ Python under a virtual X server (``make screenshots`` runs it with xvfb-run):
 
 1. Label tab: a SAM box proposal (tiny random SAM) previewed over sample_135;
 2. Train tab: a small model trained on the three real Arctic mosaics, with its card;
-3. Predict tab: that model's probability raster and outlines on the map.
+3. Predict tab: the shipped source model (Slick Sentinel-1 source, trained only on simulated
+   scenes), adapted to the mosaic without labels, its probability raster and outlines on the map.
 
-The model is tiny and trained for a few CPU minutes: the pictures show the workflow, not
-the method's accuracy. Data: Vadnais et al. (2025), derived from Copernicus Sentinel-1 data.
+The trained model is tiny and trained for a few CPU minutes: that picture shows the workflow,
+not the method's accuracy; the prediction is the shipped model's real zero-shot output. Data: Vadnais et al. (2025), derived from Copernicus Sentinel-1 data.
 
     xvfb-run -a -s "-screen 0 1600x1000x24" .venv-qgis/bin/python scripts/screenshots.py [--out docs/screenshots]
 """
@@ -116,7 +117,8 @@ def main(argv=None) -> int:
         (work / sample).mkdir()
         for name in ("raw_mosaic.tif", "raw_mosaic.tfw", "raw_mosaic.tif.aux.xml", "labels_mosaic.png",
                      "labels_mosaic.pgw", "labels_mosaic.png.aux.xml"):
-            shutil.copy(ARCTIC / sample / name, work / sample / name)
+            if (ARCTIC / sample / name).exists():  # the .aux.xml side files are optional
+                shutil.copy(ARCTIC / sample / name, work / sample / name)
         scenes[sample] = work / sample / "raw_mosaic.tif"
     sys.path.insert(0, str(ROOT / "tests" / "plugin"))
     from helpers import polygonize_labels
@@ -214,10 +216,11 @@ def shoot(window, canvas, dock, scenes, labels_path, work, out, epochs) -> int:
     render(canvas)
     window.grab().save(str(out / "train_model_card.png"))
 
-    # 3. Predict: the model over sample_135, layers on the map
+    # 3. Predict: the shipped source model over sample_135 (adapted to it, the tab's default)
     dock.show_panel(dock.predict_panel)
     predict = dock.predict_panel
-    predict.model.setCurrentIndex(predict.model.findText("arctic_demo"))
+    predict.model.setCurrentIndex(predict.model.findData("slick-s1-source"))
+    predict.adapt.setChecked(True)
     predict.scenes.set_checked([layers["sample_135"].id()])
     for lay in (layers["sample_123"], layers["sample_70"]):
         project.layerTreeRoot().findLayer(lay.id()).setItemVisibilityChecked(False)
