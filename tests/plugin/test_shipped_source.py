@@ -4,6 +4,8 @@ missing one is shown greyed out, never chosen."""
 
 from __future__ import annotations
 
+import types
+
 
 def test_train_tab_offers_the_shipped_source_by_default(ctx):
     from helpers import wait_for
@@ -40,6 +42,20 @@ def test_train_tab_offers_the_shipped_source_by_default(ctx):
     assert index >= 0 and predict.model.itemText(index) == "Slick Sentinel-1 source"
     predict.threshold.setValue(0.0)
     assert predict.threshold.text() == "the model's threshold" and predict._threshold() is None
+
+    # "Adapt to each scene" is ticked by default and reaches the backend's predict params
+    sent = []
+    predict.model.setCurrentIndex(index)
+    layer = types.SimpleNamespace(name=lambda: "scene")  # only its name is read once the inputs are made
+    predict._inputs = lambda kind: iter([(layer, "/data/scene.tif", "/out/p", None)])
+    predict._run = lambda request, *args: sent.append(request)
+    for ticked in (True, False):
+        if not ticked:
+            predict.adapt.setChecked(False)
+        else:
+            assert predict.adapt.isChecked()
+        predict.predict()
+        assert sent[-1].to_params()["adapt_bn"] is ticked and sent[-1].model == "slick-s1-source"
 
 
 def test_a_missing_shipped_model_is_greyed_out(qgis_app):
