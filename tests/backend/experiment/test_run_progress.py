@@ -52,5 +52,7 @@ def test_experiment_reports_each_run_epoch_by_epoch(tiny_target, tmp_path):
     inside = [(f, m) for f, m in progress.seen if m.startswith("run 1/1 (N=1 draw 0 base): ")]
     assert any("epoch 1/2" in m for _, m in inside) or any("epoch 2/2" in m for _, m in inside), progress.seen
     fractions = [f for f, _ in inside]
-    assert fractions == sorted(fractions) and max(fractions) < 1.0 and len({f for f in fractions if f > 0}) >= 3
+    # the worker sends at most one update per 0.5 s, so a fast machine sees few: at least one
+    # between the run's start and its end, and never a step back
+    assert fractions == sorted(fractions) and max(fractions) < 1.0 and len({f for f in fractions if f > 0}) >= 2
     assert any("1/1 runs done" in m for _, m in progress.seen)
