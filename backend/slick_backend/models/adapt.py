@@ -31,6 +31,14 @@ def usable_tiles(images: np.ndarray) -> np.ndarray:
     return np.flatnonzero(valid >= MIN_VALID)
 
 
+def evenly_spaced(count: int, at_most: int) -> np.ndarray:
+    """Up to ``at_most`` indices of ``range(count)`` spread evenly from first to last: statistics
+    from the whole scene or dataset, not from its first tiles."""
+    if count <= 0:
+        return np.zeros(0, dtype=int)
+    return np.unique(np.linspace(0, count - 1, min(count, at_most)).astype(int))
+
+
 @torch.no_grad()
 def adapt_batchnorm(module: nn.Module, batches: Iterable[torch.Tensor]) -> int:
     """Replace every BatchNorm layer's running statistics by their average over ``batches``

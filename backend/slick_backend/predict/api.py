@@ -216,13 +216,13 @@ ADAPT_TILES = 64  # windows of the scene AdaBN measures (spread evenly over it)
 
 def scene_adapter(read, grid, tile: int, progress: Progress, warnings: list[str]):
     """adapt(module): AdaBN on up to ADAPT_TILES almost-all-valid windows spread over the scene."""
-    from ..models.adapt import MIN_VALID, adapt_batchnorm, tile_batches
+    from ..models.adapt import MIN_VALID, adapt_batchnorm, evenly_spaced, tile_batches
 
     def adapt(module) -> None:
         progress.update(0.05, "adapting BatchNorm statistics to the scene")
         offsets = [(r, c) for r in range(0, max(1, grid.height - tile + 1), tile)
                    for c in range(0, max(1, grid.width - tile + 1), tile)]
-        picked = [offsets[i] for i in np.unique(np.linspace(0, len(offsets) - 1, 4 * ADAPT_TILES).astype(int))]
+        picked = [offsets[i] for i in evenly_spaced(len(offsets), 4 * ADAPT_TILES)]
         images = []
         for r, c in picked:
             image, valid = read(r, c, tile, tile)

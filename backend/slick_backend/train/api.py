@@ -132,11 +132,11 @@ def _adapt_initial_bn(module, train, val, progress) -> int:
     re-measured on this dataset's tiles (labels unused), fine-tuning starts at the right scale."""
     import numpy as np
 
-    from ..models.adapt import adapt_batchnorm, tile_batches, usable_tiles
+    from ..models.adapt import adapt_batchnorm, evenly_spaced, tile_batches, usable_tiles
 
     images = np.concatenate([train.images, val.images]) if len(val) else train.images
     keep = usable_tiles(images)
-    keep = keep[np.unique(np.linspace(0, len(keep) - 1, min(len(keep), ADAPT_TILES)).astype(int))] if len(keep) else keep
+    keep = keep[evenly_spaced(len(keep), ADAPT_TILES)]
     used = adapt_batchnorm(module, tile_batches(images[keep]))
     progress.log(f"adapted to the dataset: BatchNorm statistics re-estimated on {used} tiles" if used else
                  "adapting to the dataset: no tile is almost all valid; kept the model's own statistics")
