@@ -67,3 +67,35 @@ def test_only_almost_all_valid_tiles_are_used(valid_share, usable):
     img[0].flat[: int(round((1 - valid_share) * 400))] = 0
     assert (usable_tiles(img).size == 1) == usable
 
+
+
+def test_train_adapt_bn_starts_fine_tuning_from_the_datasets_statistics(tiny_dataset, shipped_dir, tmp_path, monkeypatch):
+    """TrainParams.adapt_bn (measured by benchmarks/bench_sim2real.py, not offered by the CLI):
+    the transfer source's BatchNorm statistics are re-measured on the dataset's tiles before
+    the first step; the learnt weights stay the source's, and the card counts the tiles used."""
+    from slick_backend.models.modeldir import load_model_dir
+    from slick_backend.progress import NullProgress
+    from slick_backend.train import loop
+    from slick_backend.train.api import TrainParams, run_train
+
+    monkeypatch.setenv("SLICK_SHIPPED_DIR", str(shipped_dir))
+    seen = {}
+
+    def fake_fit(module, train, val, cfg, progress):  # record the module fine-tuning would start from
+        seen["state"] = {k: v.clone() for k, v in module.state_dict().items()}
+        return {"epochs_run": 0, "best_epoch": 0, "lr": 1e-3, "batch_size": 4, "loss": cfg.loss,
+                "val_metrics": {"loss": None, "dice": None}, "history": [], "seconds": 0.0, "device": "cpu"}
+
+    monkeypatch.setattr(loop, "fit", fake_fit)
+    states = {}
+    for adapt in (False, True):
+        out = tmp_path / f"m{int(adapt)}"
+        run_train(TrainParams(data=str(tiny_dataset), out=str(out), init="transfer", epochs=1, lr=1e-3,
+                              device="cpu", adapt_bn=adapt), NullProgress())
+        states[adapt] = seen["state"]
+        card = load_model_dir(out).card
+        assert (card["adapt_bn_tiles"] or 0) > 0 if adapt else card["adapt_bn_tiles"] is None
+    running = [k for k in states[True] if k.endswith("running_mean") or k.endswith("running_var")]
+    learnt = [k for k in states[True] if "running" not in k and "num_batches" not in k]
+    assert running and any(not torch.equal(states[False][k], states[True][k]) for k in running)
+    assert all(torch.equal(states[False][k], states[True][k]) for k in learnt)
