@@ -10,13 +10,14 @@ APT_PACKAGES := python3-qgis qgis-providers python3-venv python3-pip xvfb xauth 
 export QT_QPA_PLATFORM ?= offscreen
 
 .PHONY: help install install-system install-venv install-qgis-env test test-backend test-plugin lint demo \
-        bench package deploy screenshots clean
+        bench package deploy screenshots clean install-desktop e2e-desktop
 
 help:
 	@echo "make demo   - install, then run the whole workflow on embedded synthetic data (out/demo/)"
 	@echo "make test   - install, then run the full test suite (backend + QGIS plugin)"
 	@echo "make lint   - ruff on everything"
 	@echo "make bench  - benchmark scripts (print figures with the machine they ran on)"
+	@echo "make e2e-desktop - the analyst's flow in the real QGIS desktop under Xvfb (installs Debian's qgis)"
 	@echo "make package / deploy / screenshots - plugin zip, link into a QGIS profile, docs screenshots"
 
 install: install-system install-venv install-qgis-env
@@ -29,6 +30,11 @@ install-system:
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+# The QGIS desktop application and an X input tool, for `make e2e-desktop` only.
+DESKTOP_PACKAGES := qgis xdotool xvfb xauth
+install-desktop:
+	@$(MAKE) --no-print-directory install-system APT_PACKAGES="$(DESKTOP_PACKAGES)"
 
 install-venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -46,7 +52,7 @@ $(QVENV)/.installed: requirements-qgis.txt
 	  -c <(/usr/bin/python3 -c "import numpy; print('numpy==' + numpy.__version__)")
 	@touch $@
 
-test: install lint test-backend test-plugin
+test: install lint test-backend test-plugin e2e-desktop
 
 lint: install-venv
 	$(VENV)/bin/ruff check backend slick_plugin tests benchmarks
@@ -56,6 +62,11 @@ test-backend: install-venv
 
 test-plugin: install
 	cd tests/plugin && ../../$(QVENV)/bin/python -m pytest -q -p no:cacheprovider .
+
+# The real QGIS desktop under Xvfb, driven by X mouse and keyboard events (tests/desktop/).
+# SHOTS=docs/screenshots refreshes the docs' desktop screenshots.
+e2e-desktop: install install-desktop
+	$(VENV)/bin/python tests/desktop/run_desktop.py $(if $(SHOTS),--shots $(SHOTS))
 
 demo: install-venv
 	$(BACKEND) demo --out out/demo

@@ -4,12 +4,12 @@
   <context>
     <name>Slick</name>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="37" />
+      <location filename="../slick_plugin/backend/wording.py" line="38" />
       <source>'Allow random initialisation' (Train &gt; Advanced)</source>
       <translation>« Autoriser l'initialisation aléatoire » (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="44" />
+      <location filename="../slick_plugin/backend/wording.py" line="45" />
       <source>'Light model' (Train &gt; Advanced)</source>
       <translation>« Modèle léger » (Entraîner &gt; Avancé)</translation>
     </message>
@@ -19,7 +19,7 @@
       <translation>« tiny », le nom ou le chemin d'un checkpoint, ou le dossier d'un modèle SamLoRA affiné</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="176" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="200" />
       <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
@@ -39,17 +39,17 @@
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="102" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
       <source>Advanced</source>
       <translation>Options avancées</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="77" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="80" />
       <source>Allow random initialisation</source>
       <translation>Autoriser l'initialisation aléatoire</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="180" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="193" />
       <source>Allow random initialisation (no pretrained weights)</source>
       <translation>Autoriser l'initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation>Architecture</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="166" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="179" />
       <source>Architecture (unset: deeplabv3, or the source's)</source>
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
     </message>
@@ -79,12 +79,12 @@
       <translation>Automatique (détection du GPU...)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="96" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="99" />
       <source>Backbone</source>
       <translation>Encodeur</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="169" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="182" />
       <source>Backbone (empty: resnet50 for deeplabv3, vit_b for samlora / samsvd; transfer: the source's)</source>
       <translation>Encodeur (vide : resnet50 pour deeplabv3, vit_b pour samlora / samsvd ; transfert : celui de la source)</translation>
     </message>
@@ -124,7 +124,7 @@
       <translation>Méthode classique</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="269" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="282" />
       <source>Classic baseline (adaptive threshold)</source>
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
@@ -159,17 +159,17 @@
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="144" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="157" />
       <source>Dataset folder</source>
       <translation>Dossier du jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="110" />
       <source>DeepLab decoder</source>
       <translation>Décodeur DeepLab</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="171" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="184" />
       <source>DeepLab decoder (unset: aspp, or the source's)</source>
       <translation>Décodeur DeepLab (vide : aspp, ou celui de la source)</translation>
     </message>
@@ -189,7 +189,7 @@
       <translation>Matériel : {device}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="284" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="297" />
       <source>Dice and related metrics of a model on the test split of a dataset.</source>
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
@@ -204,7 +204,7 @@
       <translation>Époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="108" />
       <source>Epochs (max)</source>
       <translation>Époques (max.)</translation>
     </message>
@@ -214,12 +214,12 @@
       <translation>Évaluer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="283" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="296" />
       <source>Evaluate a model</source>
       <translation>Évaluer un modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="305" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="318" />
       <source>Experiment config</source>
       <translation>Configuration d'expérience</translation>
     </message>
@@ -254,7 +254,7 @@
       <translation>Aide</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="173" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="186" />
       <source>Initialisation</source>
       <translation>Initialisation</translation>
     </message>
@@ -269,22 +269,22 @@
       <translation>Couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="94" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="97" />
       <source>Labels</source>
       <translation>Étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="106" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="109" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="185" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="198" />
       <source>Learning rate (empty: range test)</source>
       <translation>Taux d'apprentissage (vide : test de plage)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="182" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="195" />
       <source>Light model (faster on CPU)</source>
       <translation>Modèle léger (plus rapide sur CPU)</translation>
     </message>
@@ -294,12 +294,12 @@
       <translation>La liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="178" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="191" />
       <source>Maximum epochs</source>
       <translation>Nombre maximal d'époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="73" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="76" />
       <source>Maximum epochs; training stops early when validation loss stops improving</source>
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
@@ -309,17 +309,17 @@
       <translation>Modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="188" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="201" />
       <source>Model folder</source>
       <translation>Dossier du modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="248" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="261" />
       <source>Model folder (or slick-s1-source: the shipped Slick Sentinel-1 source)</source>
       <translation>Dossier du modèle (ou slick-s1-source : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="117" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="120" />
       <source>Models</source>
       <translation>Modèles</translation>
     </message>
@@ -334,7 +334,7 @@
       <translation>GPU NVIDIA (CUDA)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="104" />
       <source>Name</source>
       <translation>Nom</translation>
     </message>
@@ -384,7 +384,7 @@
       <translation>Contour {fid} supprimé.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="255" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="268" />
       <source>Output folder</source>
       <translation>Dossier de sortie</translation>
     </message>
@@ -394,12 +394,12 @@
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="100" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="103" />
       <source>Pixel size (m)</source>
       <translation>Taille de pixel (m)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="138" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="151" />
       <source>Pixel size (m): 10 or 25 as in the paper</source>
       <translation>Taille de pixel (m) : 10 ou 25 comme dans l'article</translation>
     </message>
@@ -409,12 +409,12 @@
       <translation>Prédire</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="243" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="256" />
       <source>Predict slicks</source>
       <translation>Prédire les nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="128" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="141" />
       <source>Prepare a training dataset</source>
       <translation>Préparer un jeu de données d'entraînement</translation>
     </message>
@@ -454,22 +454,22 @@
       <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="88" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="91" />
       <source>Refresh models</source>
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="175" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="199" />
       <source>Replace the model?</source>
       <translation>Remplacer le modèle ?</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="307" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="320" />
       <source>Report (HTML)</source>
       <translation>Rapport (HTML)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="129" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="142" />
       <source>Reprojects the scenes to UTM, resamples, stretches, rasterises the labels and writes 50 % overlapping tiles.</source>
       <translation>Reprojette les scènes en UTM, rééchantillonne, étire les valeurs, rastérise les étiquettes et écrit des tuiles qui se chevauchent à 50 %.</translation>
     </message>
@@ -479,12 +479,12 @@
       <translation>Redémarrer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="120" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="133" />
       <source>Result (JSON)</source>
       <translation>Résultat (JSON)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="301" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="314" />
       <source>Run a transfer-learning experiment</source>
       <translation>Lancer une expérience d'apprentissage par transfert</translation>
     </message>
@@ -494,7 +494,7 @@
       <translation>Lancer l'expérience</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="244" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="257" />
       <source>Runs a trained model over a whole scene: probability raster, mask and slick outlines.</source>
       <translation>Applique un modèle entraîné à une scène entière : raster de probabilité, masque et contours des nappes.</translation>
     </message>
@@ -559,12 +559,12 @@
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="132" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="145" />
       <source>Scenes</source>
       <translation>Scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="124" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="137" />
       <source>Sentinel-1 scene</source>
       <translation>Scène Sentinel-1</translation>
     </message>
@@ -584,7 +584,7 @@
       <translation>Paramètres</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="70" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="71" />
       <source>Slick</source>
       <translation>Slick</translation>
     </message>
@@ -604,22 +604,22 @@
       <translation>Aide de Slick</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="134" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="147" />
       <source>Slick labels</source>
       <translation>Étiquettes de nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="226" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="239" />
       <source>Slick mask</source>
       <translation>Masque des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="227" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="240" />
       <source>Slick outlines</source>
       <translation>Contours des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="225" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="238" />
       <source>Slick probability</source>
       <translation>Probabilité de nappe</translation>
     </message>
@@ -689,12 +689,12 @@
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="98" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
       <source>Source model</source>
       <translation>Modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="175" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="188" />
       <source>Source model (transfer; empty: the shipped Slick Sentinel-1 source)</source>
       <translation>Modèle source (transfert ; vide : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
@@ -719,12 +719,12 @@
       <translation>Le backend est installé ({device}) ; démarrage.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="302" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="315" />
       <source>The bootstrap grid of an experiment config (resumable): results.csv, Fig. 2, tables and report.html.</source>
       <translation>La grille bootstrap d'une configuration d'expérience (reprenable) : results.csv, figure 2, tableaux et report.html.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="270" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="283" />
       <source>The classic adaptive-threshold dark-spot detector, for comparison with the learned models.</source>
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
@@ -734,12 +734,12 @@
       <translation>Seuil</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="252" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="265" />
       <source>Threshold (empty: the model's)</source>
       <translation>Seuil (vide : celui du modèle)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="99" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="102" />
       <source>Tile (px)</source>
       <translation>Tuile (px)</translation>
     </message>
@@ -749,7 +749,7 @@
       <translation>Tuile / taille de pixel</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="142" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="155" />
       <source>Tile size (px): 256 or 512 as in the paper</source>
       <translation>Taille de tuile (px) : 256 ou 512 comme dans l'article</translation>
     </message>
@@ -764,12 +764,12 @@
       <translation>Entraîner</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="159" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="172" />
       <source>Train a model</source>
       <translation>Entraîner un modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="78" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="81" />
       <source>Train from random weights when no pretrained weights are installed</source>
       <translation>Entraîner à partir de poids aléatoires quand aucun poids pré-entraîné n'est installé</translation>
     </message>
@@ -779,7 +779,7 @@
       <translation>Scènes d'entraînement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="160" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="173" />
       <source>Trains DeepLabv3 or SamLoRA on a prepared dataset, from generic weights (base) or from another model (transfer). Transfer without a source model starts from the shipped Slick Sentinel-1 source and, like any transfer, takes the source's architecture, backbone and decoder (leave those unset).</source>
       <translation>Entraîne DeepLabv3 ou SamLoRA sur un jeu de données préparé, à partir de poids génériques (base) ou d'un autre modèle (transfert). Un transfert sans modèle source part du modèle source Slick Sentinel-1 fourni et, comme tout transfert, reprend l'architecture, le backbone et le décodeur de la source (laissez-les vides).</translation>
     </message>
@@ -814,19 +814,19 @@
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="71" />
+      <location filename="../slick_plugin/backend/wording.py" line="107" />
       <source>a command on the backend machine (see Help)</source>
       <translation>une commande sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="27" />
-      <source>a dataset already exists in {path}: train under another name, or accept replacing it when asked</source>
-      <translation>un jeu de données existe déjà dans {path} : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="80" />
+      <source>a dataset already exists in {path}: choose a new output folder</source>
+      <translation>un jeu de données existe déjà dans {path} : choisissez un nouveau dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="101" />
-      <source>a model named {name} already exists: choose another name, or replace it</source>
-      <translation>un modèle nommé {name} existe déjà : choisissez un autre nom, ou remplacez-le</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="91" />
+      <source>a dataset already exists in {path}: train under another name, or accept replacing it when asked</source>
+      <translation>un jeu de données existe déjà dans {path} : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/eta.py" line="37" />
@@ -844,12 +844,12 @@
       <translation>encore environ {n} s</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="70" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="73" />
       <source>automatic (learning-rate range test)</source>
       <translation>automatique (test de plage du taux d'apprentissage)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="200" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="213" />
       <source>backbone {backbone} does not fit {arch}: use one of {choices}</source>
       <translation>l'encodeur {backbone} ne convient pas à {arch} : utilisez l'un de {choices}</translation>
     </message>
@@ -1009,7 +1009,7 @@
       <translation>modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="81" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="84" />
       <source>model name (default: date and time)</source>
       <translation>nom du modèle (par défaut : date et heure)</translation>
     </message>
@@ -1039,14 +1039,24 @@
       <translation>aucune couche de contours à exporter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="19" />
+      <location filename="../slick_plugin/backend/wording.py" line="86" />
       <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick 'Allow random initialisation' under Train &gt; Advanced, or install the weights on the backend machine (see Help)</source>
       <translation>aucun poids pré-entraîné « {name} » n'est installé pour cet encodeur (cherché dans {folder}) : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé, ou installez les poids sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="24" />
+      <location filename="../slick_plugin/backend/wording.py" line="74" />
+      <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick {option}, or install the weights on the backend machine (see Help)</source>
+      <translation>aucun poids pré-entraîné '{name}' n'est installé pour ce backbone (cherché dans {folder}) : cochez {option}, ou installez les poids sur la machine du backend (voir l'aide)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="89" />
       <source>no pretrained weights exist for {backbone}: tick 'Allow random initialisation' under Train &gt; Advanced</source>
       <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="78" />
+      <source>no pretrained weights exist for {backbone}: tick {option}</source>
+      <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez {option}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/polling.py" line="70" />
@@ -1069,7 +1079,7 @@
       <translation>arrêté (voir la barre de messages)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="190" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="214" />
       <source>not trained: choose another name to keep {name}</source>
       <translation>pas d'entraînement : choisissez un autre nom pour conserver {name}</translation>
     </message>
@@ -1124,12 +1134,12 @@
       <translation>prêt</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="38" />
+      <location filename="../slick_plugin/backend/wording.py" line="39" />
       <source>replacing it</source>
       <translation>son remplacement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="145" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="149" />
       <source>saving {layer} failed: {errors}</source>
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
@@ -1137,6 +1147,11 @@
       <location filename="../slick_plugin/tasks/params.py" line="166" />
       <source>scene</source>
       <translation>scène</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/label_layer.py" line="72" />
+      <source>scene (empty: the raster under the polygon)</source>
+      <translation>scène (vide : le raster sous le polygone)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="69" />
@@ -1184,12 +1199,12 @@
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="69" />
+      <location filename="../slick_plugin/backend/wording.py" line="105" />
       <source>the '{option}' option</source>
       <translation>l'option « {option} »</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="43" />
+      <location filename="../slick_plugin/backend/wording.py" line="44" />
       <source>the DeepLab decoder (Train &gt; Advanced)</source>
       <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
     </message>
@@ -1199,12 +1214,12 @@
       <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="41" />
+      <location filename="../slick_plugin/backend/wording.py" line="42" />
       <source>the architecture</source>
       <translation>l'architecture</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="42" />
+      <location filename="../slick_plugin/backend/wording.py" line="43" />
       <source>the backbone</source>
       <translation>l'encodeur</translation>
     </message>
@@ -1284,7 +1299,7 @@
       <translation>le découpage de {layer} a déjà été écrit</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="53" />
+      <location filename="../slick_plugin/backend/wording.py" line="54" />
       <source>the dataset</source>
       <translation>le jeu de données</translation>
     </message>
@@ -1299,17 +1314,17 @@
       <translation>l'environnement a été créé sans {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="45" />
+      <location filename="../slick_plugin/backend/wording.py" line="46" />
       <source>the initialisation</source>
       <translation>l'initialisation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="52" />
+      <location filename="../slick_plugin/backend/wording.py" line="53" />
       <source>the label layer</source>
       <translation>la couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="47" />
+      <location filename="../slick_plugin/backend/wording.py" line="48" />
       <source>the learning rate (Train &gt; Advanced)</source>
       <translation>le taux d'apprentissage (Entraîner &gt; Avancé)</translation>
     </message>
@@ -1319,12 +1334,12 @@
       <translation>l'emprise de la carte ne recoupe pas {layer}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="46" />
+      <location filename="../slick_plugin/backend/wording.py" line="47" />
       <source>the maximum epochs (Train &gt; Advanced)</source>
       <translation>le nombre maximal d'époques (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="54" />
+      <location filename="../slick_plugin/backend/wording.py" line="55" />
       <source>the model</source>
       <translation>le modèle</translation>
     </message>
@@ -1334,7 +1349,7 @@
       <translation>seuil du modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="39" />
+      <location filename="../slick_plugin/backend/wording.py" line="40" />
       <source>the name</source>
       <translation>le nom</translation>
     </message>
@@ -1344,7 +1359,7 @@
       <translation>la liste figée des dépendances est absente : {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="49" />
+      <location filename="../slick_plugin/backend/wording.py" line="50" />
       <source>the pixel size</source>
       <translation>la taille des pixels</translation>
     </message>
@@ -1359,12 +1374,12 @@
       <translation>le résultat ne contient ni raster ni contours : {result}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="51" />
+      <location filename="../slick_plugin/backend/wording.py" line="52" />
       <source>the scene</source>
       <translation>la scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="50" />
+      <location filename="../slick_plugin/backend/wording.py" line="51" />
       <source>the scenes</source>
       <translation>les scènes</translation>
     </message>
@@ -1384,17 +1399,17 @@
       <translation>l'installation a été annulée ; relancez-la pour reprendre là où elle s'est arrêtée</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="40" />
+      <location filename="../slick_plugin/backend/wording.py" line="41" />
       <source>the source model</source>
       <translation>le modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="55" />
+      <location filename="../slick_plugin/backend/wording.py" line="56" />
       <source>the threshold</source>
       <translation>le seuil</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="48" />
+      <location filename="../slick_plugin/backend/wording.py" line="49" />
       <source>the tile size</source>
       <translation>la taille des tuiles</translation>
     </message>
@@ -1404,7 +1419,7 @@
       <translation>le jeton du backend distant</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="185" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="209" />
       <source>tile, pixel size and learning rate must be numbers</source>
       <translation>la tuile, la taille de pixel et le taux d'apprentissage doivent être des nombres</translation>
     </message>
@@ -1429,7 +1444,7 @@
       <translation>{metric} de validation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="106" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="119" />
       <source>waiting for the backend to start...</source>
       <translation>attente du démarrage du backend...</translation>
     </message>
@@ -1449,22 +1464,32 @@
       <translation>{kind} : {reason} (journal : {log})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="168" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="172" />
       <source>{layer} cannot be edited</source>
       <translation>{layer} n'est pas modifiable</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="178" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="182" />
       <source>{layer} refused the polygon</source>
       <translation>{layer} a refusé le polygone</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="183" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="187" />
       <source>{layer}: the new polygon was not saved</source>
       <translation>{layer} : le nouveau polygone n'a pas été enregistré</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="30" />
+      <location filename="../slick_plugin/tasks/params.py" line="102" />
+      <source>{path} already exists: choose a new model folder</source>
+      <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="82" />
+      <source>{path} already exists: choose a new output folder</source>
+      <translation>{path} existe déjà : choisissez un nouveau dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="93" />
       <source>{path} already exists: train under another name, or accept replacing it when asked</source>
       <translation>{path} existe déjà : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
     </message>

@@ -3,7 +3,7 @@
 
 The zip holds one folder, slick_plugin/, with metadata.txt, the plugin's Python code, the
 icons, the compiled translations (.qm, built here with lrelease from i18n/*.ts when
-needed), the experiment configs, and the bundled backend code in slick_plugin/backend_src/
+needed), the experiment configs, and the bundled backend code with the shipped models' weights in slick_plugin/backend_src/
 (the plugin puts it on PYTHONPATH of the backend interpreter it starts). Symlinks in the
 checkout (metadata.txt, resources, i18n) are stored as the files they point to.
 
@@ -40,6 +40,14 @@ def compile_translations() -> list[Path]:
     return out
 
 
+def ships(backend_file: Path) -> bool:
+    """Backend code and data, plus the shipped models' weights and cards: a zip user gets the
+    shipped source model ready, with no command to run."""
+    if backend_file.parts[:2] == ("models", "shipped"):
+        return backend_file.suffix in (".safetensors", ".json", ".md")
+    return backend_file.suffix in (".py", ".json", ".toml", ".txt")
+
+
 def plugin_files() -> list[tuple[Path, str]]:
     """(file on disk, name inside the zip) for everything that ships."""
     files: list[tuple[Path, str]] = []
@@ -52,7 +60,7 @@ def plugin_files() -> list[tuple[Path, str]]:
     files += [(p, f"slick_plugin/configs/{p.name}") for p in sorted((ROOT / "configs").glob("*.toml"))]
     backend = ROOT / "backend" / "slick_backend"
     for path in sorted(backend.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".json", ".toml", ".txt") and not SKIP_DIRS & set(path.parts):
+        if path.is_file() and ships(path.relative_to(backend)) and not SKIP_DIRS & set(path.parts):
             files.append((path, f"slick_plugin/backend_src/slick_backend/{path.relative_to(backend)}"))
     for extra in ("requirements.txt", "pyproject.toml", "README.md", "LICENSE"):
         if (ROOT / extra).exists():

@@ -1,9 +1,10 @@
-"""The backend's one-line errors, in the words of the dock rather than of the command line.
+"""The backend's one-line errors, in the words of the dock or of the Processing dialog rather
+than of the command line.
 
 The backend speaks to `slick-backend` users ("give --allow-random-init", "pass --overwrite",
-"run `slick-backend weights download resnet18`"). The dock has check boxes and fields, not
-flags: known sentences are rewritten whole, then any flag left is named by the control
-that sets it, so no "--flag" reaches the message bar.
+"run `slick-backend weights download resnet18`"). The dock has check boxes and fields and the
+Processing dialog has parameters, not flags: known sentences are rewritten whole, then any flag
+left is named by the control that sets it, so no "--flag" reaches the user.
 """
 
 from __future__ import annotations
@@ -12,27 +13,27 @@ import re
 
 from ..i18n import tr
 
-# whole sentences first: what to do, in the dock's terms
-SENTENCES = [
-    (re.compile(r"no pretrained base weights '([^']+)' in (\S+); run `slick-backend weights download [^`]+`, or give "
-                r"--allow-random-init to train from random weights"),
-     lambda m: tr("no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick "
-                  "'Allow random initialisation' under Train > Advanced, or install the weights on the backend "
-                  "machine (see Help)").format(name=m.group(1), folder=m.group(2))),
-    (re.compile(r"no pretrained base weights \(none exist for (\S+)\); give --allow-random-init to train from random "
-                r"weights"),
-     lambda m: tr("no pretrained weights exist for {backbone}: tick 'Allow random initialisation' under "
-                  "Train > Advanced").format(backbone=m.group(1))),
-    (re.compile(r"(\S+): a dataset already exists there; pass --overwrite to replace it or choose another --out"),
-     lambda m: tr("a dataset already exists in {path}: train under another name, or accept replacing it when "
-                  "asked").format(path=m.group(1))),
-    (re.compile(r"(\S+): already exists; choose another --out or give --overwrite[^;]*"),
-     lambda m: tr("{path} already exists: train under another name, or accept replacing it when asked").format(
-         path=m.group(1))),
-]
+WEIGHTS = re.compile(r"no pretrained base weights '([^']+)' in (\S+); run `slick-backend weights download [^`]+`, or "
+                     r"give --allow-random-init to train from random weights")
+NO_WEIGHTS = re.compile(r"no pretrained base weights \(none exist for (\S+)\); give --allow-random-init to train from "
+                        r"random weights")
+DATASET_EXISTS = re.compile(r"(\S+): a dataset already exists there; pass --overwrite to replace it or choose another "
+                            r"--out")
+MODEL_EXISTS = re.compile(r"(\S+): already exists; choose another --out or give --overwrite[^;]*")
+FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
+COMMAND = re.compile(r"`slick-backend [^`]*`")
+
+# The flags of the backend's jobs and the Processing parameter that sets each.
+FLAG_PARAMETERS = {
+    "--allow-random-init": "RANDOM_INIT", "--out": "OUTPUT", "--from": "FROM_MODEL", "--arch": "ARCH",
+    "--backbone": "BACKBONE", "--decoder": "DECODER", "--light": "LIGHT", "--init": "INIT", "--epochs": "EPOCHS",
+    "--lr": "LR", "--tile": "TILE", "--pixel-size": "PIXEL_SIZE", "--scenes": "SCENES", "--scene": "SCENE",
+    "--labels": "LABELS", "--data": "DATA", "--model": "MODEL", "--threshold": "THRESHOLD", "--config": "CONFIG",
+}
 
 
-def _flag_names() -> dict[str, str]:
+def dock_names() -> dict[str, str]:
+    """Each flag as the dock's control that sets it."""
     return {
         "--allow-random-init": tr("'Allow random initialisation' (Train > Advanced)"),
         "--overwrite": tr("replacing it"),
@@ -56,16 +57,51 @@ def _flag_names() -> dict[str, str]:
     }
 
 
-FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
-COMMAND = re.compile(r"`slick-backend [^`]*`")
+def processing_names(algorithm) -> dict[str, str]:
+    """Each flag as the Processing parameter of ``algorithm`` that sets it (its label in the dialog)."""
+    names = {}
+    for flag, name in FLAG_PARAMETERS.items():
+        parameter = algorithm.parameterDefinition(name)
+        if parameter is not None:
+            names[flag] = "'" + parameter.description() + "'"
+    return names
 
 
-def gui_words(message: str) -> str:
-    """``message`` with command-line advice replaced by what to do in the dock."""
+def _sentences(processing: bool) -> list:
+    """Whole sentences first: what to do, in the words of the dock or of the Processing dialog."""
+    if processing:
+        return [
+            (WEIGHTS, lambda m, n: tr("no pretrained weights '{name}' are installed for this backbone (looked in "
+                                      "{folder}): tick {option}, or install the weights on the backend machine (see "
+                                      "Help)").format(name=m.group(1), folder=m.group(2),
+                                                      option=n.get("--allow-random-init", ""))),
+            (NO_WEIGHTS, lambda m, n: tr("no pretrained weights exist for {backbone}: tick {option}").format(
+                backbone=m.group(1), option=n.get("--allow-random-init", ""))),
+            (DATASET_EXISTS, lambda m, n: tr("a dataset already exists in {path}: choose a new output folder").format(
+                path=m.group(1))),
+            (MODEL_EXISTS, lambda m, n: tr("{path} already exists: choose a new output folder").format(
+                path=m.group(1))),
+        ]
+    return [
+        (WEIGHTS, lambda m, n: tr("no pretrained weights '{name}' are installed for this backbone (looked in {folder}): "
+                                  "tick 'Allow random initialisation' under Train > Advanced, or install the weights "
+                                  "on the backend machine (see Help)").format(name=m.group(1), folder=m.group(2))),
+        (NO_WEIGHTS, lambda m, n: tr("no pretrained weights exist for {backbone}: tick 'Allow random initialisation' "
+                                     "under Train > Advanced").format(backbone=m.group(1))),
+        (DATASET_EXISTS, lambda m, n: tr("a dataset already exists in {path}: train under another name, or accept "
+                                         "replacing it when asked").format(path=m.group(1))),
+        (MODEL_EXISTS, lambda m, n: tr("{path} already exists: train under another name, or accept replacing it when "
+                                       "asked").format(path=m.group(1))),
+    ]
+
+
+def gui_words(message: str, algorithm=None) -> str:
+    """``message`` with command-line advice replaced by what to do in the dock, or, given a
+    Processing ``algorithm``, in its dialog."""
+    names = processing_names(algorithm) if algorithm is not None else dock_names()
     text = str(message)
-    for pattern, replace in SENTENCES:
-        text = pattern.sub(replace, text)
-    names = _flag_names()
+    for pattern, replace in _sentences(algorithm is not None):
+        text = pattern.sub(lambda m, replace=replace: replace(m, names), text)
     text = FLAG.sub(lambda m: names.get(m.group(0), tr("the '{option}' option").format(option=m.group(1).replace("-", " "))),
                     text)
     return COMMAND.sub(tr("a command on the backend machine (see Help)"), text)

@@ -65,7 +65,11 @@ def create_label_layer(path: str, crs: QgsCoordinateReferenceSystem, name: str =
 
 
 def configure_label_layer(layer: QgsVectorLayer) -> None:
-    """Defaults and widgets so hand-drawn polygons get source=manual and a timestamp."""
+    """Defaults and widgets so hand-drawn polygons get source=manual and a timestamp; the feature
+    form says that an empty scene is filled in (from the raster under the polygon, once added)."""
+    idx = layer.fields().indexOf("scene")
+    if idx >= 0:
+        layer.setFieldAlias(idx, tr("scene (empty: the raster under the polygon)"))
     idx = layer.fields().indexOf("source")
     if idx >= 0:
         layer.setDefaultValueDefinition(idx, QgsDefaultValue("'manual'"))

@@ -27,6 +27,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..backend.client import BackendError
+from ..backend.wording import gui_words
 from ..i18n import tr, tr_noop
 from ..layers.label_layer import layer_path
 from ..layers.results import result_paths
@@ -81,6 +82,18 @@ class SlickAlgorithm(QgsProcessingAlgorithm):
     def build(self, parameters, context):  # -> a params dataclass of tasks/params.py
         raise NotImplementedError
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        """The request's own checks, so that the dialog refuses bad values before anything runs
+        (its message box names the problem; a failure inside the run only reaches the log)."""
+        ok, message = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, message
+        try:
+            self.build(parameters, context).validate()
+        except ParamsInvalid as exc:
+            return False, str(exc)
+        return True, ""
+
     def prepareAlgorithm(self, parameters, context, feedback) -> bool:  # noqa: N802 - main thread
         self.request = self.build(parameters, context)
         try:
@@ -108,8 +121,8 @@ class SlickAlgorithm(QgsProcessingAlgorithm):
             result = follow_job(self.client, self.request.KIND, self.request.to_params(), progress, feedback.isCanceled)
         except BackendError as exc:
             raise QgsProcessingException(tr("the backend did not start: {reason}").format(reason=str(exc))) from None
-        except JobFailed as exc:
-            raise QgsProcessingException(str(exc)) from None
+        except JobFailed as exc:  # in the words of this dialog: its parameters, not the CLI's flags
+            raise QgsProcessingException(gui_words(str(exc), self)) from None
         feedback.pushInfo(json.dumps(result, indent=1, default=str))
         return self.outputs_from(result)
 

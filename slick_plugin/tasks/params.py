@@ -98,8 +98,8 @@ class TrainRequest(JobRequest):
     def validate_options(self) -> None:
         """What does not need the dataset to exist yet (prepare-and-train checks it before the prepare step)."""
         if Path(self.out).exists() and not self.overwrite:
-            raise ParamsInvalid(tr("a model named {name} already exists: choose another name, or replace it").format(
-                name=Path(self.out).name))
+            # the dock asks before replacing (and then sets overwrite); this is Processing's case
+            raise ParamsInvalid(tr("{path} already exists: choose a new model folder").format(path=self.out))
         if self.arch is not None and self.decoder is not None and self.arch != "deeplabv3":
             raise ParamsInvalid(tr("the DeepLab decoder only applies to the DeepLabv3 architecture"))
 

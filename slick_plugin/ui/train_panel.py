@@ -59,6 +59,9 @@ class TrainPanel(QWidget):
         self.source = fitting(QComboBox())  # the shipped Slick Sentinel-1 source first: the default
         self.source.setToolTip(tr("Transfer takes the source model's architecture, backbone and decoder"))
         self.init.currentIndexChanged.connect(self._init_changed)
+        self.source.currentIndexChanged.connect(self._show_source_arch)
+        self._sources: dict[str, dict] = {}  # source value -> its card's "model" (arch, backbone, options)
+        self._chosen: tuple[str, str, int] | None = None  # the analyst's own choice, back when base is chosen
         self._init_changed()
         self.tile = QComboBox()
         self.tile.addItems(["256", "512"])
@@ -143,10 +146,31 @@ class TrainPanel(QWidget):
         return self.init.currentData() == "transfer"
 
     def _init_changed(self, *_args) -> None:
-        """Transfer takes the source's architecture: its choices are greyed out, the source is not."""
+        """Transfer takes the source's architecture: its choices are greyed out and show the
+        source's (not a default that will not be used); base gets the analyst's choice back."""
         self.source.setEnabled(self._transfer())
         for widget in (self.arch, self.backbone, self.decoder):
             widget.setEnabled(not self._transfer())
+        if self._transfer():
+            self._show_source_arch()
+        elif self._chosen is not None:
+            arch, backbone, decoder = self._chosen
+            self.arch.setCurrentText(arch)
+            self.backbone.setCurrentText(backbone)
+            self.decoder.setCurrentIndex(decoder)
+            self._chosen = None
+
+    def _show_source_arch(self, *_args) -> None:
+        model = self._sources.get(self.source.currentData()) if self._transfer() else None
+        if not model:
+            return
+        if self._chosen is None:
+            self._chosen = (self.arch.currentText(), self.backbone.currentText(), self.decoder.currentIndex())
+        self.arch.setCurrentText(str(model.get("arch", "")))
+        self.backbone.setCurrentText(str(model.get("backbone", "")))
+        decoder = self.decoder.findData((model.get("options") or {}).get("decoder", "aspp"))
+        if decoder >= 0:
+            self.decoder.setCurrentIndex(decoder)
 
     def request(self) -> PrepareTrainRequest:
         name = self.name.text().strip() or time.strftime("slick_%Y%m%d_%H%M%S")
@@ -216,7 +240,9 @@ class TrainPanel(QWidget):
                 self.models.setCurrentItem(item)
                 if self._select:
                     self._select = None
+        self._sources = {model_choices.value(m): (m.get("card") or {}).get("model") or {} for m in models}
         model_choices.fill_combo(self.source, models)
+        self._show_source_arch()
 
     def _show_card(self, item, _previous=None) -> None:
         self.card.setHtml(card_html(item.data(Qt.UserRole), tr) if item is not None else "")

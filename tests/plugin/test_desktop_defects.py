@@ -71,6 +71,8 @@ def test_hand_drawn_polygon_gets_its_scene(idle_ctx, scene, tmp_path):
     try:
         panel.draw_by_hand()  # QGIS's own digitising on the label layer (edit mode)
         assert labels.isEditable()
+        # its feature form tells that an empty scene is filled in, so nobody types one
+        assert labels.attributeDisplayName(labels.fields().indexOf("scene")) == "scene (empty: the raster under the polygon)"
         geometry = _square(scene)
         geometry.transform(QgsCoordinateTransform(scene.crs(), labels.crs(), QgsProject.instance()))
         feature = QgsVectorLayerUtils.createFeature(labels, geometry)  # as the digitising tool does, with defaults
@@ -251,6 +253,7 @@ def test_time_left_is_estimated():
     ("--stretch-sigma-db 3: bad", "'stretch sigma db' option", ["--stretch"]),
 ])
 def test_backend_errors_speak_the_docks_words(qgis_app, backend_text, gui_text, gone):
+    """(Processing gets its own parameters' names: tests/plugin/test_processing.py.)"""
     from slick_plugin.backend.wording import gui_words
 
     text = gui_words(backend_text)

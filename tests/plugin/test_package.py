@@ -4,6 +4,7 @@ compiled translations and the bundled backend) and its plugin loads in a fresh Q
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import subprocess
 import sys
@@ -36,7 +37,9 @@ def test_zip_layout_and_plugin_loads(tmp_path):
         assert all(n.startswith("slick_plugin/") for n in names)
         assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
         for needed in ("metadata.txt", "__init__.py", "plugin.py", "resources/icon.svg", "i18n/slick_fr.qm",
-                       "backend_src/slick_backend/__init__.py", "backend_src/slick_backend/server/app.py"):
+                       "backend_src/slick_backend/__init__.py", "backend_src/slick_backend/server/app.py",
+                       *(f"backend_src/slick_backend/models/shipped/slick-s1-source/{f}"
+                         for f in ("weights.safetensors", "model.json", "README.md"))):
             assert f"slick_plugin/{needed}" in names, needed
         meta = configparser.ConfigParser()
         meta.read_string(archive.read("slick_plugin/metadata.txt").decode())
@@ -53,3 +56,11 @@ def test_zip_layout_and_plugin_loads(tmp_path):
     which = subprocess.run([str(BACKEND_PYTHON), "-c", "import slick_backend; print(slick_backend.__file__)"],
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(bundled)}, timeout=60)
     assert which.stdout.strip().startswith(str(bundled))
+    # ... and that backend finds the shipped source model in the zip, intact (checksum verified)
+    shipped = subprocess.run(
+        [str(BACKEND_PYTHON), "-c", "from slick_backend.models.catalog import describe; import json; "
+         "print(json.dumps(describe('slick-s1-source')))"],
+        capture_output=True, text=True, timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k != "SLICK_SHIPPED_DIR"}, "PYTHONPATH": str(bundled)})
+    entry = json.loads(shipped.stdout)
+    assert entry["ready"] and entry["path"].startswith(str(bundled)), entry

@@ -135,12 +135,26 @@ def test_train_samlora_with_a_vit_backbone(dataset, mosaics, tmp_path):
 
 def test_samlora_backbone_defaults_to_vit_b(provider, dataset, tmp_path):
     """Left empty, the backbone is the architecture's default: vit_b for samlora (not resnet50), here
-    without its weights installed and without random init, so the backend says which weights it needs."""
+    without its weights installed and without random init, so the backend says which weights it needs,
+    in the dialog's words: the parameter to tick, not the command line's flag."""
     import processing
 
-    with pytest.raises(QgsProcessingException, match="sam_vit_b"):
+    with pytest.raises(QgsProcessingException, match="sam_vit_b") as failed:
         processing.run("slick:train", {"DATA": str(dataset), "ARCH": 1, "INIT": 0, "EPOCHS": 1, "LR": 0.001,
                                        "OUTPUT": str(tmp_path / "default")})
+    text = str(failed.value)
+    assert "tick 'Allow random initialisation (no pretrained weights)'" in text, text
+    assert "--" not in text and "slick-backend" not in text, text
+
+
+def test_an_existing_model_folder_is_refused_in_the_dialogs_words(provider, dataset, tmp_path):
+    """Processing cannot ask before replacing: it names the folder and what to do, before anything runs."""
+    import processing
+
+    (tmp_path / "taken").mkdir()
+    with pytest.raises(QgsProcessingException, match="choose a new model folder") as failed:
+        processing.run("slick:train", {"DATA": str(dataset), "RANDOM_INIT": True, "OUTPUT": str(tmp_path / "taken")})
+    assert str(tmp_path / "taken") in str(failed.value) and "--" not in str(failed.value)
 
 
 def test_baseline(provider, mosaics, tmp_path):

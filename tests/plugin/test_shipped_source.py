@@ -26,14 +26,20 @@ def test_train_tab_offers_the_shipped_source_by_default(ctx):
     assert "deeplabv3 / resnet18" in panel.card.toPlainText()
 
     assert not panel.source.isEnabled() and panel.request().train.source is None  # base: no source
+    own = (panel.arch.currentText(), panel.backbone.currentText(), panel.decoder.currentData())
+    assert own == ("deeplabv3", "resnet50", "aspp")
     panel.init.setCurrentIndex(panel.init.findData("transfer"))
     assert panel.source.isEnabled() and panel.source.currentData() == "slick-s1-source"
     assert not panel.arch.isEnabled() and not panel.backbone.isEnabled() and not panel.decoder.isEnabled()
+    # the greyed-out fields show what transfer will use: the source's, from its card
+    assert (panel.arch.currentText(), panel.backbone.currentText(), panel.decoder.currentData()) == \
+        ("deeplabv3", "resnet18", "plus")
     request = panel.request().train
     assert request.source == "slick-s1-source" and request.arch is None and request.backbone is None
     assert panel.request().to_params()["train"]["source"] == "slick-s1-source"
     assert "arch" not in panel.request().to_params()["train"]
     panel.init.setCurrentIndex(panel.init.findData("base"))
+    assert (panel.arch.currentText(), panel.backbone.currentText(), panel.decoder.currentData()) == own
     panel.decoder.setCurrentIndex(panel.decoder.findData("plus"))
     base = panel.request().train
     assert (base.arch, base.decoder, base.source) == ("deeplabv3", "plus", None)  # the same recipe, from base

@@ -60,6 +60,13 @@ def _execute_reporting(spec: dict, threads: int | None) -> dict:
     return execute_run(spec, threads, progress)
 
 
+def _execute_on_ray(spec: dict, threads: int | None, queue) -> dict:
+    """Ray task: the run, reporting its epochs to the driver through a Ray queue (an actor)."""
+    from .trainrun import execute_run
+
+    return execute_run(spec, threads, QueueProgress(queue, spec["id"]) if queue is not None else None)
+
+
 def threads_per_run(workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // max(1, workers))
 
@@ -152,7 +159,7 @@ class RayExecutor:
         self.threads = threads or threads_per_run(self.workers)
 
     def run(self, specs: list[dict], done: Done, progress: Progress, on_progress: RunProgress | None = None) -> None:
-        """(Ray runs report when they end, not epoch by epoch: ``on_progress`` is not called.)"""
+        """``on_progress(spec, fraction, message)``: a run's epochs, sent through a Ray queue."""
         if not specs:
             return
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no phoning home from a workstation
@@ -161,8 +168,6 @@ class RayExecutor:
         except ImportError:
             raise InputError("--executor ray: Ray is not installed in this environment; "
                              "pip install 'ray[default]' or use --executor local") from None
-        from .trainrun import execute_run
-
         started = not ray.is_initialized()
         if started:
             try:
@@ -175,12 +180,29 @@ class RayExecutor:
                                  "check the address or leave it out for a local Ray") from None
         try:
             gpus = self.gpu_fraction if ray.cluster_resources().get("GPU", 0) > 0 else 0
-            task = ray.remote(execute_run).options(num_cpus=self.threads, num_gpus=gpus, max_retries=0)
-            refs = {task.remote(s, self.threads): s for s in specs}
+            queue = None
+            if on_progress is not None:
+                from ray.util.queue import Queue
+
+                queue = Queue(maxsize=1000, actor_options={"num_cpus": 0})
+            task = ray.remote(_execute_on_ray).options(num_cpus=self.threads, num_gpus=gpus, max_retries=0)
+            refs = {task.remote(s, self.threads, queue): s for s in specs}
+
+            def drain() -> None:
+                """Every update sent so far (a task's puts are done when it returns), for runs not
+                yet handed to ``done``."""
+                if queue is None:
+                    return
+                running = {s["id"]: s for s in refs.values()}
+                for run_id, fraction, message in queue.get_nowait_batch(queue.qsize()):
+                    if run_id in running:
+                        on_progress(running[run_id], fraction, message)
+
             try:
                 while refs:
                     progress.check()
                     ready, _ = ray.wait(list(refs), num_returns=1, timeout=POLL_S)
+                    drain()
                     for ref in ready:
                         spec = refs.pop(ref)
                         try:

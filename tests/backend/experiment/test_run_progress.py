@@ -4,6 +4,7 @@ nothing for ten minutes of pretraining)."""
 
 from __future__ import annotations
 
+import pytest
 from slick_backend.experiment.api import ExperimentParams, run_experiment
 from slick_backend.progress import Progress
 
@@ -44,11 +45,14 @@ class Recording(Progress):
         self.seen.append((self.fraction, self.message))
 
 
-def test_experiment_reports_each_run_epoch_by_epoch(tiny_target, tmp_path):
+@pytest.mark.parametrize("executor", ["local", pytest.param("ray", marks=pytest.mark.slow)])
+def test_experiment_reports_each_run_epoch_by_epoch(tiny_target, tmp_path, executor):
+    """Local worker processes and Ray tasks alike (Ray through a queue actor)."""
     (tmp_path / "target").symlink_to(tiny_target)
     (tmp_path / "exp.toml").write_text(CONFIG)
     progress = Recording()
-    run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(tmp_path / "out")), progress)
+    run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(tmp_path / "out"), executor=executor),
+                   progress)
     inside = [(f, m) for f, m in progress.seen if m.startswith("run 1/1 (N=1 draw 0 base): ")]
     assert any("epoch 1/2" in m for _, m in inside) or any("epoch 2/2" in m for _, m in inside), progress.seen
     fractions = [f for f, _ in inside]
