@@ -1150,8 +1150,8 @@
     </message>
     <message>
       <location filename="../slick_plugin/layers/label_layer.py" line="72" />
-      <source>scene (empty: the raster under the polygon)</source>
-      <translation>scène (vide : le raster sous le polygone)</translation>
+      <source>scene (auto if empty)</source>
+      <translation>scène (auto si vide)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="69" />

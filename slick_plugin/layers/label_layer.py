@@ -69,7 +69,7 @@ def configure_label_layer(layer: QgsVectorLayer) -> None:
     form says that an empty scene is filled in (from the raster under the polygon, once added)."""
     idx = layer.fields().indexOf("scene")
     if idx >= 0:
-        layer.setFieldAlias(idx, tr("scene (empty: the raster under the polygon)"))
+        layer.setFieldAlias(idx, tr("scene (auto if empty)"))
     idx = layer.fields().indexOf("source")
     if idx >= 0:
         layer.setDefaultValueDefinition(idx, QgsDefaultValue("'manual'"))

@@ -70,13 +70,15 @@ class Driver:
         self.steps: list[dict] = []
         self.messages: list[dict] = []
         self.freezes = Freezes()
+        self.t0 = time.monotonic()
         self.plugin = None
         QgsApplication.messageLog().messageReceived.connect(self._logged)
 
     # --- recording ---------------------------------------------------------------------------
     def _logged(self, message: str, tag: str, level) -> None:
         if tag in ("Slick", "Python error", "Python warning") or level >= Qgis.Critical:
-            self.messages.append({"tag": tag, "level": int(level), "message": message[:2000]})
+            self.messages.append({"t": round(time.monotonic() - self.t0, 2), "tag": tag, "level": int(level),
+                                  "message": message[:2000]})
 
     def step(self, name: str, fn) -> None:
         started = time.monotonic()
@@ -124,6 +126,15 @@ class Driver:
                 raise E2EError(f"waited {timeout:.0f} s for {what}")
             self.wait(0.05)
 
+    def job_done(self, progress, done, what: str, timeout: float):
+        """Wait for ``done()``; fail at once, with the job's error, if the panel's job failed."""
+        def finished():
+            task = progress.task
+            if task is not None and task.finished_ok is False:
+                raise E2EError(f"{what} failed: {task.error}")
+            return done()
+        return self.until(finished, timeout, what)
+
     @staticmethod
     def check(ok, what: str) -> None:
         if not ok:
@@ -140,16 +151,17 @@ class Driver:
                 proc.kill()
         self.check(proc.returncode == 0, f"xdotool {args[0]} failed ({proc.returncode})")
 
+    # (no `mousemove --sync`: it waits for a move that never comes when the pointer is already there)
     def click(self, widget, pos: QPoint | None = None) -> None:
         self.check(widget.isVisible(), f"{widget.__class__.__name__} {widget.objectName()!r} is not visible")
         point = widget.mapToGlobal(pos if pos is not None else widget.rect().center())
-        self.xdo("mousemove", "--sync", point.x(), point.y(), "click", 1)
+        self.xdo("mousemove", point.x(), point.y(), "sleep", 0.05, "click", 1)
         self.wait(0.4)
 
     def hover(self, widget) -> None:
         """The pointer over a window gives it the keyboard (no window manager: focus follows it)."""
         point = widget.mapToGlobal(widget.rect().center())
-        self.xdo("mousemove", "--sync", point.x(), point.y())
+        self.xdo("mousemove", point.x(), point.y())
         self.wait(0.2)
 
     def key(self, *keys: str) -> None:
@@ -171,7 +183,7 @@ class Driver:
         moves = []
         for t in (0.25, 0.5, 0.75, 1.0):
             moves += ["mousemove", int(pa.x() + t * (pb.x() - pa.x())), int(pa.y() + t * (pb.y() - pa.y())), "sleep", 0.05]
-        self.xdo("mousemove", "--sync", pa.x(), pa.y(), "mousedown", 1, "sleep", 0.1, *moves, "mouseup", 1)
+        self.xdo("mousemove", pa.x(), pa.y(), "mousedown", 1, "sleep", 0.1, *moves, "mouseup", 1)
         self.wait(0.4)
 
     def click_menu(self, menu_title: str, item_text: str) -> None:
@@ -428,8 +440,9 @@ class Driver:
         self.click(panel.name)
         self.type("desktop_e2e")
         self.click(panel.train_button)
-        self.until(lambda: any(panel.models.item(i).text() == "desktop_e2e" for i in range(panel.models.count())),
-                   CONF.get("train_timeout", 900), "the trained model in the model list")
+        self.job_done(panel.progress,
+                      lambda: any(panel.models.item(i).text() == "desktop_e2e" for i in range(panel.models.count())),
+                      "training (the trained model in the model list)", CONF.get("train_timeout", 900))
         self.wait(1.0)
         return {"card": panel.card.toPlainText()[:400], "screenshot": self.shot("desktop_4_train")}
 
@@ -444,7 +457,7 @@ class Driver:
         self.click(panel.scenes.viewport(), panel.scenes.visualItemRect(item).center())
         self.key("space")
         self.click(panel.predict_button)
-        self.until(lambda: panel.added_groups, 600, "the prediction layers")
+        self.job_done(panel.progress, lambda: panel.added_groups, "prediction (its layers on the map)", 600)
         group = panel.added_groups[-1]
         names = [node.name() for node in group.children()]
         self.outlines = panel.export_layer.currentLayer()

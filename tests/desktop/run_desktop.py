@@ -16,9 +16,11 @@ its own test, tests/plugin/test_backend_setup.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -88,10 +90,16 @@ def main(argv=None) -> int:
                "--profile", "e2e", "--nologo", "--noversioncheck", "--code", str(Path(__file__).with_name("driver.py"))]
     print(f"e2e-desktop: QGIS under Xvfb, run folder {out}", flush=True)
     with open(out / "qgis.log", "w") as log:
+        # its own process group: QGIS, Xvfb and the backend go with it, however the run ends
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            subprocess.run(command, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=args.timeout, check=False)
+            proc.wait(timeout=args.timeout)
         except subprocess.TimeoutExpired:
             print(f"e2e-desktop: QGIS did not finish within {args.timeout} s (log: {out / 'qgis.log'})")
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     results = out / "results.json"
     if not results.exists():
         print(f"e2e-desktop: no results; QGIS log: {out / 'qgis.log'}")

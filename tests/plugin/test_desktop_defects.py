@@ -72,7 +72,7 @@ def test_hand_drawn_polygon_gets_its_scene(idle_ctx, scene, tmp_path):
         panel.draw_by_hand()  # QGIS's own digitising on the label layer (edit mode)
         assert labels.isEditable()
         # its feature form tells that an empty scene is filled in, so nobody types one
-        assert labels.attributeDisplayName(labels.fields().indexOf("scene")) == "scene (empty: the raster under the polygon)"
+        assert labels.attributeDisplayName(labels.fields().indexOf("scene")) == "scene (auto if empty)"
         geometry = _square(scene)
         geometry.transform(QgsCoordinateTransform(scene.crs(), labels.crs(), QgsProject.instance()))
         feature = QgsVectorLayerUtils.createFeature(labels, geometry)  # as the digitising tool does, with defaults
