@@ -5,7 +5,7 @@ trip through the plugin's handler (HTTP + GeoJSON -> QgsGeometry), on a real Arc
 Needs QGIS's Python; run from another interpreter (e.g. `make bench` with .venv) it re-runs
 itself with .venv-qgis/bin/python or /usr/bin/python3. Prints the machine it ran on.
 
-    .venv-qgis/bin/python benchmarks/bench_plugin.py [--prompts 50] [--model tiny]
+    .venv-qgis/bin/python benchmarks/bench_plugin.py [--prompts 50] [--model slick-s1-prompt]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=50)
-    parser.add_argument("--model", default="tiny")
+    parser.add_argument("--model", default="slick-s1-prompt")
     args = parser.parse_args()
 
     from qgis.core import Qgis, QgsApplication, QgsRasterLayer, QgsRectangle
@@ -53,7 +53,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="slick-bench-"))
     src = ROOT.parent / "shared" / "data" / "arctic_ew" / "sample_135"
     for name in ("raw_mosaic.tif", "raw_mosaic.tfw", "raw_mosaic.tif.aux.xml"):
-        shutil.copy(src / name, work / name)
+        if (src / name).exists():  # the .aux.xml side file is optional
+            shutil.copy(src / name, work / name)
     settings = SlickSettings(python=str(ROOT / ".venv" / "bin" / "python"), models_dir=str(work / "m"),
                              work_dir=str(work / "w"), sam_dir=str(work / "s"))
     manager = BackendManager(settings)

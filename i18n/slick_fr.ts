@@ -14,17 +14,12 @@
       <translation>« Modèle léger » (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="47" />
-      <source>'tiny', a checkpoint name or path, or a fine-tuned SamLoRA model folder</source>
-      <translation>« tiny », le nom ou le chemin d'un checkpoint, ou le dossier d'un modèle SamLoRA affiné</translation>
-    </message>
-    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="200" />
       <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="66" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="88" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
     </message>
@@ -64,7 +59,7 @@
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="220" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="289" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
@@ -89,17 +84,17 @@
       <translation>Encodeur (vide : resnet50 pour deeplabv3, vit_b pour samlora / samsvd ; transfert : celui de la source)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="52" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="53" />
       <source>Backend</source>
       <translation>Backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="53" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="54" />
       <source>Backend Python</source>
       <translation>Python du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="54" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="55" />
       <source>Backend URL</source>
       <translation>URL du backend</translation>
     </message>
@@ -119,6 +114,11 @@
       <translation>Annuler</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/maptools/candidates.py" line="121" />
+      <source>Candidate {i} of {n}: Enter accepts, Delete rejects, a click refines, N skips.</source>
+      <translation>Candidat {i} sur {n} : Entrée accepte, Suppr rejette, un clic affine, N passe.</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="46" />
       <source>Classic baseline</source>
       <translation>Méthode classique</translation>
@@ -129,7 +129,7 @@
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="68" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="51" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="63" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
@@ -154,7 +154,7 @@
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="229" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="298" />
       <source>Ctrl+Z removes the one before.</source>
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
@@ -194,7 +194,7 @@
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="64" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="86" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -244,6 +244,16 @@
       <translation>La figure 2 s'affiche ici quand l'expérience est terminée.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="82" />
+      <source>Find candidate slicks in the map view, then Enter accepts, Delete rejects, a click refines, N skips</source>
+      <translation>Trouver les nappes candidates dans la vue de la carte, puis Entrée accepte, Suppr rejette, un clic affine, N passe</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="196" />
+      <source>Finding slicks in view with {model}...</source>
+      <translation>Recherche des nappes dans la vue avec {model}...</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/model_card.py" line="32" />
       <source>Fine-tuned from</source>
       <translation>Affiné à partir de</translation>
@@ -264,7 +274,7 @@
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="130" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
@@ -324,7 +334,7 @@
       <translation>Modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="56" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="57" />
       <source>Models folder</source>
       <translation>Dossier des modèles</translation>
     </message>
@@ -339,12 +349,12 @@
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="192" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="261" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="50" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="62" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
@@ -354,7 +364,12 @@
       <translation>Aucun Python de backend n'est défini. Slick peut créer son propre environnement Python dans votre profil QGIS (le Python de QGIS n'est pas modifié). Avec torch, cela représente un téléchargement de quelques Go.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="229" />
+      <location filename="../slick_plugin/maptools/candidates.py" line="120" />
+      <source>No candidates left.</source>
+      <translation>Plus aucun candidat.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="298" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
     </message>
@@ -374,12 +389,12 @@
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="223" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="292" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="228" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="297" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
     </message>
@@ -389,7 +404,7 @@
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="72" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="94" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
@@ -419,14 +434,19 @@
       <translation>Préparer un jeu de données d'entraînement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="60" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="61" />
       <source>Probability threshold</source>
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="213" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="282" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="135" />
+      <source>Proposals from</source>
+      <translation>Propositions de</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/setup_panel.py" line="43" />
@@ -504,12 +524,12 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="60" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="72" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="58" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="59" />
       <source>SAM checkpoints folder</source>
       <translation>Dossier des checkpoints SAM</translation>
     </message>
@@ -519,12 +539,12 @@
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="131" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="59" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="60" />
       <source>SAM model for labelling</source>
       <translation>Modèle SAM pour l'étiquetage</translation>
     </message>
@@ -534,7 +554,7 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="62" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
@@ -544,17 +564,17 @@
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="215" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="284" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="103" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="126" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="46" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="58" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
@@ -599,7 +619,7 @@
       <translation>Panneau Slick</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="49" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="50" />
       <source>Slick help</source>
       <translation>Aide de Slick</translation>
     </message>
@@ -624,7 +644,7 @@
       <translation>Probabilité de nappe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="104" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="105" />
       <source>Slick settings</source>
       <translation>Paramètres de Slick</translation>
     </message>
@@ -639,7 +659,7 @@
       <translation>Slick {kind}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="132" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="128" />
       <source>Slick: baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
@@ -684,9 +704,14 @@
       <translation>Slick : entraîner {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="123" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="119" />
       <source>Slick: {model} on {scene}</source>
       <translation>Slick : {model} sur {scene}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="81" />
+      <source>Slicks in view</source>
+      <translation>Nappes dans la vue</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="101" />
@@ -729,6 +754,11 @@
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
+      <source>The segmentation model whose outlines are offered as candidates</source>
+      <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="62" />
       <source>Threshold</source>
       <translation>Seuil</translation>
@@ -754,7 +784,7 @@
       <translation>Taille de tuile (px) : 256 ou 512 comme dans l'article</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="55" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="56" />
       <source>Token</source>
       <translation>Jeton</translation>
     </message>
@@ -789,7 +819,7 @@
       <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="67" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="89" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
     </message>
@@ -809,7 +839,7 @@
       <translation>Wheels (hors ligne)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="57" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="58" />
       <source>Work folder</source>
       <translation>Dossier de travail</translation>
     </message>
@@ -914,12 +944,17 @@
       <translation>vérification : démarrage du serveur du backend</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="186" />
+      <source>choose a scene and a model for the proposals</source>
+      <translation>choisissez une scène et un modèle pour les propositions</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/tasks/params.py" line="68" />
       <source>choose at least one scene layer</source>
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="142" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="170" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
@@ -979,7 +1014,7 @@
       <translation>l'export vers {path} a échoué : {message}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="174" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="170" />
       <source>exported {n} outlines to {path}</source>
       <translation>{n} contours exportés vers {path}</translation>
     </message>
@@ -1029,12 +1064,12 @@
       <translation>aucune URL de backend n'est définie ; définissez-la dans les paramètres de Slick ou utilisez un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="116" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="112" />
       <source>no model: train one or refresh the model list</source>
       <translation>aucun modèle : entraînez-en un ou actualisez la liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="163" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="159" />
       <source>no outline layer to export</source>
       <translation>aucune couche de contours à exporter</translation>
     </message>
@@ -1167,6 +1202,11 @@
       <location filename="../slick_plugin/layers/results.py" line="69" />
       <source>slick probability</source>
       <translation>probabilité de nappe</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/settings_page.py" line="47" />
+      <source>slick-s1-prompt (the shipped slick prompt model), a SAM checkpoint name or path, or a fine-tuned SamLoRA model folder</source>
+      <translation>slick-s1-prompt (le modèle de prompts livré pour les nappes), le nom ou le chemin d'un checkpoint SAM, ou le dossier d'un modèle SamLoRA affiné</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/manager.py" line="83" />
@@ -1509,7 +1549,7 @@
       <translation>{reason} (journal : {log})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/settings_page.py" line="93" />
+      <location filename="../slick_plugin/ui/settings_page.py" line="94" />
       <source>{reason}. The token is used for this QGIS session only.</source>
       <translation>{reason}. Le jeton n'est utilisé que pour cette session de QGIS.</translation>
     </message>

@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     window.setCentralWidget(centre)
 
     settings = SlickSettings(python=str(ROOT / ".venv" / "bin" / "python"), models_dir=str(work / "models"),
-                             work_dir=str(work / "work"), sam_dir=str(work / "sam"), sam_model="tiny")
+                             work_dir=str(work / "work"), sam_dir=str(work / "sam"), sam_model="slick-s1-prompt")
     manager = BackendManager(settings)
     iface = ScreenshotIface(window, canvas, bar)
     dock = SlickDock(SlickContext(iface, manager), lambda: None)

@@ -85,6 +85,9 @@ def default_data_dir() -> str:
     return str(Path(base) / "slick")
 
 
+DEFAULT_SAM_MODEL = "slick-s1-prompt"  # the shipped prompt model; "tiny" = random SAM (tests)
+
+
 @dataclasses.dataclass
 class SlickSettings:
     """Everything the settings page edits. ``mode`` is "local" (start a server) or "remote"."""
@@ -96,7 +99,7 @@ class SlickSettings:
     token_authcfg: str = ""  # the auth config holding the token (QgsAuthManager)
     models_dir: str = ""
     work_dir: str = ""
-    sam_model: str = "tiny"
+    sam_model: str = DEFAULT_SAM_MODEL
     sam_dir: str = ""  # folder of SAM checkpoints (*.safetensors) the server offers
     threshold: float = 0.0  # 0: each model's own threshold (its card's); else this probability
     start_timeout_s: float = 120.0

@@ -64,5 +64,14 @@ def clip_writer(layer: QgsRasterLayer, rect: QgsRectangle, path: str):
     return write
 
 
+def view_clip(layer: QgsRasterLayer, canvas, path: str):
+    """``clip_writer`` for the part of ``layer`` in the canvas's view (canvas CRS -> the layer's)."""
+    from qgis.core import QgsCoordinateTransform
+
+    transform = QgsCoordinateTransform(canvas.mapSettings().destinationCrs(), layer.crs(),
+                                       QgsProject.instance().transformContext())
+    return clip_writer(layer, transform.transformBoundingBox(canvas.extent()), path)
+
+
 def clip_to_extent(layer: QgsRasterLayer, rect: QgsRectangle, path: str) -> str:
     return clip_writer(layer, rect, path)()

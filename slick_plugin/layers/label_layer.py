@@ -27,7 +27,7 @@ from qgis.PyQt.QtCore import QDateTime, QVariant
 
 from ..i18n import tr
 
-SOURCES = ("manual", "sam_box", "sam_points")
+SOURCES = ("manual", "sam_box", "sam_points", "proposal")  # proposal: a model's candidate, accepted
 FIELD_NAMES = ("scene", "source", "created", "note")
 
 

@@ -22,6 +22,7 @@ from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from ..backend.client import BackendError
 from ..layers.label_layer import layer_path
+from ..settings import DEFAULT_SAM_MODEL
 
 
 def crs_string(crs: QgsCoordinateReferenceSystem) -> str:
@@ -49,7 +50,7 @@ class BackendSamHandler:
     which of its prompts is the newest (one handler serves both SAM tools).
     """
 
-    def __init__(self, manager, model: str = "tiny", session: str = "qgis-canvas") -> None:
+    def __init__(self, manager, model: str = DEFAULT_SAM_MODEL, session: str = "qgis-canvas") -> None:
         self.manager = manager
         self.model = model
         self.session = session
@@ -109,7 +110,8 @@ class BackendSamHandler:
             cached = self._windows.get((raster, self.model))
         if cached is None or not cached[1].contains(centre):
             cached = self._embed(client, raster, crs, centre)
-        body = {"crs": crs, "out_crs": crs, "session": self.session, "multimask": True}
+        # SAM's convention: three candidate masks for an ambiguous single click, one for a box or clicks
+        body = {"crs": crs, "out_crs": crs, "session": self.session, "multimask": box is None and len(points) == 1}
         if box is not None:
             body["box"] = [box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()]
         if points:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsMapLayerProxyModel,
+    QgsProject,
+    QgsVectorLayer,
+)
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon, QKeySequence
@@ -22,11 +29,16 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layers.label_layer import configure_label_layer, create_label_layer, fill_scene
+from ..layers.clip import ClipError, view_clip
+from ..layers.label_layer import configure_label_layer, create_label_layer, fill_scene, layer_path
+from ..layers.results import result_paths, unique_prefix
 from ..layers.styles import style_labels
+from ..maptools.candidates import CandidateTool
 from ..maptools.prompts import BackendSamHandler
-from ..maptools.sam_tools import SamBoxTool, SamPointsTool
-from ..settings import PLUGIN_DIR
+from ..maptools.sam_tools import SamBoxTool, SamPointsTool, raster_under
+from ..settings import DEFAULT_SAM_MODEL, PLUGIN_DIR
+from ..tasks.params import PredictRequest
+from . import model_choices
 from .widgets import fitting
 
 
@@ -52,7 +64,7 @@ class LabelPanel(QWidget):
         self.new_button.clicked.connect(self.new_label_layer)
         self.model_combo = fitting(QComboBox())
         self.model_combo.setEditable(True)
-        self.model_combo.addItem(ctx.settings.sam_model or "tiny")
+        self.model_combo.addItem(ctx.settings.sam_model or DEFAULT_SAM_MODEL)
         self.model_combo.currentTextChanged.connect(self._model_changed)
 
         self.box_tool = SamBoxTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
@@ -61,6 +73,16 @@ class LabelPanel(QWidget):
         self.points_button = self._tool_button(
             self.points_tool, "sam_points.svg", tr("SAM points: left click on the slick, right click on water")
         )
+        # Slicks in view: a segmentation model's outlines as candidates, stepped through with keys
+        self.candidate_tool = CandidateTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
+        self.proposal_model = fitting(QComboBox())
+        self.proposal_model.setToolTip(tr("The segmentation model whose outlines are offered as candidates"))
+        ctx.modelsChanged.connect(lambda models: model_choices.fill_combo(self.proposal_model, models))
+        self.candidates_button = QPushButton(icon("predict.svg"), tr("Slicks in view"))
+        self.candidates_button.setToolTip(tr("Find candidate slicks in the map view, then Enter accepts, Delete "
+                                             "rejects, a click refines, N skips"))
+        self.candidates_button.clicked.connect(self.find_candidates)
+        self.candidate_task = None
         self.manual_button = QPushButton(icon("label.svg"), tr("Draw by hand"))
         self.manual_button.clicked.connect(self.draw_by_hand)
         self.accept_button = QPushButton(tr("Accept (Enter)"))
@@ -76,7 +98,8 @@ class LabelPanel(QWidget):
         self.undo_shortcut.setContext(Qt.WidgetWithChildrenShortcut)
         self.undo_shortcut.activated.connect(self.undo)
         self.undo_shortcut.activatedAmbiguously.connect(self.undo)  # QGIS's own Edit > Undo shares the keys
-        for tool in (self.box_tool, self.points_tool):
+        self.candidate_tool.stepped.connect(lambda *_: self.status.setText(self.candidate_tool.status_text()))
+        for tool in (self.box_tool, self.points_tool, self.candidate_tool):
             tool.failed.connect(self.ctx.notifier.warning)
             tool.proposalChanged.connect(self._proposal_changed)
             tool.accepted.connect(self._accepted)
@@ -106,6 +129,10 @@ class LabelPanel(QWidget):
         row.addWidget(self.new_button)
         form.addRow(tr("Label layer"), row)
         form.addRow(tr("SAM model"), self.model_combo)
+        proposals = QHBoxLayout()
+        proposals.addWidget(self.proposal_model, 1)
+        proposals.addWidget(self.candidates_button)
+        form.addRow(tr("Proposals from"), proposals)
         tools = QHBoxLayout()
         tools.addWidget(self.box_button)
         tools.addWidget(self.points_button)
@@ -123,13 +150,14 @@ class LabelPanel(QWidget):
 
     # --- tools -------------------------------------------------------------------------------
     def active_tool(self):
-        return self.points_tool if self.ctx.iface.mapCanvas().mapTool() is self.points_tool else self.box_tool
+        tool = self.ctx.iface.mapCanvas().mapTool()
+        return tool if tool in (self.points_tool, self.candidate_tool) else self.box_tool
 
     def accept(self) -> None:
         """Accept the proposal; the keys (Enter, Esc, Ctrl+Z) go back to the map for the next one."""
         self.active_tool().accept()
         canvas = self.ctx.iface.mapCanvas()
-        if canvas.mapTool() in (self.box_tool, self.points_tool):
+        if canvas.mapTool() in (self.box_tool, self.points_tool, self.candidate_tool):
             canvas.setFocus()
 
     def undo(self) -> None:
@@ -145,6 +173,64 @@ class LabelPanel(QWidget):
         self.ctx.iface.mapCanvas().setMapTool(tool)
         self.ctx.iface.mapCanvas().setFocus()
 
+    def find_candidates(self):
+        """Run the chosen model over the part of the scene in view (written in the job's task),
+        then step through its outlines with the candidate tool."""
+        if self.ctx.history.label_layer is None:
+            self.ctx.notifier.warning(tr("choose or create a label layer first"))
+            return None
+        canvas = self.ctx.iface.mapCanvas()
+        scene = self.scene_combo.currentLayer() or raster_under(canvas, canvas.extent().center())
+        model = self.proposal_model.currentData()
+        if scene is None or model is None:
+            self.ctx.notifier.warning(tr("choose a scene and a model for the proposals"))
+            return None
+        out = unique_prefix(str(Path(self.ctx.settings.work_dir) / "candidates"), Path(layer_path(scene)).stem)
+        try:
+            writer = view_clip(scene, canvas, out + "_view.tif")
+        except ClipError as exc:
+            self.ctx.notifier.warning(str(exc))
+            return None
+        request = PredictRequest(model=model, scene=out + "_view.tif", out=out, adapt_bn=True)
+        check = dataclasses.replace(request, scene=layer_path(scene))
+        self.status.setText(tr("Finding slicks in view with {model}...").format(model=self.proposal_model.currentText()))
+        self.candidate_task = self.ctx.run_job(request, on_done=lambda result: self.show_candidates(scene, result),
+                                               before=writer, check=check)
+        return self.candidate_task
+
+    def show_candidates(self, scene, result: dict) -> int:
+        """The outlines of a predict result as candidates on ``scene``; activates the candidate tool."""
+        path = result_paths(result).get("outlines")
+        layer = QgsVectorLayer(path, "candidates", "ogr") if path else None
+        geometries = []
+        if layer is not None and layer.isValid():
+            to_scene = QgsCoordinateTransform(layer.crs(), scene.crs(), QgsProject.instance().transformContext())
+            for feature in layer.getFeatures():
+                geometry = QgsGeometry(feature.geometry())
+                geometry.transform(to_scene)
+                geometries.append(geometry)
+        geometries = self._not_labelled_yet(scene, geometries)
+        self.ctx.iface.mapCanvas().setMapTool(self.candidate_tool)
+        self.candidate_tool.set_candidates(scene, geometries)
+        self.ctx.iface.mapCanvas().setFocus()
+        return len(geometries)
+
+    def _not_labelled_yet(self, scene, geometries: list) -> list:
+        """Candidates less than half covered by outlines already in the label layer (scene CRS)."""
+        labels = self.ctx.history.label_layer
+        if labels is None or not geometries:
+            return geometries
+        to_scene = QgsCoordinateTransform(labels.crs(), scene.crs(), QgsProject.instance().transformContext())
+        done = []
+        for feature in labels.getFeatures():
+            geometry = QgsGeometry(feature.geometry())
+            geometry.transform(to_scene)
+            done.append(geometry)
+        if not done:
+            return geometries
+        covered = QgsGeometry.unaryUnion(done)
+        return [g for g in geometries if g.intersection(covered).area() < 0.5 * g.area()]
+
     def draw_by_hand(self) -> None:
         layer = self.ctx.history.label_layer
         if layer is None:
@@ -156,7 +242,7 @@ class LabelPanel(QWidget):
         self.ctx.iface.actionAddFeature().trigger()
 
     def _model_changed(self, text: str) -> None:
-        self.handler.model = text.strip() or "tiny"
+        self.handler.model = text.strip() or DEFAULT_SAM_MODEL
 
     def set_sam_models(self, names: list[str]) -> None:
         current = self.model_combo.currentText()
@@ -231,7 +317,7 @@ class LabelPanel(QWidget):
 
     def unload(self) -> None:
         canvas = self.ctx.iface.mapCanvas()
-        for tool in (self.box_tool, self.points_tool):
+        for tool in (self.box_tool, self.points_tool, self.candidate_tool):
             if canvas.mapTool() is tool:
                 canvas.unsetMapTool(tool)
             tool.remove_bands()

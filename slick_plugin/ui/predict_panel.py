@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from qgis.core import QgsCoordinateTransform, QgsMapLayerProxyModel, QgsProject
+from qgis.core import QgsMapLayerProxyModel
 from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..layers.clip import ClipError, clip_writer
+from ..layers.clip import ClipError, view_clip
 from ..layers.export import FILE_FILTER, export_layer
 from ..layers.label_layer import layer_path
 from ..layers.results import add_result_group, unique_prefix
@@ -84,12 +84,8 @@ class PredictPanel(QWidget):
         file the clip of the part in view will be written to by ``writer`` in the job's task."""
         if not self.extent_only.isChecked():
             return layer_path(layer), None
-        canvas = self.ctx.iface.mapCanvas()
-        transform = QgsCoordinateTransform(
-            canvas.mapSettings().destinationCrs(), layer.crs(), QgsProject.instance().transformContext()
-        )
         path = out + "_extent.tif"
-        return path, clip_writer(layer, transform.transformBoundingBox(canvas.extent()), path)
+        return path, view_clip(layer, self.ctx.iface.mapCanvas(), path)
 
     def _out(self, kind: str, layer) -> str:
         folder = Path(self.ctx.settings.work_dir) / kind

@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from ..settings import HELP_URL, PLUGIN_DIR, SlickSettings, TokenStoreError
+from ..settings import DEFAULT_SAM_MODEL, HELP_URL, PLUGIN_DIR, SlickSettings, TokenStoreError
 from .widgets import threshold_box
 
 
@@ -44,7 +44,8 @@ class SettingsForm(QWidget):
         self.work_dir = self._dir(s.work_dir)
         self.sam_dir = self._dir(s.sam_dir)
         self.sam_model = QLineEdit(s.sam_model)
-        self.sam_model.setToolTip(tr("'tiny', a checkpoint name or path, or a fine-tuned SamLoRA model folder"))
+        self.sam_model.setToolTip(tr("slick-s1-prompt (the shipped slick prompt model), a SAM checkpoint name or path, "
+                                     "or a fine-tuned SamLoRA model folder"))
         self.threshold = threshold_box(s.threshold)
         help_label = QLabel(f"<a href='{HELP_URL}'>{tr('Slick help')}</a>")
         help_label.setOpenExternalLinks(True)
@@ -79,7 +80,7 @@ class SettingsForm(QWidget):
         return SlickSettings(
             mode=self.mode.currentData(), python=self.python.filePath(), url=self.url.text().strip(),
             token=self.token.text().strip(), token_authcfg=self.token_authcfg, models_dir=self.models_dir.filePath(), work_dir=self.work_dir.filePath(),
-            sam_model=self.sam_model.text().strip() or "tiny", sam_dir=self.sam_dir.filePath(),
+            sam_model=self.sam_model.text().strip() or DEFAULT_SAM_MODEL, sam_dir=self.sam_dir.filePath(),
             threshold=self.threshold.value(),
         )
 

@@ -22,7 +22,16 @@ import traceback
 from pathlib import Path
 
 import qgis.utils
-from qgis.core import Qgis, QgsApplication, QgsPointXY, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+    QgsSettings,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QEventLoop, QPoint, Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QAbstractButton,
@@ -246,6 +255,7 @@ class Driver:
             self.step("new label layer", self.new_label_layer)
             self.step("label two slicks with the SAM box tool", self.label_two)
             self.step("Ctrl+Z in the main window and in the dock", self.undo_keys)
+            self.step("label the slicks in view with candidates", self.candidates)
             self.step("draw a slick by hand", self.draw_by_hand)
             self.step("train", self.train)
             self.step("predict", self.predict)
@@ -388,6 +398,36 @@ class Driver:
         out["after_dock_undo"] = panel.status.text()
         return out
 
+    def candidates(self) -> dict:
+        """*Slicks in view*: the shipped source model's outlines as candidates; a scripted analyst
+        who knows where the slicks are (the label boxes) presses Enter on each candidate over one
+        and Delete on the others. Clicks, keys and time, to compare with boxes."""
+        panel = self.dock.label_panel
+        tool, history = panel.candidate_tool, self.plugin.ctx.history
+        started, before = time.monotonic(), len(history)
+        self.click(panel.candidates_button)
+        self.until(lambda: panel.candidate_task is not None and panel.candidate_task.finished_ok is not None, 300,
+                   "the prediction over the view")
+        self.check(panel.candidate_task.finished_ok, f"Slicks in view failed: {panel.candidate_task.error}")
+        self.until(lambda: iface.mapCanvas().mapTool() is tool, 10, "the candidate tool")
+        found = len(tool.candidates)
+        shot = self.shot("desktop_3_candidates") if found else None
+        truth = [QgsGeometry.fromRect(QgsRectangle(*b)) for b in CONF["boxes"]]
+        keys = accepted = 0
+        while tool.candidates and keys < 100:
+            current = tool.candidates[tool.index]
+            on_slick = any(t.intersects(current) for t in truth)
+            left = len(tool.candidates)
+            self.key("Return" if on_slick else "Delete")
+            keys += 1
+            accepted += on_slick
+            self.until(lambda left=left: len(tool.candidates) < left, 10, "the next candidate")
+        self.check(len(history) == before + accepted, f"{len(history) - before} outlines saved, {accepted} accepted")
+        sources = [f["source"] for f in self.labels.getFeatures()]
+        self.check(sources.count("proposal") == accepted, f"sources in the label layer: {sources}")
+        return {"candidates": found, "accepted": accepted, "rejected": found - accepted, "clicks": 1, "keys": keys,
+                "seconds": round(time.monotonic() - started, 1), "screenshot": shot}
+
     def draw_by_hand(self) -> dict:
         """QGIS's own digitising from the dock's *Draw by hand*: clicks, right click, the feature
         form's OK; the polygon gets its scene as SAM outlines do (it once got NULL)."""
@@ -407,7 +447,7 @@ class Driver:
                                         and w.metaObject().className() == "QgsAttributeDialog"), None),
                           20, "the feature form")
         form_s = round(time.monotonic() - clicked, 1)
-        shot = self.shot("desktop_3_hand_form")
+        shot = self.shot("desktop_4_hand_form")
         ok = next(b.button(QDialogButtonBox.Ok) for b in form.findChildren(QDialogButtonBox)
                   if b.button(QDialogButtonBox.Ok) is not None)
         self.click(ok)
@@ -444,7 +484,7 @@ class Driver:
                       lambda: any(panel.models.item(i).text() == "desktop_e2e" for i in range(panel.models.count())),
                       "training (the trained model in the model list)", CONF.get("train_timeout", 900))
         self.wait(1.0)
-        return {"card": panel.card.toPlainText()[:400], "screenshot": self.shot("desktop_4_train")}
+        return {"card": panel.card.toPlainText()[:400], "screenshot": self.shot("desktop_5_train")}
 
     def predict(self) -> dict:
         panel = self.dock.predict_panel
@@ -465,7 +505,7 @@ class Driver:
         iface.mapCanvas().setExtent(self.scene.extent())
         iface.mapCanvas().refresh()
         self.wait(2.0)
-        return {"layers": names, "outlines": self.outlines.featureCount(), "screenshot": self.shot("desktop_5_predict")}
+        return {"layers": names, "outlines": self.outlines.featureCount(), "screenshot": self.shot("desktop_6_predict")}
 
     def export(self) -> dict:
         panel = self.dock.predict_panel
@@ -495,7 +535,7 @@ class Driver:
             self.check(page is not None, "no Slick page in Settings > Options")
             view, index = page
             self.click(view.viewport(), view.visualRect(index).center())
-            seen["screenshot"] = self.shot("desktop_6_options")
+            seen["screenshot"] = self.shot("desktop_7_options")
             ok = next(b.button(QDialogButtonBox.Ok) for b in dialog.findChildren(QDialogButtonBox)
                       if b.button(QDialogButtonBox.Ok) is not None and b.isVisible())
             self.freezes.take()

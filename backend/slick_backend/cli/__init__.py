@@ -10,6 +10,7 @@ COMMANDS = [
     "prepare",
     "train",
     "pretrain_source",
+    "pretrain_prompt",
     "evaluate",
     "predict",
     "baseline",

@@ -201,8 +201,11 @@ def create_app(config: ServerConfig) -> FastAPI:
         info = device.get(timeout=3.0)  # the first call may come while torch is still being probed
         checkpoints = sam_checkpoints(config.sam_dir)
         models = _model_cards(config.models_dir)
+        from ..prompt.store import SHIPPED_NAME, shipped_prompt_path
+
         sam_models = (
-            ["tiny"]
+            ([SHIPPED_NAME] if (shipped_prompt_path() / "model.json").is_file() else [])  # the default: first
+            + ["tiny"]
             + [c["path"] for c in checkpoints]
             + [m["path"] for m in models if m.get("card", {}).get("arch") in ("samlora", "samsvd")]
         )
@@ -279,7 +282,9 @@ def create_app(config: ServerConfig) -> FastAPI:
         return {"models": list_shipped(with_cards=True) + _model_cards(config.models_dir)}
 
     def _resolve_sam_model(model: str) -> str:
-        if model == "tiny" or model.startswith("random:"):  # random weights: tests, benchmarks
+        from ..prompt.store import SHIPPED_NAME
+
+        if model == "tiny" or model.startswith("random:") or model == SHIPPED_NAME:  # the worker knows these
             return model
         for c in sam_checkpoints(config.sam_dir):
             if c["name"] == model:
@@ -287,7 +292,7 @@ def create_app(config: ServerConfig) -> FastAPI:
         roots.check_path(model)
         path = Path(model).expanduser()
         if not path.exists():
-            raise InputError(f"{model}: no such SAM model; give 'tiny', a .safetensors SAM checkpoint or a SamLoRA model dir")
+            raise InputError(f"{model}: no such SAM model; give slick-s1-prompt, 'tiny', a .safetensors SAM checkpoint, a prompt model or a SamLoRA model dir")
         return str(path.resolve())
 
     @app.post("/sam/embed", summary="Embed a window of a raster around a point (cached)")

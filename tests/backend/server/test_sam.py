@@ -207,3 +207,33 @@ def _read_polygons(path):
 
     meta, _, wkb, _ = read(path)
     return list(shapely.from_wkb(wkb)), meta["crs"]
+
+
+def test_the_shipped_prompt_model_is_the_default_and_outlines_a_real_slick(server, raster, arctic):
+    """slick-s1-prompt heads the SAM model list; a tight box around the labelled slick of the real
+    mosaic sample_135 comes back as polygons on it, in milliseconds (measured here, never trained on)."""
+    import rasterio
+    from rasterio.features import rasterize
+
+    assert server.client.get("/health").json()["sam_models"][0] == "slick-s1-prompt"
+    r = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "crs": "EPSG:32632",
+                                               "model": "slick-s1-prompt", "session": "p"})
+    assert r.status_code == 200, r.text
+    window = r.json()["window"]
+    assert window["size"] == 256 and abs(window["pixel_size"] - 25.0) < 1e-6
+    with rasterio.open(arctic / "sample_135" / "labels_mosaic.png") as src:
+        labels, transform = src.read(1) == 1, src.transform
+    rows, cols = np.nonzero(labels)
+    (x0, y1), (x1, y0) = transform * (cols.min(), rows.min()), transform * (cols.max() + 1, rows.max() + 1)
+    answer = server.client.post("/sam/prompt", json={
+        "embedding_id": r.json()["embedding_id"], "crs": "EPSG:32632", "box": [x0, y0, x1, y1], "multimask": False,
+        "session": "p"})
+    assert answer.status_code == 200, answer.text
+    geoms = [shape(f["geometry"]) for f in answer.json()["features"]]
+    assert geoms, "no outline for a box around a real slick"
+    mask = rasterize([(g, 1) for g in geoms], out_shape=labels.shape, transform=transform).astype(bool)
+    dice = 2 * (mask & labels).sum() / (mask.sum() + labels.sum())
+    assert dice >= REAL_BOX_FLOOR, dice
+
+
+REAL_BOX_FLOOR = 0.6  # measured with the shipped model: 0.83 (docs/server-api.md, "The prompt model")

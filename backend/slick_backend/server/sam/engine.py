@@ -212,6 +212,8 @@ class SamEngine:
             c1, r1 = to_in(box[2], box[3])
             boxes = torch.tensor([[c0, r0, c1, r1]], dtype=torch.float32, device=dev)
         masks = None if mask_in is None else torch.from_numpy(mask_in).to(dev)
+        if masks is None and getattr(core, "dense_prompt", False):  # Slick's prompt model: the prompt as a map too
+            masks = core.prompt_map(boxes, points).to(dev)
         emb = torch.from_numpy(entry.embedding).to(dev)[None]
         threads = torch.get_num_threads()
         if dev == "cpu":  # the decoder's ops are small: extra threads only spin (10x slower on a busy CPU)

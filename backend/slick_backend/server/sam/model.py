@@ -8,6 +8,8 @@ decoder at one input size) plus a key that names the exact weights, used in cach
   embedding width; built at 1024 px (Meta's size). "random:vit_b" builds a ViT-B with
   random weights (benchmarks).
 - a SamLoRA / SVD-SAM model dir: the trained module (LoRA paths in place) at its tile size.
+- "slick-s1-prompt" (the shipped prompt model) or another prompt model dir (prompt/): a small
+  SAR encoder with SAM's prompt encoder and mask decoder, 256 px windows at its 25 m grid.
 """
 
 from __future__ import annotations
@@ -96,8 +98,16 @@ def load_sam(model: str, device: str = "cpu") -> LoadedSam:
         size = TINY_SIZE if backbone == "vit_tiny" else META_IMG
         core, key, px = _random_core(backbone, size), f"random-{backbone}-{size}-seed0", None
     else:
-        path = Path(model)
-        if path.is_dir():
+        from ...prompt.store import SHIPPED_NAME, is_prompt_model, load_prompt_model, shipped_prompt_path
+
+        path = shipped_prompt_path() if model == SHIPPED_NAME else Path(model)
+        if model == SHIPPED_NAME and not path.is_dir():
+            raise InputError(f"the shipped prompt model {SHIPPED_NAME} is not installed in {path}; make it with "
+                             "`slick-backend pretrain-prompt --config configs/prompt.toml`, or choose another SAM model")
+        if path.is_dir() and is_prompt_model(path):
+            core, card = load_prompt_model(path, device)
+            size, px, key = int(card["tile"]), float(card.get("pixel_size") or 25.0), f"prompt-{card['weights_sha256']}"
+        elif path.is_dir():
             core, card = _from_model_dir(path, device)
             size, px = int(card["tile"]), card.get("pixel_size")
             key = f"dir-{card.get('weights_sha256')}"

@@ -1,0 +1,143 @@
+"""Training and validation samples for the prompt model: simulated windows, one slick, a noisy prompt.
+
+Windows are the 256 px tiles of prepared simulated datasets (``pretrain-source``'s work dir);
+only tiles with slick pixels are used. Each slick is a connected part of the tile's mask after a
+small closing (fragments of one plume stay one slick); several slicks in a window each get their
+own samples, and a prompt must pick its slick, not its neighbours. Prompts follow the Stable-SAM
+recipe: boxes jittered, shifted and loosened by up to ``box_noise`` of their size; one to five
+points on and off the slick.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MIN_SLICK_PX = 24  # smaller parts are speckle-sized: no analyst prompts them
+
+
+@dataclass
+class Prompt:
+    kind: str  # "box", "points", "box+points"
+    box: np.ndarray | None  # [4] x0, y0, x1, y1 in window px
+    points: np.ndarray | None  # [N, 2] x, y pixel indices
+    labels: np.ndarray | None  # [N] 1 on the slick, 0 off it
+
+
+def slick_parts(mask: np.ndarray) -> list[np.ndarray]:
+    """Boolean masks of the slicks of a tile mask (1 = slick; 255 = nodata, ignored)."""
+    from scipy import ndimage
+
+    slick = mask == 1
+    if not slick.any():
+        return []
+    joined = ndimage.binary_closing(slick, structure=np.ones((3, 3)), iterations=2) | slick
+    parts, n = ndimage.label(joined, structure=np.ones((3, 3)))
+    out = []
+    for i in range(1, n + 1):
+        part = (parts == i) & slick
+        if part.sum() >= MIN_SLICK_PX:
+            out.append(part)
+    return out
+
+
+def tight_box(part: np.ndarray) -> np.ndarray:
+    rows, cols = np.nonzero(part)
+    return np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1], dtype=np.float32)
+
+
+def noisy_box(part: np.ndarray, noise: float, rng: np.random.Generator, size: int) -> np.ndarray:
+    """The tight box, each side moved outwards by up to ``noise`` of the box's size and the whole
+    shifted by up to noise / 2 of it (never inwards past the slick by more than that shift)."""
+    x0, y0, x1, y1 = tight_box(part)
+    w, h = max(x1 - x0, 4.0), max(y1 - y0, 4.0)
+    if noise > 0:
+        x0 -= rng.uniform(0, noise) * w
+        x1 += rng.uniform(0, noise) * w
+        y0 -= rng.uniform(0, noise) * h
+        y1 += rng.uniform(0, noise) * h
+        dx, dy = rng.uniform(-noise / 2, noise / 2) * w, rng.uniform(-noise / 2, noise / 2) * h
+        x0, x1, y0, y1 = x0 + dx, x1 + dx, y0 + dy, y1 + dy
+    return np.clip(np.array([x0, y0, x1, y1], dtype=np.float32), 0, size)
+
+
+def sample_points(part: np.ndarray, others: np.ndarray, valid: np.ndarray, n: int, rng: np.random.Generator,
+                  positive_first: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points: the first on the slick (towards its interior), the rest on it or off it
+    (off: water or another slick), as an analyst's clicks."""
+    from scipy import ndimage
+
+    inside = np.argwhere(part)
+    depth = ndimage.distance_transform_edt(part)[part]
+    weights = depth / depth.sum() if depth.sum() > 0 else None
+    outside = np.argwhere(valid & ~part)
+    other = np.argwhere(others)
+    coords, labels = [], []
+    for k in range(n):
+        positive = (k == 0 and positive_first) or rng.random() < 0.5 or not len(outside)
+        if positive:
+            r, c = inside[rng.choice(len(inside), p=weights)]
+        elif len(other) and rng.random() < 0.3:
+            r, c = other[rng.integers(len(other))]
+        else:
+            r, c = outside[rng.integers(len(outside))]
+        coords.append((float(c), float(r)))  # pixel indices: SAM's prompt encoder adds the half pixel
+        labels.append(1 if positive else 0)
+    return np.asarray(coords, np.float32), np.asarray(labels, np.int64)
+
+
+def make_prompt(part: np.ndarray, others: np.ndarray, valid: np.ndarray, rng: np.random.Generator,
+                box_noise: float = 0.4) -> Prompt:
+    """A training prompt: box (half), points (a third), or both."""
+    size = part.shape[0]
+    u = rng.random()
+    if u < 0.5:
+        return Prompt("box", noisy_box(part, rng.uniform(0, box_noise), rng, size), None, None)
+    n = int(rng.integers(1, 6))
+    points, labels = sample_points(part, others, valid, n, rng)
+    if u < 0.83:
+        return Prompt("points", None, points, labels)
+    return Prompt("box+points", noisy_box(part, rng.uniform(0, box_noise), rng, size), points[:2], labels[:2])
+
+
+@dataclass
+class Window:
+    image: np.ndarray  # uint8 [H, W], 0 = nodata
+    parts: list[np.ndarray]
+
+
+def load_windows(dataset: Path, split: str, limit: int | None = None) -> list[Window]:
+    """The tiles of ``split`` with at least one slick, with their slicks (manifest order)."""
+    import rasterio
+
+    manifest = json.loads((Path(dataset) / "manifest.json").read_text())
+    out = []
+    for tile in manifest["tiles"]:
+        if tile["split"] != split or not tile.get("slick_pixels"):
+            continue
+        with rasterio.open(Path(dataset) / tile["mask"]) as src:
+            mask = src.read(1)
+        parts = slick_parts(mask)
+        if not parts:
+            continue
+        with rasterio.open(Path(dataset) / tile["image"]) as src:
+            image = src.read(1)
+        out.append(Window(image, parts))
+        if limit and len(out) >= limit:
+            break
+    return out
+
+
+def augment(image: np.ndarray, masks: list[np.ndarray], rng: np.random.Generator):
+    """The same random flip / 90 degree turn of the window and its slick masks."""
+    k = int(rng.integers(4))
+    flip = rng.random() < 0.5
+
+    def tf(a):
+        a = np.rot90(a, k)
+        return np.ascontiguousarray(a[:, ::-1] if flip else a)
+
+    return tf(image), [tf(m) for m in masks]

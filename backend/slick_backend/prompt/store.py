@@ -1,0 +1,108 @@
+"""Prompt model dirs: weights.safetensors + model.json (format "slick-prompt-model").
+
+Not a segmentation model dir (models/modeldir.py): it takes prompts, not whole scenes, so
+predict and the model lists never see it; the SAM worker loads it (server/sam/model.py).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..atomic import atomic_dir
+from ..errors import InputError
+
+FORMAT = "slick-prompt-model"
+SHIPPED_NAME = "slick-s1-prompt"  # the default labelling model (configs/prompt.toml)
+
+
+def shipped_prompt_path() -> Path:
+    """The shipped prompt model: in $SLICK_SHIPPED_DIR when it has one (tests), else the package's."""
+    from ..models.catalog import PACKAGE_DIR, shipped_dir
+
+    for folder in (shipped_dir(), PACKAGE_DIR):
+        if (folder / SHIPPED_NAME / "model.json").is_file():
+            return folder / SHIPPED_NAME
+    return PACKAGE_DIR / SHIPPED_NAME
+
+
+def save_prompt_model(out: Path, net, card: dict, overwrite: bool = True) -> dict:
+    """Write ``net``'s weights and the card (tile, width, checksum added) atomically to ``out``."""
+    from ..models.modeldir import save_model_dir
+
+    card = {**card, "format": FORMAT, "version": 1, "arch": "slickprompt", "tile": net.tile, "width": net.width,
+            "dense_prompt": net.dense_prompt,
+            "params": sum(p.numel() for p in net.parameters())}
+    with atomic_dir(out, overwrite=overwrite) as tmp:
+        saved = save_model_dir(tmp, net, card)
+        if "recipe" in saved:  # a finished model (not a checkpoint): the card for people too
+            (tmp / "README.md").write_text(render_readme(saved))
+        return saved
+
+
+def render_readme(card: dict) -> str:
+    """README.md of a prompt model: what it is, the command that made it, the validation figures."""
+    recipe, best = card.get("recipe", {}), card.get("best") or {}
+    rows = "\n".join(f"| {h['step']} | {h['train_loss']} | {h.get('val_tight_box')} | {h.get('val_box_0.4')} | "
+                     f"{h.get('val_point_1')} | {h.get('val_points_3')} | {h.get('val_mean')} |"
+                     for h in card.get("history", []))
+    return f"""# {card.get('title', card.get('name'))} ({card.get('name')})
+
+Box and point prompts -> a slick outline: a small convolutional SAR encoder (stride 4, GroupNorm,
+per-window standardised input) with segment-anything's prompt encoder and mask decoder (width 128),
+{card.get('tile')} px windows at {card.get('pixel_size')} m, {card.get('params')} parameters
+(dense prompt map: {card.get('dense_prompt')}). The default labelling model of Slick's plugin.
+
+Trained **only on simulated scenes** (the scene sets of `{recipe.get('source_config')}`):
+{recipe.get('train_windows')} windows with {recipe.get('train_slicks')} slicks; Stable-SAM's noisy
+prompts (boxes loosened and shifted by up to {recipe.get('box_noise')} of their size, one to five
+clicks on and off the slick, several slicks per window). Selected on fixed simulated validation
+prompts ({recipe.get('val_windows')} windows); the real Arctic mosaics never trained or selected it.
+
+Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('batch_size')}, lr {recipe.get('lr')}):
+
+    {recipe.get('command')}
+
+Best at step {best.get('step')}: simulated validation Dice tight box {best.get('val_tight_box')},
+box with 0.4 noise {best.get('val_box_0.4')}, one click {best.get('val_point_1')}, three clicks
+{best.get('val_points_3')}. What it measures on the real mosaics: docs/server-api.md,
+"The prompt model" (benchmarks/bench_prompt_real.py).
+
+| step | train loss | tight box | box 0.4 | 1 click | 3 clicks | mean |
+|---|---|---|---|---|---|---|
+{rows}
+
+Weights: `weights.safetensors` (SHA-256 `{card.get('weights_sha256')}`, checked on every load).
+"""
+
+
+def read_prompt_card(path: str | Path) -> dict:
+    card_path = Path(path) / "model.json"
+    try:
+        card = json.loads(card_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{card_path}: cannot read the model card ({exc})") from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        raise InputError(f"{card_path}: not a Slick prompt model card (format must be {FORMAT!r})")
+    return card
+
+
+def is_prompt_model(path: str | Path) -> bool:
+    try:
+        read_prompt_card(path)
+    except InputError:
+        return False
+    return True
+
+
+def load_prompt_model(path: str | Path, device: str = "cpu"):
+    """(PromptNet in eval mode on ``device``, card); InputError for a bad or tampered dir."""
+    from ..models.modeldir import load_state
+    from .net import PromptNet
+
+    card, state = load_state(path, read_prompt_card(path))  # the checksum is checked; never unpickles
+    net = PromptNet(int(card["tile"]), int(card["width"]), bool(card.get("dense_prompt", False)))
+    missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    if missing or unexpected:
+        raise InputError(f"{path}: weights do not fit the prompt model ({len(missing)} missing, {len(unexpected)} unexpected)")
+    return net.eval().to(device), card

@@ -1,0 +1,252 @@
+"""Use case ``pretrain-prompt``: a config -> the shipped prompt model, reproducibly.
+
+The simulated scene sets and their datasets are ``pretrain-source``'s (the config names that
+config; stages already in the work dir are reused). Training samples a simulated train window
+with slicks, one of its slicks and a noisy prompt (data.py); the loss is SAM's: the single-mask
+output and the best of the three multimask outputs against the slick (binary cross-entropy +
+Dice), plus the predicted IoU against the real one. Every ``val_every`` steps the model is
+scored on fixed simulated validation prompts (tight box, box with 0.4 noise, one point, three
+points) and the best weights are kept; the real mosaics are never used.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import tomllib
+
+from ..errors import InputError
+from ..progress import Progress
+from .data import Prompt, augment, load_windows, make_prompt, noisy_box, sample_points, tight_box
+
+
+@dataclass
+class PretrainPromptParams:
+    config: str
+    out: str
+    work: str
+    overwrite: bool = False
+    command: str | None = None
+
+
+def load_config(path: str | Path) -> dict:
+    try:
+        cfg = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the prompt config ({exc})") from None
+    for section in ("model", "data", "training"):
+        if section not in cfg:
+            raise InputError(f"{path}: no [{section}] table; see configs/prompt.toml")
+    return cfg
+
+
+# --- batches -------------------------------------------------------------------------------
+def _tensors(prompts: list[Prompt], device):
+    """Per-sample prompt tensors (None where a sample has no box / no points)."""
+    import torch
+
+    out = []
+    for p in prompts:
+        box = torch.from_numpy(p.box)[None].to(device) if p.box is not None else None
+        pts = None
+        if p.points is not None:
+            pts = (torch.from_numpy(p.points)[None].to(device), torch.from_numpy(p.labels)[None].to(device))
+        out.append((pts, box))
+    return out
+
+
+def forward_all(net, images, prompts: list[Prompt]):
+    """Low-res logits of the 4 outputs [B, 4, 4h, 4w] (single first) and predicted IoU [B, 4]."""
+    import torch
+
+    emb = net.embed(images)
+    pe = net.prompt_encoder.get_dense_pe()
+    masks, ious = [], []
+    for i, (pts, box) in enumerate(_tensors(prompts, images.device)):
+        dense_in = net.prompt_map(box, pts) if net.dense_prompt else None
+        sparse, dense = net.prompt_encoder(points=pts, boxes=box, masks=dense_in)
+        m, q = net.mask_decoder.predict_masks(image_embeddings=emb[i:i + 1], image_pe=pe,
+                                              sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense)
+        masks.append(m)
+        ious.append(q)
+    return torch.cat(masks), torch.cat(ious)
+
+
+def _mask_loss(logits, target):
+    """Per sample and output: BCE + soft Dice. logits [B, K, H, W], target [B, 1, H, W]."""
+    import torch.nn.functional as F
+
+    t = target.expand_as(logits)
+    bce = F.binary_cross_entropy_with_logits(logits, t, reduction="none").mean((-1, -2))
+    p = logits.sigmoid()
+    dice = 1 - (2 * (p * t).sum((-1, -2)) + 1) / (p.sum((-1, -2)) + t.sum((-1, -2)) + 1)
+    return bce + dice
+
+
+def loss_fn(logits, ious, target):
+    import torch
+
+    with torch.no_grad():
+        hard = (logits > 0).float()
+        inter = (hard * target).sum((-1, -2))
+        union = ((hard + target) > 0).float().sum((-1, -2))
+        real_iou = inter / union.clamp(min=1)
+    per = _mask_loss(logits, target)  # [B, 4]
+    loss = per[:, 0] + per[:, 1:].min(dim=1).values
+    return (loss + ((ious - real_iou) ** 2).sum(1)).mean()
+
+
+# --- validation ------------------------------------------------------------------------------
+VAL_KINDS = ("tight_box", "box_0.4", "point_1", "points_3")
+
+
+def val_prompts(windows, count: int, seed: int) -> list[tuple[int, int, str, Prompt]]:
+    """Fixed validation prompts: (window index, slick index, kind, prompt) for up to ``count`` slicks."""
+    rng = np.random.default_rng(seed)
+    pairs = [(w, s) for w, win in enumerate(windows) for s in range(len(win.parts))]
+    rng.shuffle(pairs)
+    out = []
+    for w, s in pairs[:count]:
+        win = windows[w]
+        part, size = win.parts[s], win.image.shape[0]
+        others = np.any([p for k, p in enumerate(win.parts) if k != s], axis=0) if len(win.parts) > 1 else np.zeros_like(part)
+        valid = win.image > 0
+        out.append((w, s, "tight_box", Prompt("box", tight_box(part), None, None)))
+        out.append((w, s, "box_0.4", Prompt("box", noisy_box(part, 0.4, rng, size), None, None)))
+        pts, lab = sample_points(part, others, valid, 1, rng)
+        out.append((w, s, "point_1", Prompt("points", None, pts, lab)))
+        pts, lab = sample_points(part, others, valid, 3, rng)
+        out.append((w, s, "points_3", Prompt("points", None, pts, lab)))
+    return out
+
+
+def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
+    """The engine's choice: one output for a box or several points, the best-scored of three for a
+    single point (SAM's convention for ambiguous prompts); full-size boolean mask."""
+    import torch
+    import torch.nn.functional as F
+
+    x = torch.from_numpy(image.astype(np.float32))[None, None]
+    multimask = prompt.box is None and prompt.points is not None and len(prompt.points) == 1
+    with torch.inference_mode():
+        emb = net.embed(x)
+        (pts, box), = _tensors([prompt], x.device)
+        dense_in = net.prompt_map(box, pts) if net.dense_prompt else None
+        sparse, dense = net.prompt_encoder(points=pts, boxes=box, masks=dense_in)
+        low, iou = net.mask_decoder(image_embeddings=emb, image_pe=net.prompt_encoder.get_dense_pe(),
+                                    sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense,
+                                    multimask_output=multimask)
+        best = int(torch.argmax(iou[0])) if multimask else 0
+        up = F.interpolate(low[:, best:best + 1], size=image.shape, mode="bilinear", align_corners=False)
+    return (up[0, 0] > 0).numpy() & (image > 0)
+
+
+def dice(pred: np.ndarray, truth: np.ndarray) -> float:
+    total = pred.sum() + truth.sum()
+    return 1.0 if total == 0 else float(2 * (pred & truth).sum() / total)
+
+
+def validate(net, windows, prompts) -> dict:
+    net.eval()
+    scores: dict[str, list[float]] = {k: [] for k in VAL_KINDS}
+    for w, s, kind, prompt in prompts:
+        scores[kind].append(dice(predict_mask(net, windows[w].image, prompt), windows[w].parts[s]))
+    net.train()
+    out = {k: round(float(np.mean(v)), 4) for k, v in scores.items() if v}
+    out["mean"] = round(float(np.mean(list(out.values()))), 4)
+    return out
+
+
+# --- the use case ------------------------------------------------------------------------------
+def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dict:
+    import torch
+
+    from ..pretrain.config import load_source_config
+    from ..pretrain.stages import build_datasets
+    from .net import PromptNet
+    from .store import save_prompt_model
+
+    cfg = load_config(params.config)
+    if Path(params.out).exists() and not params.overwrite:
+        raise InputError(f"{params.out}: already exists; choose another --out or give --overwrite")
+    model_cfg, data_cfg, train_cfg = cfg["model"], cfg["data"], cfg["training"]
+    work = Path(params.work)
+    source_cfg = load_source_config(data_cfg["source_config"])
+    progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
+    union, _ = build_datasets(source_cfg, work, progress.sub(0.0, 0.1))
+    train_windows = load_windows(union, "train")
+    val_windows = load_windows(union, "val")
+    if not train_windows or not val_windows:
+        raise InputError(f"{union}: no simulated windows with slicks in train or val")
+    n_train = sum(len(w.parts) for w in train_windows)
+    progress.log(f"pretrain-prompt: {len(train_windows)} train windows ({n_train} slicks), "
+                 f"{len(val_windows)} val windows")
+
+    seed = int(train_cfg.get("seed", 0))
+    torch.manual_seed(seed)
+    torch.set_num_threads(int(train_cfg.get("threads", torch.get_num_threads())))
+    rng = np.random.default_rng(seed)
+    net = PromptNet(int(model_cfg.get("tile", 256)), int(model_cfg.get("width", 96)),
+                    bool(model_cfg.get("dense_prompt", False)))
+    steps, batch = int(train_cfg["steps"]), int(train_cfg["batch_size"])
+    opt = torch.optim.AdamW(net.parameters(), lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)))
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=float(train_cfg["lr"]), total_steps=steps, pct_start=0.05)
+    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1)
+    box_noise = float(train_cfg.get("box_noise", 0.4))
+    ckpt_dir = work / "prompt-train"
+    ckpt_dir.mkdir(parents=True, exist_ok=True)
+    history, best, best_state = [], None, None
+    started = time.monotonic()
+    running = []
+    for step in range(1, steps + 1):
+        progress.check()
+        images, targets, prompts = [], [], []
+        for _ in range(batch):
+            win = train_windows[rng.integers(len(train_windows))]
+            image, parts = augment(win.image, win.parts, rng)
+            k = int(rng.integers(len(parts)))
+            others = np.any([p for j, p in enumerate(parts) if j != k], axis=0) if len(parts) > 1 else np.zeros_like(parts[k])
+            prompts.append(make_prompt(parts[k], others, image > 0, rng, box_noise))
+            images.append(image)
+            targets.append(parts[k])
+        x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
+        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None]
+        logits, ious = forward_all(net, x, prompts)
+        loss = loss_fn(logits, ious, t)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        running.append(float(loss))
+        if step % int(train_cfg.get("val_every", 250)) == 0 or step == steps:
+            scores = validate(net, val_windows, vals)
+            entry = {"step": step, "train_loss": round(float(np.mean(running)), 4), **{f"val_{k}": v for k, v in scores.items()},
+                     "seconds": round(time.monotonic() - started)}
+            history.append(entry)
+            running = []
+            progress.log("pretrain-prompt: " + json.dumps(entry))
+            if best is None or scores["mean"] > best["val_mean"]:
+                best = entry
+                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+                save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry})
+        left = (time.monotonic() - started) / step * (steps - step)
+        progress.update(0.1 + 0.88 * step / steps, f"step {step}/{steps}, loss {float(loss):.3f} "
+                                                    f"(about {left / 60:.0f} min left)")
+    net.load_state_dict(best_state)
+    card = {
+        "name": model_cfg["name"], "title": model_cfg.get("title", model_cfg["name"]),
+        "pixel_size": float(source_cfg.data["pixel_size"]),
+        "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
+                   "source_config": str(data_cfg["source_config"]), "seed": seed, "steps": steps, "batch_size": batch,
+                   "lr": float(train_cfg["lr"]), "box_noise": box_noise,
+                   "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
+        "best": best, "history": history,
+    }
+    saved = save_prompt_model(Path(params.out), net, card, overwrite=params.overwrite)
+    progress.update(1.0, f"prompt model written to {params.out}: val {best}")
+    return {"model_dir": str(Path(params.out).resolve()), "best": best, "weights_sha256": saved["weights_sha256"]}

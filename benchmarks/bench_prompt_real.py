@@ -1,0 +1,192 @@
+"""Box and point prompts on every labelled slick of the three real Arctic EW mosaics: accuracy,
+latency and the cold embedding of a 1024 x 1024 window, with the SAM worker's own engine.
+
+    .venv/bin/python benchmarks/bench_prompt_real.py [--model slick-s1-prompt] [--draws 5]
+
+For each slick (a connected part of the mosaic's label raster, at least 24 px) the prompts are
+what an analyst would give: the tight box; a noisy box (each side moved out by up to 0.2 or 0.4
+of the box's size and the whole shifted by up to half that; ``--draws`` draws each); one point
+at the slick's most interior pixel; three points (that one and two more on the slick). The
+engine embeds around the prompt, decodes, follows the slick across window edges and returns
+polygons in the mosaic's CRS, as for the plugin; they are burnt back onto the label grid and
+scored with the Dice of the slick class inside the slick's box loosened by 40 % (the same
+region for every prompt kind, so they compare). The real mosaics measure only: nothing here
+trains or selects anything. Prints the machine. (The plugin's whole round trip, HTTP and
+QgsGeometry included: benchmarks/bench_plugin.py --model slick-s1-prompt.) Latency is the warm
+case: each prompt is sent twice and the second, whose windows are all embedded, is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from machine import machine_info
+
+ROOT = Path(__file__).resolve().parents[1]
+ARCTIC = ROOT.parent / "shared" / "data" / "arctic_ew"
+SAMPLES = ("sample_135", "sample_123", "sample_70")
+MIN_PX = 24
+
+
+def slicks(labels: np.ndarray) -> list[np.ndarray]:
+    from scipy import ndimage
+
+    parts, n = ndimage.label(labels == 1, structure=np.ones((3, 3)))
+    return [parts == i for i in range(1, n + 1) if (parts == i).sum() >= MIN_PX]
+
+
+def px_box(part: np.ndarray) -> tuple[float, float, float, float]:
+    rows, cols = np.nonzero(part)
+    return cols.min(), rows.min(), cols.max() + 1.0, rows.max() + 1.0
+
+
+def loosen(box, f: float, shape) -> tuple[int, int, int, int]:
+    c0, r0, c1, r1 = box
+    w, h = c1 - c0, r1 - r0
+    return (max(0, int(c0 - f * w)), max(0, int(r0 - f * h)), min(shape[1], int(np.ceil(c1 + f * w))),
+            min(shape[0], int(np.ceil(r1 + f * h))))
+
+
+def noisy(box, noise: float, rng: np.random.Generator, shape):
+    c0, r0, c1, r1 = box
+    w, h = c1 - c0, r1 - r0
+    c0, c1 = c0 - rng.uniform(0, noise) * w, c1 + rng.uniform(0, noise) * w
+    r0, r1 = r0 - rng.uniform(0, noise) * h, r1 + rng.uniform(0, noise) * h
+    dc, dr = rng.uniform(-noise / 2, noise / 2) * w, rng.uniform(-noise / 2, noise / 2) * h
+    return (max(0.0, c0 + dc), max(0.0, r0 + dr), min(shape[1], c1 + dc), min(shape[0], r1 + dr))
+
+
+def interior_points(part: np.ndarray, n: int, rng: np.random.Generator) -> list[tuple[float, float]]:
+    """The most interior pixel, then n - 1 more on the slick (weighted towards its middle)."""
+    from scipy import ndimage
+
+    depth = ndimage.distance_transform_edt(part)
+    r, c = np.unravel_index(np.argmax(depth), depth.shape)
+    out = [(c + 0.5, r + 0.5)]
+    cells = np.argwhere(part)
+    w = depth[part] / depth[part].sum()
+    for i in rng.choice(len(cells), size=n - 1, p=w, replace=False) if n > 1 else []:
+        out.append((cells[i][1] + 0.5, cells[i][0] + 0.5))
+    return out
+
+
+def dice_in(pred: np.ndarray, truth: np.ndarray, region) -> float:
+    c0, r0, c1, r1 = region
+    p, t = pred[r0:r1, c0:c1], truth[r0:r1, c0:c1]
+    total = p.sum() + t.sum()
+    return 1.0 if total == 0 else float(2 * (p & t).sum() / total)
+
+
+class Mosaic:
+    """Prompts on one mosaic through the engine, as the plugin sends them; masks on its label grid."""
+
+    def __init__(self, engine, model, raster, crs, transform, shape, latency_ms) -> None:
+        self.engine, self.model, self.raster, self.crs = engine, model, raster, crs
+        self.transform, self.shape, self.latency_ms = transform, shape, latency_ms
+
+    def to_map(self, c, r):
+        x, y = self.transform * (c, r)
+        return float(x), float(y)
+
+    def ask(self, box=None, points=None) -> np.ndarray:
+        from rasterio.features import rasterize
+        from shapely.geometry import shape
+
+        centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else points[0]
+        emb = self.engine.embed({"model": self.model, "raster": self.raster, "point": self.to_map(*centre),
+                                 "crs": self.crs}, check=lambda: None)
+        body = {"embedding_id": emb["embedding_id"], "crs": self.crs, "out_crs": self.crs,
+                "multimask": box is None and len(points) == 1}
+        if box:
+            (x0, y0), (x1, y1) = self.to_map(box[0], box[3]), self.to_map(box[2], box[1])
+            body["box"] = [x0, y0, x1, y1]
+        if points:
+            body["points"] = [self.to_map(*p) for p in points]
+            body["labels"] = [1] * len(points)
+        answer = self.engine.prompt(body, check=lambda: None)  # may move / grow the window and embed it
+        t0 = time.perf_counter()  # warm: the same prompt again, every window it needs cached
+        self.engine.prompt({**body, "embedding_id": answer["embedding_id"]}, check=lambda: None)
+        self.latency_ms.append((time.perf_counter() - t0) * 1000)
+        geoms = [shape(f["geometry"]) for f in answer["features"]]
+        if not geoms:
+            return np.zeros(self.shape, bool)
+        return rasterize([(g, 1) for g in geoms], out_shape=self.shape, transform=self.transform).astype(bool)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="slick-s1-prompt")
+    parser.add_argument("--draws", type=int, default=5, help="noisy boxes drawn per slick and noise level")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    import rasterio
+    import torch
+    from slick_backend.server.sam.engine import SamEngine
+
+    torch.set_num_threads(2)
+    rng = np.random.default_rng(args.seed)
+    engine = SamEngine(Path(tempfile.mkdtemp(prefix="bench-prompt-")) / "cache", device="cpu")
+    scores: dict[str, list[float]] = {}
+    per_sample: dict[str, dict] = {}
+    latency_ms: list[float] = []
+    for sample in SAMPLES:
+        raster = str(ARCTIC / sample / "raw_mosaic.tif")
+        with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
+            labels, transform = src.read(1), src.transform
+        with rasterio.open(raster) as src:
+            crs = src.crs.to_string()
+            assert src.transform.almost_equals(transform), "labels and mosaic grids differ"
+
+        mosaic = Mosaic(engine, args.model, raster, crs, transform, labels.shape, latency_ms)
+        ask = mosaic.ask
+        found = slicks(labels)
+        mine: dict[str, list[float]] = {}
+        for part in found:
+            box = px_box(part)
+            region = loosen(box, 0.4, labels.shape)
+            tries = {"tight_box": [ask(box=box)],
+                     "box_0.2": [ask(box=noisy(box, 0.2, rng, labels.shape)) for _ in range(args.draws)],
+                     "box_0.4": [ask(box=noisy(box, 0.4, rng, labels.shape)) for _ in range(args.draws)],
+                     "point_1": [ask(points=interior_points(part, 1, rng))],
+                     "points_3": [ask(points=interior_points(part, 3, rng))]}
+            for kind, masks in tries.items():
+                value = float(np.mean([dice_in(m, part, region) for m in masks]))
+                mine.setdefault(kind, []).append(value)
+                scores.setdefault(kind, []).append(value)
+        per_sample[sample] = {"slicks": len(found), **{k: round(float(np.mean(v)), 3) for k, v in mine.items()}}
+
+    # cold embedding of a 1024 x 1024 window (grid px): a fresh engine, nothing cached
+    cold = SamEngine(Path(tempfile.mkdtemp(prefix="bench-prompt-cold-")) / "cache", device="cpu")
+    raster = str(ARCTIC / "sample_135" / "raw_mosaic.tif")
+    with rasterio.open(raster) as src:
+        b, crs = src.bounds, src.crs.to_string()
+    cold.model(args.model)  # the model load is not the embedding
+    cold.scene(raster, cold.model(args.model).pixel_size)
+    t0 = time.perf_counter()
+    emb = cold.embed({"model": args.model, "raster": raster, "window": [b.left, b.bottom, b.left + 25600, b.bottom + 25600],
+                      "crs": crs}, check=lambda: None)
+    cold_ms = (time.perf_counter() - t0) * 1000
+    latency_ms.sort()
+    figures = {
+        "model": args.model,
+        "mean_dice_all_slicks": {k: round(float(np.mean(v)), 3) for k, v in scores.items()},
+        "slicks": len(scores["tight_box"]),
+        "per_mosaic": per_sample,
+        "warm_engine_prompt_ms_p50": round(statistics.median(latency_ms), 1),
+        "warm_engine_prompt_ms_p95": round(latency_ms[int(0.95 * (len(latency_ms) - 1))], 1),
+        "prompts": len(latency_ms),
+        "cold_embedding_1024px_window_ms": round(cold_ms, 1),
+        "cold_window": emb["window"],
+    }
+    print(json.dumps({"bench": "prompt_real", "machine": machine_info(), "figures": figures}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

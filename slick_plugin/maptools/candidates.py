@@ -1,0 +1,122 @@
+"""Step through candidate slicks with the keyboard: accept, reject, refine with a click, next.
+
+The candidates are the outlines a segmentation model found in the map view (the Label tab's
+*Slicks in view*). Each is shown as the tool's proposal; a click refines it with the prompt
+model (the candidate's box, loosened, plus the click: left on the slick, right on water).
+
+Keys: Enter accepts (into the label layer, source "proposal") and shows the next; Delete or
+Backspace rejects it; N skips to the next, P goes back (Tab belongs to Qt's focus chain and
+Space to QGIS's pan); Esc ends; Ctrl+Z undoes the last accepted outline.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsCoordinateTransform, QgsGeometry, QgsPointXY, QgsRectangle
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+
+from ..i18n import tr
+from .sam_tools import SamTool
+
+REFINE_MARGIN = 0.2  # the candidate's box is loosened by this much of its size for a refining prompt
+
+
+class CandidateTool(SamTool):
+    SOURCE = "proposal"
+    stepped = pyqtSignal(int, int)  # index of the candidate shown (-1: none left), candidates left
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates: list[QgsGeometry] = []
+        self.index = -1
+
+    # --- the list ------------------------------------------------------------------------------
+    def set_candidates(self, raster, geometries: list[QgsGeometry]) -> None:
+        """Candidates in ``raster``'s CRS, largest first; shows the first."""
+        self.raster = raster
+        self.candidates = sorted((QgsGeometry(g) for g in geometries if g is not None and not g.isEmpty()),
+                                 key=lambda g: -g.area())
+        self.index = 0 if self.candidates else -1
+        self._show()
+
+    def _show(self) -> None:
+        self.clear()
+        if self.index < 0 or not self.candidates:
+            self.index = -1
+            self.stepped.emit(-1, 0)
+            return
+        geometry = self.candidates[self.index]
+        self.set_proposal(QgsGeometry(geometry))
+        self._bring_into_view(geometry)
+        self.stepped.emit(self.index, len(self.candidates))
+
+    def _bring_into_view(self, geometry: QgsGeometry) -> None:
+        box = self.to_raster().transformBoundingBox(geometry.boundingBox(), QgsCoordinateTransform.ReverseTransform)
+        if not self.canvas.extent().contains(box):
+            self.canvas.setCenter(box.center())
+            self.canvas.refresh()
+
+    def step(self, delta: int) -> None:
+        if self.candidates:
+            self.index = (self.index + delta) % len(self.candidates)
+            self._show()
+
+    def _drop_current(self) -> None:
+        if 0 <= self.index < len(self.candidates):
+            self.candidates.pop(self.index)
+            if self.index >= len(self.candidates):
+                self.index = 0
+        self._show()
+
+    def reject(self) -> None:
+        self._drop_current()
+
+    def accept(self) -> int | None:
+        fid = super().accept()
+        if fid is not None:
+            self._drop_current()
+        return fid
+
+    def stop(self) -> None:
+        """Esc: no more candidates."""
+        self.candidates, self.index = [], -1
+        self.clear()
+        self.stepped.emit(-1, 0)
+
+    # --- refine with a click ---------------------------------------------------------------------
+    def canvasReleaseEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.index < 0 or self.raster is None:
+            return
+        label = 1 if event.button() == Qt.LeftButton else 0 if event.button() == Qt.RightButton else None
+        if label is None:
+            return
+        point = self.to_raster().transform(QgsPointXY(event.mapPoint()))
+        box = QgsRectangle(self.candidates[self.index].boundingBox())
+        box.grow(REFINE_MARGIN * max(box.width(), box.height()))
+        self.request(box, [(point, label)])
+
+    def _answer(self, ticket: int, geometries: list, error: str) -> None:
+        super()._answer(ticket, geometries, error)
+        if self.proposal is not None and 0 <= self.index < len(self.candidates):
+            self.candidates[self.index] = QgsGeometry(self.proposal)  # the refined outline is the candidate now
+
+    # --- keys ----------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        key, mods = event.key(), event.modifiers()
+        if key in (Qt.Key_Delete, Qt.Key_Backspace):
+            self.reject()
+        elif key == Qt.Key_P or (key == Qt.Key_N and mods & Qt.ShiftModifier):
+            self.step(-1)
+        elif key == Qt.Key_N:
+            self.step(1)
+        elif key == Qt.Key_Escape:
+            self.stop()
+        else:
+            super().keyPressEvent(event)  # Enter, Esc, Ctrl+Z
+            return
+        event.accept()
+
+    def status_text(self) -> str:
+        if self.index < 0:
+            return tr("No candidates left.")
+        return tr("Candidate {i} of {n}: Enter accepts, Delete rejects, a click refines, N skips.").format(
+            i=self.index + 1, n=len(self.candidates))

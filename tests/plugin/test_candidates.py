@@ -1,0 +1,130 @@
+"""Slicks in view: candidate outlines stepped through with real key events on the map canvas
+(Enter accepts, Delete rejects, N skips, a click refines, Ctrl+Z undoes, Esc ends), on a real
+Arctic mosaic; accepted candidates land in the label layer with source "proposal"."""
+
+from __future__ import annotations
+
+from qgis.core import QgsGeometry, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication, QPoint, Qt
+from qgis.PyQt.QtTest import QTest
+from test_sam_labelling import FixedHandler, show_scene
+
+from slick_plugin.layers.label_layer import create_label_layer
+from slick_plugin.maptools.candidates import CandidateTool
+from slick_plugin.maptools.history import LabelHistory
+
+
+def rect(layer, fx0, fy0, fx1, fy1) -> QgsGeometry:
+    e = layer.extent()
+    return QgsGeometry.fromRect(QgsRectangle(e.xMinimum() + fx0 * e.width(), e.yMinimum() + fy0 * e.height(),
+                                             e.xMinimum() + fx1 * e.width(), e.yMinimum() + fy1 * e.height()))
+
+
+def saved(layer: QgsVectorLayer) -> list:
+    return list(QgsVectorLayer(layer.source(), "reread", "ogr").getFeatures())
+
+
+def test_candidates_are_stepped_with_the_keyboard(qgis_canvas, mosaic_135, tmp_path):
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
+    labels = create_label_layer(str(tmp_path / "l.gpkg"), raster.crs())
+    QgsProject.instance().addMapLayer(labels)
+    history = LabelHistory()
+    history.label_layer = labels
+    refined = rect(raster, 0.52, 0.52, 0.58, 0.58)
+    handler = FixedHandler(refined)
+    tool = CandidateTool(qgis_canvas, history, handler)
+    qgis_canvas.setMapTool(tool)
+    steps = []
+    tool.stepped.connect(lambda i, n: steps.append((i, n)))
+    big, mid, small = rect(raster, 0.1, 0.1, 0.5, 0.5), rect(raster, 0.6, 0.6, 0.8, 0.8), rect(raster, 0.05, 0.7, 0.1, 0.75)
+    tool.set_candidates(raster, [small, big, mid])
+    assert steps[-1] == (0, 3) and tool.proposal.equals(big)  # largest first
+    assert "Candidate 1 of 3" in tool.status_text()
+
+    QTest.keyClick(qgis_canvas, Qt.Key_Return)  # accept the big one
+    assert [f["source"] for f in saved(labels)] == ["proposal"] and saved(labels)[0]["scene"] == "raw_mosaic.tif"
+    assert tool.proposal.equals(mid) and steps[-1] == (0, 2)
+    QTest.keyClick(qgis_canvas, Qt.Key_N)  # skip: the small one
+    assert tool.proposal.equals(small)
+    QTest.keyClick(qgis_canvas, Qt.Key_P)  # back
+    assert tool.proposal.equals(mid)
+    QTest.keyClick(qgis_canvas, Qt.Key_Delete)  # reject the middle one
+    assert tool.proposal.equals(small) and steps[-1] == (0, 1) and len(saved(labels)) == 1
+
+    # a click refines the candidate with the prompt model: its box (loosened) and the click
+    centre = qgis_canvas.getCoordinateTransform().transform(qgis_canvas.extent().center())
+    QTest.mouseClick(qgis_canvas.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(int(centre.x()), int(centre.y())))
+    QCoreApplication.processEvents()
+    (_, box, points), = handler.calls
+    assert box.contains(small.boundingBox()) and box.width() > small.boundingBox().width()
+    assert len(points) == 1 and points[0][1] == 1
+    assert tool.proposal.equals(refined)
+    QTest.keyClick(qgis_canvas, Qt.Key_Return)
+    geoms = [f.geometry() for f in saved(labels)]
+    assert len(geoms) == 2 and geoms[1].boundingBox() == refined.boundingBox() and steps[-1] == (-1, 0)
+    assert tool.status_text() == "No candidates left."
+
+    QTest.keyClick(qgis_canvas, Qt.Key_Z, Qt.ControlModifier)  # undo the last accepted one
+    assert len(saved(labels)) == 1
+    tool.set_candidates(raster, [big])
+    QTest.keyClick(qgis_canvas, Qt.Key_Escape)  # end: nothing shown, nothing saved
+    assert tool.proposal is None and tool.candidates == [] and len(saved(labels)) == 1
+
+
+def test_slicks_in_view_runs_the_model_on_the_view_and_offers_its_outlines(ctx, mosaic_135, tmp_path):
+    """The real backend predicts the part of the scene in view (the tests' tiny shipped source);
+    every outline it wrote becomes a candidate and the candidate tool takes the keyboard."""
+    from helpers import wait_for
+
+    from slick_plugin.layers.results import result_paths
+    from slick_plugin.ui.label_panel import LabelPanel
+
+    canvas = ctx.iface.mapCanvas()
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(canvas, raster, canvas_crs=raster.crs().authid())
+    e = raster.extent()
+    canvas.setExtent(QgsRectangle(e.xMinimum(), e.yMinimum(), e.center().x(), e.center().y()))  # a quarter in view
+    panel = LabelPanel(ctx)
+    try:
+        panel.new_label_layer(str(tmp_path / "labels.gpkg"))
+        panel.scene_combo.setLayer(raster)
+        answers = []
+        ctx.modelsChanged.connect(answers.append)
+        ctx.refresh_models()
+        wait_for(lambda: answers, 60, "the model list")
+        assert panel.proposal_model.currentData() == "slick-s1-source"
+        results = []
+        panel.show_candidates = lambda scene, result, show=panel.show_candidates: results.append(show(scene, result))
+        task = panel.find_candidates()
+        assert task is not None
+        wait_for(lambda: task.finished_ok is not None, 300, "the prediction on the view")
+        assert task.finished_ok, task.error
+        wait_for(lambda: results, 10, "the candidates")
+        outlines = result_paths(task.result)["outlines"]
+        clip = QgsRasterLayer(task.request.scene, "clip")
+        assert clip.width() < raster.width() and clip.height() < raster.height()  # only the view was predicted
+        assert results[0] == QgsVectorLayer(outlines, "o", "ogr").featureCount()
+        assert canvas.mapTool() is panel.candidate_tool and len(panel.candidate_tool.candidates) == results[0]
+    finally:
+        panel.unload()
+
+
+def test_candidates_already_labelled_are_not_offered_again(qgis_iface, isolated_settings, mosaic_135, tmp_path):
+    from slick_plugin.backend.manager import BackendManager
+    from slick_plugin.layers.label_layer import add_label
+    from slick_plugin.ui.context import SlickContext
+    from slick_plugin.ui.label_panel import LabelPanel
+
+    manager = BackendManager(isolated_settings)
+    panel = LabelPanel(SlickContext(qgis_iface, manager))
+    try:
+        raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+        labels = panel.new_label_layer(str(tmp_path / "done.gpkg"))
+        done, fresh = rect(raster, 0.1, 0.1, 0.3, 0.3), rect(raster, 0.6, 0.6, 0.7, 0.7)
+        add_label(labels, rect(raster, 0.1, 0.1, 0.25, 0.3), raster.crs(), "raw_mosaic.tif", "sam_box")  # 75 % of it
+        kept = panel._not_labelled_yet(raster, [done, fresh])
+        assert len(kept) == 1 and kept[0].equals(fresh)
+    finally:
+        panel.unload()
+        manager.stop()
