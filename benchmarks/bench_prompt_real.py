@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 from machine import machine_info
+from slick_backend.prompt.data import noisy_box, tight_box
+from slick_backend.prompt.train import dice
 
 ROOT = Path(__file__).resolve().parents[1]
 ARCTIC = ROOT.parent / "shared" / "data" / "arctic_ew"
@@ -41,25 +43,11 @@ def slicks(labels: np.ndarray) -> list[np.ndarray]:
     return [parts == i for i in range(1, n + 1) if (parts == i).sum() >= MIN_PX]
 
 
-def px_box(part: np.ndarray) -> tuple[float, float, float, float]:
-    rows, cols = np.nonzero(part)
-    return cols.min(), rows.min(), cols.max() + 1.0, rows.max() + 1.0
-
-
 def loosen(box, f: float, shape) -> tuple[int, int, int, int]:
     c0, r0, c1, r1 = box
     w, h = c1 - c0, r1 - r0
     return (max(0, int(c0 - f * w)), max(0, int(r0 - f * h)), min(shape[1], int(np.ceil(c1 + f * w))),
             min(shape[0], int(np.ceil(r1 + f * h))))
-
-
-def noisy(box, noise: float, rng: np.random.Generator, shape):
-    c0, r0, c1, r1 = box
-    w, h = c1 - c0, r1 - r0
-    c0, c1 = c0 - rng.uniform(0, noise) * w, c1 + rng.uniform(0, noise) * w
-    r0, r1 = r0 - rng.uniform(0, noise) * h, r1 + rng.uniform(0, noise) * h
-    dc, dr = rng.uniform(-noise / 2, noise / 2) * w, rng.uniform(-noise / 2, noise / 2) * h
-    return (max(0.0, c0 + dc), max(0.0, r0 + dr), min(shape[1], c1 + dc), min(shape[0], r1 + dr))
 
 
 def interior_points(part: np.ndarray, n: int, rng: np.random.Generator) -> list[tuple[float, float]]:
@@ -78,9 +66,7 @@ def interior_points(part: np.ndarray, n: int, rng: np.random.Generator) -> list[
 
 def dice_in(pred: np.ndarray, truth: np.ndarray, region) -> float:
     c0, r0, c1, r1 = region
-    p, t = pred[r0:r1, c0:c1], truth[r0:r1, c0:c1]
-    total = p.sum() + t.sum()
-    return 1.0 if total == 0 else float(2 * (p & t).sum() / total)
+    return dice(pred[r0:r1, c0:c1], truth[r0:r1, c0:c1])
 
 
 class Mosaic:
@@ -148,11 +134,11 @@ def main(argv=None) -> int:
         found = slicks(labels)
         mine: dict[str, list[float]] = {}
         for part in found:
-            box = px_box(part)
+            box = tuple(float(v) for v in tight_box(part))
             region = loosen(box, 0.4, labels.shape)
             tries = {"tight_box": [ask(box=box)],
-                     "box_0.2": [ask(box=noisy(box, 0.2, rng, labels.shape)) for _ in range(args.draws)],
-                     "box_0.4": [ask(box=noisy(box, 0.4, rng, labels.shape)) for _ in range(args.draws)],
+                     "box_0.2": [ask(box=tuple(float(v) for v in noisy_box(part, 0.2, rng))) for _ in range(args.draws)],
+                     "box_0.4": [ask(box=tuple(float(v) for v in noisy_box(part, 0.4, rng))) for _ in range(args.draws)],
                      "point_1": [ask(points=interior_points(part, 1, rng))],
                      "points_3": [ask(points=interior_points(part, 3, rng))]}
             for kind, masks in tries.items():

@@ -42,6 +42,17 @@ from . import model_choices
 from .widgets import fitting
 
 
+def geometries_in(layer, crs) -> list[QgsGeometry]:
+    """Every feature's geometry of ``layer``, transformed to ``crs``."""
+    transform = QgsCoordinateTransform(layer.crs(), crs, QgsProject.instance().transformContext())
+    out = []
+    for feature in layer.getFeatures():
+        geometry = QgsGeometry(feature.geometry())
+        geometry.transform(transform)
+        out.append(geometry)
+    return out
+
+
 def icon(name: str) -> QIcon:
     return QIcon(str(PLUGIN_DIR / "resources" / name))
 
@@ -202,13 +213,7 @@ class LabelPanel(QWidget):
         """The outlines of a predict result as candidates on ``scene``; activates the candidate tool."""
         path = result_paths(result).get("outlines")
         layer = QgsVectorLayer(path, "candidates", "ogr") if path else None
-        geometries = []
-        if layer is not None and layer.isValid():
-            to_scene = QgsCoordinateTransform(layer.crs(), scene.crs(), QgsProject.instance().transformContext())
-            for feature in layer.getFeatures():
-                geometry = QgsGeometry(feature.geometry())
-                geometry.transform(to_scene)
-                geometries.append(geometry)
+        geometries = geometries_in(layer, scene.crs()) if layer is not None and layer.isValid() else []
         geometries = self._not_labelled_yet(scene, geometries)
         self.ctx.iface.mapCanvas().setMapTool(self.candidate_tool)
         self.candidate_tool.set_candidates(scene, geometries)
@@ -220,12 +225,7 @@ class LabelPanel(QWidget):
         labels = self.ctx.history.label_layer
         if labels is None or not geometries:
             return geometries
-        to_scene = QgsCoordinateTransform(labels.crs(), scene.crs(), QgsProject.instance().transformContext())
-        done = []
-        for feature in labels.getFeatures():
-            geometry = QgsGeometry(feature.geometry())
-            geometry.transform(to_scene)
-            done.append(geometry)
+        done = geometries_in(labels, scene.crs())
         if not done:
             return geometries
         covered = QgsGeometry.unaryUnion(done)

@@ -49,9 +49,10 @@ def tight_box(part: np.ndarray) -> np.ndarray:
     return np.array([cols.min(), rows.min(), cols.max() + 1, rows.max() + 1], dtype=np.float32)
 
 
-def noisy_box(part: np.ndarray, noise: float, rng: np.random.Generator, size: int) -> np.ndarray:
+def noisy_box(part: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
     """The tight box, each side moved outwards by up to ``noise`` of the box's size and the whole
-    shifted by up to noise / 2 of it (never inwards past the slick by more than that shift)."""
+    shifted by up to noise / 2 of it (never inwards past the slick by more than that shift);
+    clipped to the window (``part``'s shape)."""
     x0, y0, x1, y1 = tight_box(part)
     w, h = max(x1 - x0, 4.0), max(y1 - y0, 4.0)
     if noise > 0:
@@ -61,7 +62,8 @@ def noisy_box(part: np.ndarray, noise: float, rng: np.random.Generator, size: in
         y1 += rng.uniform(0, noise) * h
         dx, dy = rng.uniform(-noise / 2, noise / 2) * w, rng.uniform(-noise / 2, noise / 2) * h
         x0, x1, y0, y1 = x0 + dx, x1 + dx, y0 + dy, y1 + dy
-    return np.clip(np.array([x0, y0, x1, y1], dtype=np.float32), 0, size)
+    rows, cols = part.shape
+    return np.clip(np.array([x0, y0, x1, y1], dtype=np.float32), 0, [cols, rows, cols, rows]).astype(np.float32)
 
 
 def sample_points(part: np.ndarray, others: np.ndarray, valid: np.ndarray, n: int, rng: np.random.Generator,
@@ -89,18 +91,23 @@ def sample_points(part: np.ndarray, others: np.ndarray, valid: np.ndarray, n: in
     return np.asarray(coords, np.float32), np.asarray(labels, np.int64)
 
 
+def others_of(parts: list[np.ndarray], k: int) -> np.ndarray:
+    """The window's slicks other than ``parts[k]``, as one mask (where an off-slick click may land)."""
+    rest = [p for j, p in enumerate(parts) if j != k]
+    return np.any(rest, axis=0) if rest else np.zeros_like(parts[k])
+
+
 def make_prompt(part: np.ndarray, others: np.ndarray, valid: np.ndarray, rng: np.random.Generator,
                 box_noise: float = 0.4) -> Prompt:
     """A training prompt: box (half), points (a third), or both."""
-    size = part.shape[0]
     u = rng.random()
     if u < 0.5:
-        return Prompt("box", noisy_box(part, rng.uniform(0, box_noise), rng, size), None, None)
+        return Prompt("box", noisy_box(part, rng.uniform(0, box_noise), rng), None, None)
     n = int(rng.integers(1, 6))
     points, labels = sample_points(part, others, valid, n, rng)
     if u < 0.83:
         return Prompt("points", None, points, labels)
-    return Prompt("box+points", noisy_box(part, rng.uniform(0, box_noise), rng, size), points[:2], labels[:2])
+    return Prompt("box+points", noisy_box(part, rng.uniform(0, box_noise), rng), points[:2], labels[:2])
 
 
 @dataclass

@@ -135,17 +135,3 @@ class PromptNet(nn.Module):
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         return self.image_encoder(self.normalise(x))
-
-    def decode(self, emb: torch.Tensor, points=None, boxes=None, multimask: bool = False):
-        """One prompt per embedding: (low-res mask logits [B, 1 or 3, 4h, 4w], predicted IoU).
-        ``points`` = (coords [B, N, 2] in window px, labels [B, N]); ``boxes`` [B, 4] (x0, y0, x1, y1)."""
-        sparse, dense = self.prompt_encoder(points=points, boxes=boxes, masks=None)
-        pe = self.prompt_encoder.get_dense_pe()
-        masks, iou = [], []
-        for i in range(emb.shape[0]):  # SAM's decoder repeats the image per prompt: one at a time
-            m, q = self.mask_decoder(image_embeddings=emb[i:i + 1], image_pe=pe,
-                                     sparse_prompt_embeddings=sparse[i:i + 1], dense_prompt_embeddings=dense[i:i + 1],
-                                     multimask_output=multimask)
-            masks.append(m)
-            iou.append(q)
-        return torch.cat(masks), torch.cat(iou)

@@ -102,7 +102,7 @@ def load_prompt_model(path: str | Path, device: str = "cpu"):
 
     card, state = load_state(path, read_prompt_card(path))  # the checksum is checked; never unpickles
     net = PromptNet(int(card["tile"]), int(card["width"]), bool(card.get("dense_prompt", False)))
-    missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+    missing, unexpected = net.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise InputError(f"{path}: weights do not fit the prompt model ({len(missing)} missing, {len(unexpected)} unexpected)")
     return net.eval().to(device), card

@@ -21,7 +21,7 @@ import tomllib
 
 from ..errors import InputError
 from ..progress import Progress
-from .data import Prompt, augment, load_windows, make_prompt, noisy_box, sample_points, tight_box
+from .data import Prompt, augment, load_windows, make_prompt, noisy_box, others_of, sample_points, tight_box
 
 
 @dataclass
@@ -59,6 +59,11 @@ def _tensors(prompts: list[Prompt], device):
     return out
 
 
+def encode_prompt(net, pts, box):
+    """SAM's prompt encoder on one prompt, with the dense prompt map when the model draws one."""
+    return net.prompt_encoder(points=pts, boxes=box, masks=net.prompt_map(box, pts) if net.dense_prompt else None)
+
+
 def forward_all(net, images, prompts: list[Prompt]):
     """Low-res logits of the 4 outputs [B, 4, 4h, 4w] (single first) and predicted IoU [B, 4]."""
     import torch
@@ -67,8 +72,7 @@ def forward_all(net, images, prompts: list[Prompt]):
     pe = net.prompt_encoder.get_dense_pe()
     masks, ious = [], []
     for i, (pts, box) in enumerate(_tensors(prompts, images.device)):
-        dense_in = net.prompt_map(box, pts) if net.dense_prompt else None
-        sparse, dense = net.prompt_encoder(points=pts, boxes=box, masks=dense_in)
+        sparse, dense = encode_prompt(net, pts, box)
         m, q = net.mask_decoder.predict_masks(image_embeddings=emb[i:i + 1], image_pe=pe,
                                               sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense)
         masks.append(m)
@@ -112,11 +116,11 @@ def val_prompts(windows, count: int, seed: int) -> list[tuple[int, int, str, Pro
     out = []
     for w, s in pairs[:count]:
         win = windows[w]
-        part, size = win.parts[s], win.image.shape[0]
-        others = np.any([p for k, p in enumerate(win.parts) if k != s], axis=0) if len(win.parts) > 1 else np.zeros_like(part)
+        part = win.parts[s]
+        others = others_of(win.parts, s)
         valid = win.image > 0
         out.append((w, s, "tight_box", Prompt("box", tight_box(part), None, None)))
-        out.append((w, s, "box_0.4", Prompt("box", noisy_box(part, 0.4, rng, size), None, None)))
+        out.append((w, s, "box_0.4", Prompt("box", noisy_box(part, 0.4, rng), None, None)))
         pts, lab = sample_points(part, others, valid, 1, rng)
         out.append((w, s, "point_1", Prompt("points", None, pts, lab)))
         pts, lab = sample_points(part, others, valid, 3, rng)
@@ -135,8 +139,7 @@ def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
     with torch.inference_mode():
         emb = net.embed(x)
         (pts, box), = _tensors([prompt], x.device)
-        dense_in = net.prompt_map(box, pts) if net.dense_prompt else None
-        sparse, dense = net.prompt_encoder(points=pts, boxes=box, masks=dense_in)
+        sparse, dense = encode_prompt(net, pts, box)
         low, iou = net.mask_decoder(image_embeddings=emb, image_pe=net.prompt_encoder.get_dense_pe(),
                                     sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense,
                                     multimask_output=multimask)
@@ -209,8 +212,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
             win = train_windows[rng.integers(len(train_windows))]
             image, parts = augment(win.image, win.parts, rng)
             k = int(rng.integers(len(parts)))
-            others = np.any([p for j, p in enumerate(parts) if j != k], axis=0) if len(parts) > 1 else np.zeros_like(parts[k])
-            prompts.append(make_prompt(parts[k], others, image > 0, rng, box_noise))
+            prompts.append(make_prompt(parts[k], others_of(parts, k), image > 0, rng, box_noise))
             images.append(image)
             targets.append(parts[k])
         x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]

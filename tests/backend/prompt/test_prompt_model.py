@@ -33,7 +33,7 @@ def test_noisy_boxes_are_loosened_and_shifted_within_the_recipe():
     w, h = x1 - x0, y1 - y0
     widths, shifts = [], []
     for _ in range(300):
-        b = noisy_box(part, 0.4, rng, 64)
+        b = noisy_box(part, 0.4, rng)
         assert 0 <= b[0] < b[2] <= 64 and 0 <= b[1] < b[3] <= 64
         # out by at most 0.4 per side, shifted by at most 0.2: never more than 0.6 w away
         assert b[0] >= x0 - 0.6 * w - 1e-4 and b[2] <= x1 + 0.6 * w + 1e-4
@@ -42,7 +42,7 @@ def test_noisy_boxes_are_loosened_and_shifted_within_the_recipe():
         shifts.append(((b[0] + b[2]) / 2 - (x0 + x1) / 2) / w)
     assert min(widths) >= 0.999 - 0.4 and max(widths) > 1.3  # loosened, up to 1.8 before clipping
     assert min(shifts) < -0.05 and max(shifts) > 0.05
-    assert np.array_equal(noisy_box(part, 0.0, rng, 64), tight_box(part))
+    assert np.array_equal(noisy_box(part, 0.0, rng), tight_box(part))
 
 
 def test_points_start_on_the_slick_and_say_where_they_are():
