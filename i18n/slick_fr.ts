@@ -19,7 +19,7 @@
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="88" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="99" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
     </message>
@@ -59,7 +59,7 @@
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="289" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="306" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
@@ -129,7 +129,7 @@
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="101" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
@@ -144,7 +144,7 @@
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="63" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
@@ -154,7 +154,7 @@
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="298" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="315" />
       <source>Ctrl+Z removes the one before.</source>
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
@@ -194,7 +194,7 @@
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="86" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -244,12 +244,12 @@
       <translation>La figure 2 s'affiche ici quand l'expérience est terminée.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="82" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
       <source>Find candidate slicks in the map view, then Enter accepts, Delete rejects, a click refines, N skips</source>
       <translation>Trouver les nappes candidates dans la vue de la carte, puis Entrée accepte, Suppr rejette, un clic affine, N passe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="196" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="207" />
       <source>Finding slicks in view with {model}...</source>
       <translation>Recherche des nappes dans la vue avec {model}...</translation>
     </message>
@@ -274,7 +274,7 @@
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="130" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="141" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
@@ -349,12 +349,12 @@
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="261" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="278" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="62" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="73" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
@@ -369,7 +369,7 @@
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="298" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="315" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
     </message>
@@ -389,12 +389,12 @@
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="292" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="309" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="297" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="314" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
     </message>
@@ -404,7 +404,7 @@
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="94" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="105" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
@@ -439,12 +439,12 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="282" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="299" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="135" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="146" />
       <source>Proposals from</source>
       <translation>Propositions de</translation>
     </message>
@@ -524,7 +524,7 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="72" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="83" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
@@ -539,7 +539,7 @@
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="131" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="142" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -554,7 +554,7 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="85" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
@@ -564,17 +564,17 @@
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="284" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="301" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="126" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="137" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="58" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="69" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
@@ -709,7 +709,7 @@
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="81" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
       <source>Slicks in view</source>
       <translation>Nappes dans la vue</translation>
     </message>
@@ -754,7 +754,7 @@
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
       <source>The segmentation model whose outlines are offered as candidates</source>
       <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
     </message>
@@ -819,7 +819,7 @@
       <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="89" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
     </message>
@@ -844,19 +844,14 @@
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="107" />
+      <location filename="../slick_plugin/backend/wording.py" line="97" />
       <source>a command on the backend machine (see Help)</source>
       <translation>une commande sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="80" />
-      <source>a dataset already exists in {path}: choose a new output folder</source>
-      <translation>un jeu de données existe déjà dans {path} : choisissez un nouveau dossier de sortie</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/backend/wording.py" line="91" />
-      <source>a dataset already exists in {path}: train under another name, or accept replacing it when asked</source>
-      <translation>un jeu de données existe déjà dans {path} : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="79" />
+      <source>a dataset already exists in {path}: {advice}</source>
+      <translation>un jeu de données existe déjà dans {path} : {advice}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/eta.py" line="37" />
@@ -944,7 +939,12 @@
       <translation>vérification : démarrage du serveur du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="186" />
+      <location filename="../slick_plugin/backend/wording.py" line="91" />
+      <source>choose a new output folder</source>
+      <translation>choisissez un nouveau dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="197" />
       <source>choose a scene and a model for the proposals</source>
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
@@ -954,7 +954,7 @@
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="170" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="181" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
@@ -1074,22 +1074,12 @@
       <translation>aucune couche de contours à exporter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="86" />
-      <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick 'Allow random initialisation' under Train &gt; Advanced, or install the weights on the backend machine (see Help)</source>
-      <translation>aucun poids pré-entraîné « {name} » n'est installé pour cet encodeur (cherché dans {folder}) : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé, ou installez les poids sur la machine du backend (voir l'aide)</translation>
-    </message>
-    <message>
       <location filename="../slick_plugin/backend/wording.py" line="74" />
       <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick {option}, or install the weights on the backend machine (see Help)</source>
       <translation>aucun poids pré-entraîné '{name}' n'est installé pour ce backbone (cherché dans {folder}) : cochez {option}, ou installez les poids sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="89" />
-      <source>no pretrained weights exist for {backbone}: tick 'Allow random initialisation' under Train &gt; Advanced</source>
-      <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez « Autoriser l'initialisation aléatoire » dans Entraîner &gt; Avancé</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/backend/wording.py" line="78" />
+      <location filename="../slick_plugin/backend/wording.py" line="77" />
       <source>no pretrained weights exist for {backbone}: tick {option}</source>
       <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez {option}</translation>
     </message>
@@ -1239,7 +1229,7 @@
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="105" />
+      <location filename="../slick_plugin/backend/wording.py" line="95" />
       <source>the '{option}' option</source>
       <translation>l'option « {option} »</translation>
     </message>
@@ -1469,6 +1459,11 @@
       <translation>torch ({variant}) est installé</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/wording.py" line="89" />
+      <source>train under another name, or accept replacing it when asked</source>
+      <translation>entraînez sous un autre nom, ou acceptez de le remplacer quand c'est proposé</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="58" />
       <source>transfer (from a model)</source>
       <translation>transfert (depuis un modèle)</translation>
@@ -1524,14 +1519,9 @@
       <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="82" />
-      <source>{path} already exists: choose a new output folder</source>
-      <translation>{path} existe déjà : choisissez un nouveau dossier de sortie</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/backend/wording.py" line="93" />
-      <source>{path} already exists: train under another name, or accept replacing it when asked</source>
-      <translation>{path} existe déjà : entraînez sous un autre nom, ou acceptez de le remplacer quand la question est posée</translation>
+      <location filename="../slick_plugin/backend/wording.py" line="81" />
+      <source>{path} already exists: {advice}</source>
+      <translation>{path} existe déjà : {advice}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/label_layer.py" line="62" />

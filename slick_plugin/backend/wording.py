@@ -67,41 +67,31 @@ def processing_names(algorithm) -> dict[str, str]:
     return names
 
 
-def _sentences(processing: bool) -> list:
-    """Whole sentences first: what to do, in the words of the dock or of the Processing dialog."""
-    if processing:
-        return [
-            (WEIGHTS, lambda m, n: tr("no pretrained weights '{name}' are installed for this backbone (looked in "
-                                      "{folder}): tick {option}, or install the weights on the backend machine (see "
-                                      "Help)").format(name=m.group(1), folder=m.group(2),
-                                                      option=n.get("--allow-random-init", ""))),
-            (NO_WEIGHTS, lambda m, n: tr("no pretrained weights exist for {backbone}: tick {option}").format(
-                backbone=m.group(1), option=n.get("--allow-random-init", ""))),
-            (DATASET_EXISTS, lambda m, n: tr("a dataset already exists in {path}: choose a new output folder").format(
-                path=m.group(1))),
-            (MODEL_EXISTS, lambda m, n: tr("{path} already exists: choose a new output folder").format(
-                path=m.group(1))),
-        ]
+def _sentences(names: dict[str, str], replace_advice: str) -> list:
+    """Whole sentences first: what to do, naming the controls of ``names`` (dock or dialog)."""
+    option = names.get("--allow-random-init", "")
     return [
-        (WEIGHTS, lambda m, n: tr("no pretrained weights '{name}' are installed for this backbone (looked in {folder}): "
-                                  "tick 'Allow random initialisation' under Train > Advanced, or install the weights "
-                                  "on the backend machine (see Help)").format(name=m.group(1), folder=m.group(2))),
-        (NO_WEIGHTS, lambda m, n: tr("no pretrained weights exist for {backbone}: tick 'Allow random initialisation' "
-                                     "under Train > Advanced").format(backbone=m.group(1))),
-        (DATASET_EXISTS, lambda m, n: tr("a dataset already exists in {path}: train under another name, or accept "
-                                         "replacing it when asked").format(path=m.group(1))),
-        (MODEL_EXISTS, lambda m, n: tr("{path} already exists: train under another name, or accept replacing it when "
-                                       "asked").format(path=m.group(1))),
+        (WEIGHTS, lambda m: tr("no pretrained weights '{name}' are installed for this backbone (looked in {folder}): "
+                               "tick {option}, or install the weights on the backend machine (see Help)").format(
+            name=m.group(1), folder=m.group(2), option=option)),
+        (NO_WEIGHTS, lambda m: tr("no pretrained weights exist for {backbone}: tick {option}").format(
+            backbone=m.group(1), option=option)),
+        (DATASET_EXISTS, lambda m: tr("a dataset already exists in {path}: {advice}").format(
+            path=m.group(1), advice=replace_advice)),
+        (MODEL_EXISTS, lambda m: tr("{path} already exists: {advice}").format(path=m.group(1), advice=replace_advice)),
     ]
 
 
 def gui_words(message: str, algorithm=None) -> str:
     """``message`` with command-line advice replaced by what to do in the dock, or, given a
     Processing ``algorithm``, in its dialog."""
-    names = processing_names(algorithm) if algorithm is not None else dock_names()
+    if algorithm is None:  # the dock asks before replacing; Processing cannot
+        names, advice = dock_names(), tr("train under another name, or accept replacing it when asked")
+    else:
+        names, advice = processing_names(algorithm), tr("choose a new output folder")
     text = str(message)
-    for pattern, replace in _sentences(algorithm is not None):
-        text = pattern.sub(lambda m, replace=replace: replace(m, names), text)
+    for pattern, replace in _sentences(names, advice):
+        text = pattern.sub(replace, text)
     text = FLAG.sub(lambda m: names.get(m.group(0), tr("the '{option}' option").format(option=m.group(1).replace("-", " "))),
                     text)
     return COMMAND.sub(tr("a command on the backend machine (see Help)"), text)
