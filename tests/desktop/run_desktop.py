@@ -81,6 +81,7 @@ def main(argv=None) -> int:
         "out": str(out), "zip": str(zip_path), "scene": str(out / "data" / "raw_mosaic.tif"),
         "python": str(ROOT / ".venv" / "bin" / "python"), "work": str(out / "work"),
         "boxes": slick_boxes(out / "data" / "labels_mosaic.png"), "epochs": args.epochs,
+        "harness_dir": str(Path(__file__).resolve().parent),
     }
     env = {**os.environ, "SLICK_E2E": json.dumps(conf), "HOME": str(out / "home"), "XDG_RUNTIME_DIR": str(out / "xdg"),
            "QT_QPA_PLATFORM": "xcb", "PYTHONDONTWRITEBYTECODE": "1"}
