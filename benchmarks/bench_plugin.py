@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Plugin-side figures: backend start-up as the plugin sees it, and the SAM prompt round
-trip through the plugin's handler (HTTP + GeoJSON -> QgsGeometry), on a real Arctic mosaic.
+trip through the plugin's handler (HTTP + GeoJSON -> QgsGeometry), with boxes around the labelled
+slick of a real Arctic mosaic (sample_135).
 
 Needs QGIS's Python; run from another interpreter (e.g. `make bench` with .venv) it re-runs
 itself with .venv-qgis/bin/python or /usr/bin/python3. Prints the machine it ran on.
@@ -36,13 +37,41 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def slick_boxes(labels_png: Path, count: int = 10) -> list:
+    """Boxes around the largest labelled slick (value 1) of a mosaic in its CRS: the tight box,
+    then boxes loosened and shifted by up to 20 % of its size (seeded)."""
+    import numpy as np
+    from osgeo import gdal
+    from qgis.core import QgsRectangle
+
+    ds = gdal.Open(str(labels_png))
+    labels = ds.GetRasterBand(1).ReadAsArray()
+    x0, dx, _, y0, _, dy = ds.GetGeoTransform()
+    from scipy import ndimage
+
+    parts, n = ndimage.label(labels == 1, structure=np.ones((3, 3)))
+    largest = np.argmax(np.bincount(parts.ravel())[1:]) + 1
+    rows, cols = np.nonzero(parts == largest)
+    c0, c1, r0, r1 = cols.min(), cols.max() + 1, rows.min(), rows.max() + 1
+    rng = np.random.default_rng(0)
+    out = []
+    for i in range(count):
+        f = rng.uniform(0, 0.2, 4) * (i > 0)
+        s = rng.uniform(-0.1, 0.1, 2) * (i > 0)
+        w, h = c1 - c0, r1 - r0
+        a0, a1 = c0 - f[0] * w + s[0] * w, c1 + f[1] * w + s[0] * w
+        b0, b1 = r0 - f[2] * h + s[1] * h, r1 + f[3] * h + s[1] * h
+        out.append(QgsRectangle(x0 + a0 * dx, y0 + b1 * dy, x0 + a1 * dx, y0 + b0 * dy))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=50)
     parser.add_argument("--model", default="slick-s1-prompt")
     args = parser.parse_args()
 
-    from qgis.core import Qgis, QgsApplication, QgsRasterLayer, QgsRectangle
+    from qgis.core import Qgis, QgsApplication, QgsRasterLayer
 
     app = QgsApplication([], False)
     app.initQgis()
@@ -66,17 +95,17 @@ def main() -> int:
         start_s = time.perf_counter() - t0
         layer = QgsRasterLayer(str(work / "raw_mosaic.tif"), "sample_135")
         handler = BackendSamHandler(manager, args.model)
-        c = layer.extent().center()
+        boxes = slick_boxes(src / "labels_mosaic.png")  # what an analyst prompts: boxes around the real slick
         t0 = time.perf_counter()
-        handler.propose(layer, QgsRectangle(c.x() - 2000, c.y() - 2000, c.x() + 2000, c.y() + 2000), [])
+        handler.propose(layer, boxes[0], [])
         first_s = time.perf_counter() - t0
-        times = []
+        times, engine, parts = [], [], []
         for i in range(args.prompts):
-            d = 100.0 * (i % 10)
-            box = QgsRectangle(c.x() - 2000 + d, c.y() - 1500, c.x() + 1500 + d, c.y() + 2000 - d)
             t0 = time.perf_counter()
-            handler.propose(layer, box, [])
+            geometries = handler.propose(layer, boxes[i % len(boxes)], [])
             times.append((time.perf_counter() - t0) * 1000.0)
+            engine.append(1000.0 * (handler.last_engine_s or 0.0))
+            parts.append(len(geometries))
         times.sort()
         backend_torch = manager.refresh_health().get("torch")  # known once the device probe is done
         figures = {
@@ -84,7 +113,9 @@ def main() -> int:
             "first_prompt_s (worker start + embedding)": round(first_s, 2),
             "prompt_ms_p50": round(statistics.median(times), 1),
             "prompt_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1),
+            "engine_ms_p50 (SAM worker: decoder + polygons)": round(statistics.median(engine), 1),
             "prompts": len(times),
+            "polygons_per_answer_median": statistics.median(parts),
             "sam_model": args.model,
             "device": manager.device,
         }

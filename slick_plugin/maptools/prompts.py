@@ -127,5 +127,5 @@ class BackendSamHandler:
         if answer.get("embedding_id") and answer.get("window", {}).get("bounds"):
             with self._lock:
                 self._windows[(raster, self.model)] = (answer["embedding_id"], QgsRectangle(*answer["window"]["bounds"]))
-        self.last_score = answer.get("score")
+        self.last_score, self.last_engine_s = answer.get("score"), answer.get("seconds")
         return geometries_from_geojson(answer)

@@ -19,6 +19,7 @@ import numpy as np
 
 from ...errors import InputError
 from .cache import EmbeddingCache, Entry, embedding_id, raster_checksum
+from .decoder import build_decoder
 from .model import LoadedSam, load_sam
 from .polygons import mask_to_features
 from .window import (
@@ -71,7 +72,9 @@ class SamEngine:
     # --- warm state ------------------------------------------------------------------
     def model(self, name: str) -> LoadedSam:
         if name not in self.models:
-            self.models[name] = load_sam(name, self.device)
+            loaded = self.models[name] = load_sam(name, self.device)
+            if self.device == "cpu":
+                loaded.decoder = build_decoder(loaded.core, loaded.key, self.cache.dir)
             while len(self.models) > 2:
                 self.models.popitem(last=False)
         self.models.move_to_end(name)
@@ -223,10 +226,15 @@ class SamEngine:
                 if sam.dense_pe is None:  # depends on the model only
                     sam.dense_pe = core.prompt_encoder.get_dense_pe()
                 sparse, dense = core.prompt_encoder(points=points, boxes=boxes, masks=masks)
-                low, iou = core.mask_decoder(
-                    image_embeddings=emb, image_pe=sam.dense_pe,
-                    sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask,
-                )
+                if sam.decoder is not None:  # ONNX Runtime: the same decoder, a third of the time (decoder.py)
+                    all_low, all_iou = sam.decoder(emb.numpy(), sparse.numpy(), dense.numpy())
+                    low, iou = torch.from_numpy(all_low), torch.from_numpy(all_iou)
+                    low, iou = (low[:, 1:], iou[:, 1:]) if multimask else (low[:, :1], iou[:, :1])
+                else:
+                    low, iou = core.mask_decoder(
+                        image_embeddings=emb, image_pe=sam.dense_pe,
+                        sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense, multimask_output=multimask,
+                    )
                 best = int(torch.argmax(iou[0])) if multimask else 0
                 low = low[:, best : best + 1].float()
                 up = F.interpolate(low, size=(win.size, win.size), mode="bilinear", align_corners=False)

@@ -33,6 +33,7 @@ class LoadedSam:
     pixel_size: float | None  # the training pixel size of a fine-tuned model, else None
     device: str
     dense_pe: object = None  # the prompt encoder's positional grid, computed once
+    decoder: object = None  # decoder.OrtDecoder on a CPU (None: PyTorch decodes)
 
 
 def _random_core(backbone: str, size: int, seed: int = 0):

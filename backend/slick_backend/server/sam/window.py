@@ -9,6 +9,7 @@ for a window wider than the model's input. The pixels are the training stretch (
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 
@@ -35,6 +36,12 @@ class Win:
 
 
 def transformer(src_crs, dst_crs):
+    """A pyproj transformer (x, y order), cached: building one costs more than a prompt's polygons."""
+    return _transformer(str(src_crs), str(dst_crs))
+
+
+@functools.lru_cache(maxsize=32)
+def _transformer(src_crs: str, dst_crs: str):
     from pyproj import CRS, Transformer
 
     try:
