@@ -11,7 +11,9 @@ engine embeds around the prompt, decodes, follows the slick across window edges 
 polygons in the mosaic's CRS, as for the plugin; they are burnt back onto the label grid and
 scored with the Dice of the slick class inside the slick's box loosened by 40 % (the same
 region for every prompt kind, so they compare). The real mosaics measure only: nothing here
-trains or selects anything. Prints the machine. (The plugin's whole round trip, HTTP and
+trains or selects anything, except with ``--adapt``, which measures the analyst's own
+fine-tuning (finetune-prompt, its default settings) leave-one-mosaic-out: adapted to the labels
+of two mosaics (checked on those), scored on the third with the same prompts. Prints the machine. (The plugin's whole round trip, HTTP and
 QgsGeometry included: benchmarks/bench_plugin.py --model slick-s1-prompt.) Latency is the warm
 case: each prompt is sent twice and the second, whose windows are all embedded, is timed.
 """
@@ -105,47 +107,111 @@ class Mosaic:
         return rasterize([(g, 1) for g in geoms], out_shape=self.shape, transform=self.transform).astype(bool)
 
 
+def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draws: int,
+                 latency_ms: list[float]) -> dict[str, list[float]]:
+    """Dice per slick of ``sample`` for each prompt kind."""
+    import rasterio
+
+    raster = str(ARCTIC / sample / "raw_mosaic.tif")
+    with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
+        labels, transform = src.read(1), src.transform
+    with rasterio.open(raster) as src:
+        crs = src.crs.to_string()
+        assert src.transform.almost_equals(transform), "labels and mosaic grids differ"
+    ask = Mosaic(engine, model, raster, crs, transform, labels.shape, latency_ms).ask
+    mine: dict[str, list[float]] = {}
+    for part in slicks(labels):
+        box = tuple(float(v) for v in tight_box(part))
+        region = loosen(box, 0.4, labels.shape)
+        tries = {"tight_box": [ask(box=box)],
+                 "box_0.2": [ask(box=tuple(float(v) for v in noisy_box(part, 0.2, rng))) for _ in range(draws)],
+                 "box_0.4": [ask(box=tuple(float(v) for v in noisy_box(part, 0.4, rng))) for _ in range(draws)],
+                 "point_1": [ask(points=interior_points(part, 1, rng))],
+                 "points_3": [ask(points=interior_points(part, 3, rng))]}
+        for kind, masks in tries.items():
+            mine.setdefault(kind, []).append(float(np.mean([dice_in(m, part, region) for m in masks])))
+    return mine
+
+
+def label_polygons(samples, out: Path) -> Path:
+    """The label rasters of ``samples`` as one GeoPackage of lon/lat polygons with their scene
+    ids (as an analyst's label layer), for prepare."""
+    import rasterio
+    import shapely
+    from pyogrio.raw import write
+    from pyproj import Transformer
+    from rasterio.features import shapes
+
+    wkb, scenes = [], []
+    for sample in samples:
+        with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
+            labels, transform, crs = src.read(1), src.transform, src.crs
+        to_ll = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        for g, _ in shapes((labels == 1).astype(np.uint8), mask=labels == 1, transform=transform):
+            poly = shapely.transform(shapely.geometry.shape(g),
+                                     lambda xy, t=to_ll: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+            wkb.append(shapely.to_wkb(poly))
+            scenes.append(f"{sample}_raw_mosaic")
+    write(str(out), np.array(wkb, dtype=object), [np.array(scenes, dtype=object)], ["scene"], crs="EPSG:4326",
+          geometry_type="Polygon", driver="GPKG")
+    return out
+
+
+def adapt_without(held_out: str, work: Path) -> tuple[str, dict]:
+    """The analyst's route (Train tab with "adapt the labelling model"): prepare the other two
+    mosaics with their labels at 25 m, then finetune-prompt with its defaults. The held-out
+    mosaic trains and checks nothing. Returns (prompt model dir, finetune result)."""
+    from slick_backend.dataset.prepare import PrepareParams, run_prepare
+    from slick_backend.progress import NullProgress
+    from slick_backend.prompt.finetune import FinetunePromptParams, run_finetune_prompt
+
+    others = [s for s in SAMPLES if s != held_out]
+    work.mkdir(parents=True, exist_ok=True)
+    labels = label_polygons(others, work / "labels.gpkg")
+    dataset = work / "ds"
+    run_prepare(PrepareParams(scenes=[str(ARCTIC / s / "raw_mosaic.tif") for s in others], labels=str(labels),
+                              pixel_size=25, tile=256, out=str(dataset)))
+    params = FinetunePromptParams(data=str(dataset), out=str(work / "prompt"))
+    t0 = time.perf_counter()
+    result = run_finetune_prompt(params, NullProgress())
+    result["train_seconds"] = round(time.perf_counter() - t0, 1)
+    return result["prompt_model_dir"], result
+
+
+def summary(mine: dict[str, list[float]]) -> dict:
+    return {"slicks": len(mine.get("tight_box", [])), **{k: round(float(np.mean(v)), 3) for k, v in mine.items()}}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="slick-s1-prompt")
     parser.add_argument("--draws", type=int, default=5, help="noisy boxes drawn per slick and noise level")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--adapt", action="store_true",
+                        help="also adapt the model to two mosaics' labels (finetune-prompt) and score the third, each way round")
     args = parser.parse_args(argv)
     import rasterio
     import torch
     from slick_backend.server.sam.engine import SamEngine
 
     torch.set_num_threads(2)
-    rng = np.random.default_rng(args.seed)
     engine = SamEngine(Path(tempfile.mkdtemp(prefix="bench-prompt-")) / "cache", device="cpu")
     scores: dict[str, list[float]] = {}
     per_sample: dict[str, dict] = {}
     latency_ms: list[float] = []
-    for sample in SAMPLES:
-        raster = str(ARCTIC / sample / "raw_mosaic.tif")
-        with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
-            labels, transform = src.read(1), src.transform
-        with rasterio.open(raster) as src:
-            crs = src.crs.to_string()
-            assert src.transform.almost_equals(transform), "labels and mosaic grids differ"
-
-        mosaic = Mosaic(engine, args.model, raster, crs, transform, labels.shape, latency_ms)
-        ask = mosaic.ask
-        found = slicks(labels)
-        mine: dict[str, list[float]] = {}
-        for part in found:
-            box = tuple(float(v) for v in tight_box(part))
-            region = loosen(box, 0.4, labels.shape)
-            tries = {"tight_box": [ask(box=box)],
-                     "box_0.2": [ask(box=tuple(float(v) for v in noisy_box(part, 0.2, rng))) for _ in range(args.draws)],
-                     "box_0.4": [ask(box=tuple(float(v) for v in noisy_box(part, 0.4, rng))) for _ in range(args.draws)],
-                     "point_1": [ask(points=interior_points(part, 1, rng))],
-                     "points_3": [ask(points=interior_points(part, 3, rng))]}
-            for kind, masks in tries.items():
-                value = float(np.mean([dice_in(m, part, region) for m in masks]))
-                mine.setdefault(kind, []).append(value)
-                scores.setdefault(kind, []).append(value)
-        per_sample[sample] = {"slicks": len(found), **{k: round(float(np.mean(v)), 3) for k, v in mine.items()}}
+    adapted: dict[str, dict] = {}
+    for i, sample in enumerate(SAMPLES):
+        mine = score_mosaic(engine, args.model, sample, np.random.default_rng(args.seed + i), args.draws, latency_ms)
+        for kind, values in mine.items():
+            scores.setdefault(kind, []).extend(values)
+        per_sample[sample] = summary(mine)
+        if args.adapt:  # the same prompts (same seed) to the model adapted to the other two mosaics
+            model_dir, result = adapt_without(sample, Path(tempfile.mkdtemp(prefix=f"bench-adapt-{sample}-")))
+            theirs = score_mosaic(engine, model_dir, sample, np.random.default_rng(args.seed + i), args.draws, [])
+            adapted[sample] = {**summary(theirs), "trained_on": [s for s in SAMPLES if s != sample],
+                               "kept_step": result["best"]["step"], "check_mean_start": result["start"]["val_mean"],
+                               "check_mean_kept": result["best"]["val_mean"], "train_seconds": result["train_seconds"],
+                               "_scores": theirs}
 
     # cold embedding of a 1024 x 1024 window (grid px): a fresh engine, nothing cached
     cold = SamEngine(Path(tempfile.mkdtemp(prefix="bench-prompt-cold-")) / "cache", device="cpu")
@@ -170,6 +236,14 @@ def main(argv=None) -> int:
         "cold_embedding_1024px_window_ms": round(cold_ms, 1),
         "cold_window": emb["window"],
     }
+    if adapted:
+        pooled: dict[str, list[float]] = {}
+        for entry in adapted.values():
+            for kind, values in entry.pop("_scores").items():
+                pooled.setdefault(kind, []).extend(values)
+        figures["adapted_leave_one_mosaic_out"] = {
+            "mean_dice_all_slicks": {k: round(float(np.mean(v)), 3) for k, v in pooled.items()},
+            "per_mosaic": adapted}
     print(json.dumps({"bench": "prompt_real", "machine": machine_info(), "figures": figures}, indent=1))
     return 0
 

@@ -74,6 +74,9 @@ class PrepareRequest(JobRequest):
         return tr("Slick: prepare a dataset")
 
 
+PROMPT_MODEL_PIXEL_M = 25.0  # the pixel size of the shipped prompt model (slick-s1-prompt) and its adaptations
+
+
 @dataclasses.dataclass
 class TrainRequest(JobRequest):
     KIND = "train"
@@ -124,13 +127,14 @@ class PrepareTrainRequest(JobRequest):
     KIND = "prepare-train"
     prepare: PrepareRequest
     train: TrainRequest
+    prompt_out: str | None = None  # also adapt the labelling (prompt) model to these labels, into this folder
 
     @classmethod
     def of(cls, scenes: list[str], labels: str, dataset: str, out: str, pixel_size: float = 25.0, tile: int = 256,
-           overwrite: bool = False, **train) -> PrepareTrainRequest:
+           overwrite: bool = False, prompt_out: str | None = None, **train) -> PrepareTrainRequest:
         """From the flat choices of the Train tab; ``train`` holds TrainRequest fields."""
         return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite),
-                   TrainRequest(data=dataset, out=out, name=Path(out).name, overwrite=overwrite, **train))
+                   TrainRequest(data=dataset, out=out, name=Path(out).name, overwrite=overwrite, **train), prompt_out)
 
     def __post_init__(self) -> None:
         self.train.data = self.prepare.out
@@ -142,11 +146,19 @@ class PrepareTrainRequest(JobRequest):
     def validate(self) -> None:
         self.prepare.validate()
         self.train.validate_options()
+        if self.prompt_out and Path(self.prompt_out).exists() and not self.train.overwrite:
+            raise ParamsInvalid(tr("{path} already exists: choose a new model name").format(path=self.prompt_out))
+        if self.prompt_out and abs(float(self.prepare.pixel_size) - PROMPT_MODEL_PIXEL_M) > 0.01 * PROMPT_MODEL_PIXEL_M:
+            raise ParamsInvalid(tr("the labelling model can only be adapted at a pixel size of {px:g} m").format(
+                px=PROMPT_MODEL_PIXEL_M))
 
     def to_params(self) -> dict:
         train = self.train.to_params()
         train.pop("data")
-        return {"prepare": self.prepare.to_params(), "train": train}
+        params = {"prepare": self.prepare.to_params(), "train": train}
+        if self.prompt_out:
+            params["prompt_out"] = self.prompt_out
+        return params
 
     def title(self) -> str:
         return tr("Slick: train {name}").format(name=Path(self.train.out).name)

@@ -14,6 +14,7 @@ from ..tasks.job_task import JobTask
 
 class SlickContext(QObject):
     modelsChanged = pyqtSignal(list)  # [{"name", "path", "card"}, ...]
+    samModelsChanged = pyqtSignal(list)  # /health's sam_models: names and prompt / SamLoRA model dirs
     taskStarted = pyqtSignal(object)  # JobTask
 
     def __init__(self, iface, manager, parent=None) -> None:
@@ -64,8 +65,8 @@ class SlickContext(QObject):
         return task
 
     def refresh_models(self, *_args) -> list[dict]:
-        """Ask GET /models in the background (starting the backend if needed); modelsChanged
-        carries the answer. Returns the models known now."""
+        """Ask GET /models and the SAM model list in the background (starting the backend if
+        needed); modelsChanged and samModelsChanged carry the answers. Returns the models known now."""
         if self._models_pending:
             self._models_again = True  # asked while a list was on its way: ask once more after it
             return self.models
@@ -73,13 +74,16 @@ class SlickContext(QObject):
         self.manager.ensure_started()
         manager = self.manager
 
-        def fetch() -> list[dict]:
-            return manager.wait_client().models()
+        def fetch() -> tuple[list[dict], list[str]]:
+            client = manager.wait_client()
+            return client.models(), [str(m) for m in client.health().get("sam_models", [])]
 
-        def done(models) -> None:
+        def done(answer) -> None:
+            models, sam_models = answer
             self._models_pending = False
             self.models = list(models)
             self.modelsChanged.emit(self.models)
+            self.samModelsChanged.emit(sam_models)
             if self._models_again:
                 self.refresh_models()
 

@@ -131,9 +131,7 @@ class SlickDock(QDockWidget):
 
     def after_ready(self) -> None:
         """Fill the model lists and SAM choices from the fresh backend."""
-        health = self.ctx.manager.health
-        self.label_panel.set_sam_models([str(m) for m in health.get("sam_models", [])])
-        self.ctx.refresh_models()
+        self.ctx.refresh_models()  # and the SAM models (samModelsChanged)
 
     def start_backend(self) -> None:
         """Start, or restart a running backend; returns at once (the state line follows)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from qgis.core import (
     QgsCoordinateTransform,
@@ -57,6 +57,11 @@ def icon(name: str) -> QIcon:
     return QIcon(str(PLUGIN_DIR / "resources" / name))
 
 
+def sam_model_label(value: str) -> str:
+    """What the SAM model list shows: a name as it is, a model folder or checkpoint by its name."""
+    return PurePath(value).name if ("/" in value or "\\" in value) else value
+
+
 class LabelPanel(QWidget):
     def __init__(self, ctx, parent=None) -> None:
         super().__init__(parent)
@@ -74,9 +79,11 @@ class LabelPanel(QWidget):
         self.new_button.setToolTip(tr("Create a GeoPackage label layer (scene, source, created, note)"))
         self.new_button.clicked.connect(self.new_label_layer)
         self.model_combo = fitting(QComboBox())
-        self.model_combo.setEditable(True)
-        self.model_combo.addItem(ctx.settings.sam_model or DEFAULT_SAM_MODEL)
+        self.model_combo.setEditable(True)  # a checkpoint path may be typed in
+        first = ctx.settings.sam_model or DEFAULT_SAM_MODEL
+        self.model_combo.addItem(sam_model_label(first), first)
         self.model_combo.currentTextChanged.connect(self._model_changed)
+        ctx.samModelsChanged.connect(self.set_sam_models)
 
         self.box_tool = SamBoxTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
         self.points_tool = SamPointsTool(canvas, ctx.history, self.handler, self.scene_combo.currentLayer)
@@ -241,13 +248,29 @@ class LabelPanel(QWidget):
             layer.startEditing()
         self.ctx.iface.actionAddFeature().trigger()
 
-    def _model_changed(self, text: str) -> None:
-        self.handler.model = text.strip() or DEFAULT_SAM_MODEL
+    def sam_model(self) -> str:
+        """The chosen SAM model: a listed one (its name or folder), or what the analyst typed."""
+        combo, text = self.model_combo, self.model_combo.currentText().strip()
+        index = combo.currentIndex()
+        if index >= 0 and combo.itemText(index) == text and combo.itemData(index):
+            return str(combo.itemData(index))
+        return text or DEFAULT_SAM_MODEL
+
+    def _model_changed(self, _text: str = "") -> None:
+        self.handler.model = self.sam_model()
 
     def set_sam_models(self, names: list[str]) -> None:
-        current = self.model_combo.currentText()
+        """The backend's SAM models (the shipped prompt model first, the analyst's adapted ones
+        next); the current choice stays chosen."""
+        current = self.sam_model()
+        self.model_combo.blockSignals(True)
         self.model_combo.clear()
-        self.model_combo.addItems(list(dict.fromkeys([current, *names])))
+        for value in dict.fromkeys([current, *names]):
+            self.model_combo.addItem(sam_model_label(value), value)
+            self.model_combo.setItemData(self.model_combo.count() - 1, value, Qt.ToolTipRole)
+        self.model_combo.setCurrentIndex(0)
+        self.model_combo.blockSignals(False)
+        self._model_changed()
 
     # --- label layer ---------------------------------------------------------------------------
     def _label_layer_changed(self, layer) -> None:

@@ -26,7 +26,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from ..layers.label_layer import layer_path
-from ..tasks.params import BACKBONES, PrepareTrainRequest
+from ..tasks.params import BACKBONES, PROMPT_MODEL_PIXEL_M, PrepareTrainRequest
 from . import model_choices
 from .model_card import card_html
 from .widgets import JobProgress, LayerChecklist, fitting
@@ -80,6 +80,10 @@ class TrainPanel(QWidget):
         self.random_init = QCheckBox(tr("Allow random initialisation"))
         self.random_init.setToolTip(tr("Train from random weights when no pretrained weights are installed"))
         self.light = QCheckBox(tr("Light model (faster on CPU)"))
+        self.adapt_prompt = QCheckBox(tr("Adapt the labelling model to these labels"))
+        self.adapt_prompt.setChecked(False)  # opt-in until it measures better (docs/plugin.md, Train)
+        self.pixel.currentTextChanged.connect(self._pixel_changed)
+        self._pixel_changed(self.pixel.currentText())
         self.name = QLineEdit()
         self.name.setPlaceholderText(tr("model name (default: date and time)"))
         self.train_button = QPushButton(tr("Train"))
@@ -102,6 +106,7 @@ class TrainPanel(QWidget):
         form.addRow(tr("Tile (px)"), self.tile)
         form.addRow(tr("Pixel size (m)"), self.pixel)
         form.addRow(tr("Name"), self.name)
+        form.addRow(self.adapt_prompt)
         self.advanced = QgsCollapsibleGroupBox(tr("Advanced"))
         self.advanced.setCollapsed(True)
         more = QFormLayout(self.advanced)
@@ -137,6 +142,19 @@ class TrainPanel(QWidget):
         kind = device.get("type") if isinstance(device, dict) else None
         if kind in ("cpu", "cuda"):
             self._apply_defaults(kind)
+
+    def _pixel_changed(self, text: str) -> None:
+        """The labelling model works at 25 m only: the choice is offered where it applies."""
+        try:
+            fits = abs(float(text) - PROMPT_MODEL_PIXEL_M) <= 0.01 * PROMPT_MODEL_PIXEL_M
+        except ValueError:
+            fits = False
+        self.adapt_prompt.setEnabled(fits)
+        self.adapt_prompt.setToolTip(
+            tr("Also fine-tune the box and point labelling model on these labels (about 4 minutes more on a 2-core "
+               "CPU). It appears as NAME-prompt in the Label tab's SAM model list; the shipped one stays the "
+               "default.") if fits else
+            tr("The labelling model works at {px:g} m: choose that pixel size to adapt it").format(px=PROMPT_MODEL_PIXEL_M))
 
     def _arch_changed(self, arch: str) -> None:
         self.backbone.clear()
@@ -191,6 +209,8 @@ class TrainPanel(QWidget):
             allow_random_init=self.random_init.isChecked(),
             light=self.light.isChecked(),
             lr=float(self.lr.text()) if self.lr.text().strip() else None,
+            prompt_out=str(Path(self.ctx.settings.models_dir) / f"{name}-prompt")
+            if self.adapt_prompt.isEnabled() and self.adapt_prompt.isChecked() else None,
         )
 
     def confirm_replace(self, name: str) -> bool:
@@ -209,7 +229,7 @@ class TrainPanel(QWidget):
             self.ctx.notifier.warning(tr("tile, pixel size and learning rate must be numbers"))
             return None
         name = Path(request.train.out).name
-        if Path(request.train.out).exists():
+        if Path(request.train.out).exists() or (request.prompt_out and Path(request.prompt_out).exists()):
             if not self.confirm_replace(name):
                 self.ctx.notifier.info(tr("not trained: choose another name to keep {name}").format(name=name))
                 return None
@@ -226,7 +246,13 @@ class TrainPanel(QWidget):
 
     def _trained(self, result: dict) -> None:
         self._select = result.get("model_dir")  # selected when the new model list comes back
-        self.ctx.refresh_models()
+        self.ctx.refresh_models()  # the SAM model list too: the adapted labelling model joins it
+        if result.get("prompt_model_dir"):
+            self.ctx.notifier.info(tr("the labelling model adapted to these labels is in the Label tab's SAM model "
+                                      "list as {name}").format(name=Path(result["prompt_model_dir"]).name))
+        elif result.get("prompt_error"):
+            self.ctx.notifier.warning(tr("the model is trained, but the labelling model was not adapted: {reason}").format(
+                reason=result["prompt_error"]))
 
     def set_models(self, models: list[dict]) -> None:
         current = self.models.currentItem()

@@ -288,12 +288,18 @@ class Driver(Harness):
         panel.epochs.setValue(CONF.get("epochs", 3))
         self.click(panel.name)
         self.type("desktop_e2e")
+        self.click(panel.adapt_prompt)  # "Adapt the labelling model to these labels" (opt-in)
+        self.check(panel.adapt_prompt.isChecked(), "the click did not tick 'Adapt the labelling model'")
         self.click(panel.train_button)
         self.job_done(panel.progress,
                       lambda: any(panel.models.item(i).text() == "desktop_e2e" for i in range(panel.models.count())),
                       "training (the trained model in the model list)", CONF.get("train_timeout", 900))
         self.wait(1.0)
-        return {"card": panel.card.toPlainText()[:400], "screenshot": self.shot("desktop_5_train")}
+        # the analyst's adapted prompt model joins the Label tab's SAM model list
+        sam = self.dock.label_panel.model_combo
+        self.until(lambda: sam.findText("desktop_e2e-prompt") >= 0, 30, "the adapted labelling model in the SAM list")
+        return {"card": panel.card.toPlainText()[:400], "screenshot": self.shot("desktop_5_train"),
+                "sam_models": [sam.itemText(i) for i in range(sam.count())]}
 
     def predict(self) -> dict:
         panel = self.dock.predict_panel

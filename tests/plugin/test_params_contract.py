@@ -22,7 +22,7 @@ SAMPLES = [
         P.PrepareRequest(["/d/a.tif"], "/d/labels.gpkg", "/d/ds", pixel_size=40.0, tile=128, overwrite=True),
         P.TrainRequest(data="/d/ds", out="/m/x", arch="deeplabv3", backbone="resnet18", init="transfer",
                        source="slick-s1-source", epochs=2, allow_random_init=True, light=True, decoder="plus", lr=1e-3,
-                       name="x", overwrite=True)),
+                       name="x", overwrite=True), prompt_out="/m/x-prompt"),
     P.PredictRequest(model="/m/x", scene="/d/a.tif", out="/o/a", threshold=0.4),
     P.BaselineRequest(scene="/d/a.tif", out="/o/a"),
     P.EvaluateRequest(model="/m/x", data="/d/ds"),

@@ -11,6 +11,7 @@ COMMANDS = [
     "train",
     "pretrain_source",
     "pretrain_prompt",
+    "finetune_prompt",
     "evaluate",
     "predict",
     "baseline",

@@ -123,7 +123,7 @@ def load_windows(dataset: Path, split: str, limit: int | None = None) -> list[Wi
     manifest = json.loads((Path(dataset) / "manifest.json").read_text())
     out = []
     for tile in manifest["tiles"]:
-        if tile["split"] != split or not tile.get("slick_pixels"):
+        if tile["split"] != split or not (tile.get("slick_pixels") or tile.get("slick_fraction")):
             continue
         with rasterio.open(Path(dataset) / tile["mask"]) as src:
             mask = src.read(1)

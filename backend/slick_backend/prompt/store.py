@@ -35,17 +35,25 @@ def save_prompt_model(out: Path, net, card: dict, overwrite: bool = True) -> dic
             "params": sum(p.numel() for p in net.parameters())}
     with atomic_dir(out, overwrite=overwrite) as tmp:
         saved = save_model_dir(tmp, net, card)
-        if "recipe" in saved:  # a finished model (not a checkpoint): the card for people too
+        if "recipe" in saved or "finetune" in saved:  # a finished model (not a checkpoint): the card for people too
             (tmp / "README.md").write_text(render_readme(saved))
         return saved
 
 
-def render_readme(card: dict) -> str:
-    """README.md of a prompt model: what it is, the command that made it, the validation figures."""
-    recipe, best = card.get("recipe", {}), card.get("best") or {}
+def _history_table(card: dict) -> str:
     rows = "\n".join(f"| {h['step']} | {h['train_loss']} | {h.get('val_tight_box')} | {h.get('val_box_0.4')} | "
                      f"{h.get('val_point_1')} | {h.get('val_points_3')} | {h.get('val_mean')} |"
                      for h in card.get("history", []))
+    return f"""| step | train loss | tight box | box 0.4 | 1 click | 3 clicks | mean |
+|---|---|---|---|---|---|---|
+{rows}"""
+
+
+def render_readme(card: dict) -> str:
+    """README.md of a prompt model: what it is, how it was made, the validation figures."""
+    if "finetune" in card:
+        return _finetune_readme(card)
+    recipe, best = card.get("recipe", {}), card.get("best") or {}
     return f"""# {card.get('title', card.get('name'))} ({card.get('name')})
 
 Box and point prompts -> a slick outline: a small convolutional SAR encoder (stride 4, GroupNorm,
@@ -68,9 +76,27 @@ box with 0.4 noise {best.get('val_box_0.4')}, one click {best.get('val_point_1')
 {best.get('val_points_3')}. What it measures on the real mosaics: docs/server-api.md,
 "The prompt model" (benchmarks/bench_prompt_real.py).
 
-| step | train loss | tight box | box 0.4 | 1 click | 3 clicks | mean |
-|---|---|---|---|---|---|---|
-{rows}
+{_history_table(card)}
+
+Weights: `weights.safetensors` (SHA-256 `{card.get('weights_sha256')}`, checked on every load).
+"""
+
+
+def _finetune_readme(card: dict) -> str:
+    f, best = card["finetune"], card.get("best") or {}
+    start = (card.get("history") or [{}])[0]
+    kept = "its source's weights (no check step beat them)" if best.get("step") == 0 else f"the weights of step {best.get('step')}"
+    return f"""# {card.get('title', card.get('name'))}
+
+A prompt model (box and point prompts -> slick outlines) adapted to an analyst's labels:
+{f['source']} (weights SHA-256 `{str(f.get('source_sha256'))[:12]}...`) trained further on
+{f['slicks']} labelled slicks in {f['windows']} windows of `{f['data']}`
+({f['steps']} steps of {f['batch_size']}, lr {f['lr']}, box noise up to {f['box_noise']}, seed {f['seed']},
+{f['seconds']} s). Checked on fixed prompts of the dataset's {f['checked_on']} slicks
+({'held out' if f['checked_on'] == 'val' else 'the training slicks themselves: no labelled scene was held out'});
+it keeps {kept}. Mean Dice of the check prompts: {start.get('val_mean')} at the start, {best.get('val_mean')} kept.
+
+{_history_table(card)}
 
 Weights: `weights.safetensors` (SHA-256 `{card.get('weights_sha256')}`, checked on every load).
 """

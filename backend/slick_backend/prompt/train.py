@@ -164,6 +164,75 @@ def validate(net, windows, prompts) -> dict:
     return out
 
 
+# --- the loop ---------------------------------------------------------------------------------
+@dataclass
+class Fit:
+    steps: int
+    batch_size: int
+    lr: float
+    weight_decay: float = 1e-4
+    box_noise: float = 0.4
+    val_every: int = 200
+    seed: int = 0
+    val_at_start: bool = False  # fine-tuning: the starting weights compete too (never worse than them)
+
+
+def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progress, what: str, on_best=None):
+    """SAM's loss on noisy prompts of random train windows; scored on ``vals`` every
+    ``val_every`` steps. Returns (history, best entry, best state dict)."""
+    import torch
+
+    rng = np.random.default_rng(fit.seed)
+    opt = torch.optim.AdamW(net.parameters(), lr=fit.lr, weight_decay=fit.weight_decay)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=fit.lr, total_steps=fit.steps,
+                                                pct_start=max(0.05, 2.0 / fit.steps))  # >= 2 warm-up steps
+    history, best, best_state, running = [], None, None, []
+    started = time.monotonic()
+
+    def score(step: int) -> None:
+        nonlocal best, best_state, running
+        scores = validate(net, val_windows, vals)
+        entry = {"step": step, "train_loss": round(float(np.mean(running)), 4) if running else None,
+                 **{f"val_{k}": v for k, v in scores.items()}, "seconds": round(time.monotonic() - started)}
+        history.append(entry)
+        running = []
+        progress.log(f"{what}: " + json.dumps(entry))
+        if best is None or scores["mean"] > best["val_mean"]:
+            best = entry
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+            if on_best is not None:
+                on_best(entry)
+
+    net.train()
+    if fit.val_at_start:
+        score(0)
+    for step in range(1, fit.steps + 1):
+        progress.check()
+        images, targets, prompts = [], [], []
+        for _ in range(fit.batch_size):
+            win = train_windows[rng.integers(len(train_windows))]
+            image, parts = augment(win.image, win.parts, rng)
+            k = int(rng.integers(len(parts)))
+            prompts.append(make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise))
+            images.append(image)
+            targets.append(parts[k])
+        x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
+        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None]
+        logits, ious = forward_all(net, x, prompts)
+        loss = loss_fn(logits, ious, t)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        running.append(float(loss.detach()))
+        if step % fit.val_every == 0 or step == fit.steps:
+            score(step)
+        left = (time.monotonic() - started) / step * (fit.steps - step)
+        progress.update(step / fit.steps, f"step {step}/{fit.steps}, loss {running[-1] if running else float(loss.detach()):.3f} (about {left / 60:.0f} min left)")
+    return history, best, best_state
+
+
 # --- the use case ------------------------------------------------------------------------------
 def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dict:
     import torch
@@ -192,53 +261,18 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     seed = int(train_cfg.get("seed", 0))
     torch.manual_seed(seed)
     torch.set_num_threads(int(train_cfg.get("threads", torch.get_num_threads())))
-    rng = np.random.default_rng(seed)
     net = PromptNet(int(model_cfg.get("tile", 256)), int(model_cfg.get("width", 96)),
                     bool(model_cfg.get("dense_prompt", False)))
     steps, batch = int(train_cfg["steps"]), int(train_cfg["batch_size"])
-    opt = torch.optim.AdamW(net.parameters(), lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)))
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=float(train_cfg["lr"]), total_steps=steps, pct_start=0.05)
-    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1)
     box_noise = float(train_cfg.get("box_noise", 0.4))
     ckpt_dir = work / "prompt-train"
     ckpt_dir.mkdir(parents=True, exist_ok=True)
-    history, best, best_state = [], None, None
-    started = time.monotonic()
-    running = []
-    for step in range(1, steps + 1):
-        progress.check()
-        images, targets, prompts = [], [], []
-        for _ in range(batch):
-            win = train_windows[rng.integers(len(train_windows))]
-            image, parts = augment(win.image, win.parts, rng)
-            k = int(rng.integers(len(parts)))
-            prompts.append(make_prompt(parts[k], others_of(parts, k), image > 0, rng, box_noise))
-            images.append(image)
-            targets.append(parts[k])
-        x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
-        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None]
-        logits, ious = forward_all(net, x, prompts)
-        loss = loss_fn(logits, ious, t)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        running.append(float(loss))
-        if step % int(train_cfg.get("val_every", 250)) == 0 or step == steps:
-            scores = validate(net, val_windows, vals)
-            entry = {"step": step, "train_loss": round(float(np.mean(running)), 4), **{f"val_{k}": v for k, v in scores.items()},
-                     "seconds": round(time.monotonic() - started)}
-            history.append(entry)
-            running = []
-            progress.log("pretrain-prompt: " + json.dumps(entry))
-            if best is None or scores["mean"] > best["val_mean"]:
-                best = entry
-                best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
-                save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry})
-        left = (time.monotonic() - started) / step * (steps - step)
-        progress.update(0.1 + 0.88 * step / steps, f"step {step}/{steps}, loss {float(loss):.3f} "
-                                                    f"(about {left / 60:.0f} min left)")
+    fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
+              box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed)
+    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1)
+    history, best, best_state = fit_prompt(
+        net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
+        on_best=lambda entry: save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry}))
     net.load_state_dict(best_state)
     card = {
         "name": model_cfg["name"], "title": model_cfg.get("title", model_cfg["name"]),

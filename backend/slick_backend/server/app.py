@@ -100,8 +100,11 @@ def _model_cards(models_dir: Path) -> list[dict]:
     if not models_dir.is_dir():
         return out
     from ..models.modeldir import read_card
+    from ..prompt.store import is_prompt_model
 
     for card_path in sorted(models_dir.glob("*/model.json")):
+        if is_prompt_model(card_path.parent):  # takes prompts, not scenes: in the SAM model list instead
+            continue
         entry: dict[str, Any] = {"name": card_path.parent.name, "path": str(card_path.parent), "shipped": False}
         try:
             entry["card"] = read_card(card_path.parent)
@@ -109,6 +112,15 @@ def _model_cards(models_dir: Path) -> list[dict]:
             entry["error"] = str(exc)
         out.append(entry)
     return out
+
+
+def prompt_models(models_dir: Path) -> list[str]:
+    """The analyst's prompt model dirs (finetune-prompt's outputs) in the models dir."""
+    from ..prompt.store import is_prompt_model
+
+    if not models_dir.is_dir():
+        return []
+    return [str(p.parent) for p in sorted(models_dir.glob("*/model.json")) if is_prompt_model(p.parent)]
 
 
 def sam_checkpoints(sam_dir: Path) -> list[dict]:
@@ -205,6 +217,7 @@ def create_app(config: ServerConfig) -> FastAPI:
 
         sam_models = (
             ([SHIPPED_NAME] if (shipped_prompt_path() / "model.json").is_file() else [])  # the default: first
+            + prompt_models(config.models_dir)  # the analyst's own, adapted to their labels
             + ["tiny"]
             + [c["path"] for c in checkpoints]
             + [m["path"] for m in models if m.get("card", {}).get("arch") in ("samlora", "samsvd")]

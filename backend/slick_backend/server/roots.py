@@ -68,10 +68,11 @@ class Roots:
         if not self.restricted:
             return
         from ..models.catalog import is_shipped_name
+        from ..prompt.store import SHIPPED_NAME
 
         self.check_values(params)
         for key, value in params.items():
             if any(word in key.lower() for word in PATH_WORDS):
                 for s in _strings(value):
-                    if not is_shipped_name(s):  # a shipped model lives in the backend itself
+                    if not is_shipped_name(s) and s != SHIPPED_NAME:  # a shipped model lives in the backend itself
                         self.check_path(s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -272,6 +273,9 @@ class PrepareTrainParams:
 
     prepare: PrepareTrainParams.Prepare
     train: PrepareTrainParams.Train
+    # also adapt the prompt model (slick-s1-prompt) to the same labels, into this dir (finetune-prompt)
+    prompt_out: str | None = None
+    prompt_steps: int = 150  # its training steps (about 1.5 s each on a 2-core CPU)
 
     def __post_init__(self) -> None:
         self.prepare = self._typed(self.Prepare, self.prepare, "prepare")
@@ -318,7 +322,28 @@ class PrepareTrainParams:
         with tempfile.TemporaryDirectory(prefix="slick-validate-") as stand_in:
             (Path(stand_in) / "manifest.json").write_text("{}")
             dataclasses.replace(params, data=stand_in).validate()
+            if self.prompt_out:
+                self.prompt_params(data=stand_in).validate()
+                if Path(self.prompt_out).resolve() in (out, data):
+                    raise InputError(f"{self.prompt_out}: the prompt model needs a dir of its own, not the model's or the dataset's")
+                works_at = self._prompt_pixel_size()
+                if not math.isclose(float(self.prepare.pixel_size), works_at, rel_tol=0.01):
+                    raise InputError(f"the prompt model works at {works_at:g} m, not {float(self.prepare.pixel_size):g} m: "
+                                     f"prepare at {works_at:g} m to adapt it too, or leave prompt_out out")
         self._check_base_weights(params)
+
+    def prompt_params(self, data: str | None = None):
+        """The third step's FinetunePromptParams (the shipped prompt model -> ``prompt_out``)."""
+        from ..prompt.finetune import FinetunePromptParams
+
+        return FinetunePromptParams(data=data or self.prepare.out, out=str(self.prompt_out), steps=self.prompt_steps,
+                                    val_every=max(1, self.prompt_steps // 3), name=Path(str(self.prompt_out)).name,
+                                    overwrite=self.train.overwrite)
+
+    def _prompt_pixel_size(self) -> float:
+        from ..prompt.store import read_prompt_card
+
+        return float(read_prompt_card(self.prompt_params().source_dir()).get("pixel_size") or 25.0)
 
     def _check_base_weights(self, params: TrainParams) -> None:
         """Base init without random init needs the pretrained weights: say so now, not after the
@@ -342,8 +367,19 @@ def run_prepare_train(params: PrepareTrainParams, progress) -> dict:
     from ..dataset.prepare import run_prepare
 
     params.validate()
-    progress.log("step 1 of 2: prepare the dataset")
+    steps = 3 if params.prompt_out else 2
+    progress.log(f"step 1 of {steps}: prepare the dataset")
     prepared = run_prepare(params.prepare, progress.sub(0.0, 0.3))
-    progress.log("step 2 of 2: train")
-    result = run_train(params.train_params(), progress.sub(0.3, 1.0))
+    progress.log(f"step 2 of {steps}: train")
+    result = run_train(params.train_params(), progress.sub(0.3, 0.85 if params.prompt_out else 1.0))
+    if params.prompt_out:
+        from ..prompt.finetune import run_finetune_prompt
+
+        progress.log("step 3 of 3: adapt the prompt model to the same labels")
+        try:
+            prompt = run_finetune_prompt(params.prompt_params(), progress.sub(0.85, 1.0))
+            result = {**result, "prompt_model_dir": prompt["prompt_model_dir"], "prompt": prompt}
+        except InputError as exc:  # e.g. no slick big enough to prompt: the trained model stands on its own
+            progress.log(f"the prompt model was not adapted: {exc}")
+            result = {**result, "prompt_error": str(exc)}
     return {"dataset_dir": str(Path(params.prepare.out).resolve()), "prepare": prepared, **result}
