@@ -14,14 +14,19 @@
       <translation>« Modèle léger » (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="200" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="220" />
       <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="99" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="106" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="83" />
+      <source>Adapt the labelling model to these labels</source>
+      <translation>Adapter le modèle d'étiquetage à ces étiquettes</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="39" />
@@ -34,7 +39,7 @@
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="110" />
       <source>Advanced</source>
       <translation>Options avancées</translation>
     </message>
@@ -49,6 +54,11 @@
       <translation>Autoriser l'initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="154" />
+      <source>Also fine-tune the box and point labelling model on these labels (about 4 minutes more on a 2-core CPU). It appears as NAME-prompt in the Label tab's SAM model list; the shipped one stays the default.</source>
+      <translation>Affiner aussi le modèle d'étiquetage par boîtes et points sur ces étiquettes (environ 4 minutes de plus sur un processeur à 2 cœurs). Il apparaît sous le nom NOM-prompt dans la liste des modèles SAM de l'onglet Étiqueter ; le modèle livré reste celui par défaut.</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/model_card.py" line="26" />
       <source>Architecture</source>
       <translation>Architecture</translation>
@@ -59,7 +69,7 @@
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="306" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="329" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
@@ -74,7 +84,7 @@
       <translation>Automatique (détection du GPU...)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="99" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="103" />
       <source>Backbone</source>
       <translation>Encodeur</translation>
     </message>
@@ -129,7 +139,7 @@
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
@@ -144,7 +154,7 @@
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
@@ -154,7 +164,7 @@
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="315" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
       <source>Ctrl+Z removes the one before.</source>
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
@@ -164,7 +174,7 @@
       <translation>Dossier du jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="110" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="115" />
       <source>DeepLab decoder</source>
       <translation>Décodeur DeepLab</translation>
     </message>
@@ -194,7 +204,7 @@
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="104" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -204,7 +214,7 @@
       <translation>Époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="108" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="113" />
       <source>Epochs (max)</source>
       <translation>Époques (max.)</translation>
     </message>
@@ -244,12 +254,12 @@
       <translation>La figure 2 s'affiche ici quand l'expérience est terminée.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
       <source>Find candidate slicks in the map view, then Enter accepts, Delete rejects, a click refines, N skips</source>
       <translation>Trouver les nappes candidates dans la vue de la carte, puis Entrée accepte, Suppr rejette, un clic affine, N passe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="207" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="214" />
       <source>Finding slicks in view with {model}...</source>
       <translation>Recherche des nappes dans la vue avec {model}...</translation>
     </message>
@@ -274,17 +284,17 @@
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="141" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="148" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
       <source>Labels</source>
       <translation>Étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="109" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="114" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
@@ -299,7 +309,7 @@
       <translation>Modèle léger (plus rapide sur CPU)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="89" />
+      <location filename="../slick_plugin/ui/context.py" line="93" />
       <source>Listing models</source>
       <translation>La liste des modèles</translation>
     </message>
@@ -329,7 +339,7 @@
       <translation>Dossier du modèle (ou slick-s1-source : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="120" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="125" />
       <source>Models</source>
       <translation>Modèles</translation>
     </message>
@@ -344,17 +354,17 @@
       <translation>GPU NVIDIA (CUDA)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="104" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="108" />
       <source>Name</source>
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="278" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="301" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="73" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="78" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
@@ -369,7 +379,7 @@
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="315" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
     </message>
@@ -389,12 +399,12 @@
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="309" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="332" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="314" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="337" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
     </message>
@@ -404,12 +414,12 @@
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="112" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="103" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
       <source>Pixel size (m)</source>
       <translation>Taille de pixel (m)</translation>
     </message>
@@ -439,12 +449,12 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="299" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="322" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="146" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="153" />
       <source>Proposals from</source>
       <translation>Propositions de</translation>
     </message>
@@ -474,12 +484,12 @@
       <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="91" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="95" />
       <source>Refresh models</source>
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="199" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="219" />
       <source>Replace the model?</source>
       <translation>Remplacer le modèle ?</translation>
     </message>
@@ -524,7 +534,7 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="83" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
@@ -539,7 +549,7 @@
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="142" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="149" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -554,7 +564,7 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="85" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
@@ -564,17 +574,17 @@
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="301" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="324" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="137" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="144" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="69" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
@@ -664,17 +674,17 @@
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="182" />
+      <location filename="../slick_plugin/tasks/params.py" line="194" />
       <source>Slick: classic baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="196" />
+      <location filename="../slick_plugin/tasks/params.py" line="208" />
       <source>Slick: evaluate {name}</source>
       <translation>Slick : évaluer {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="209" />
+      <location filename="../slick_plugin/tasks/params.py" line="221" />
       <source>Slick: experiment {name}</source>
       <translation>Slick : expérience {name}</translation>
     </message>
@@ -684,7 +694,7 @@
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="169" />
+      <location filename="../slick_plugin/tasks/params.py" line="181" />
       <source>Slick: predict {scene}</source>
       <translation>Slick : prédire {scene}</translation>
     </message>
@@ -699,7 +709,7 @@
       <translation>Slick : installer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="113" />
+      <location filename="../slick_plugin/tasks/params.py" line="116" />
       <source>Slick: train {name}</source>
       <translation>Slick : entraîner {name}</translation>
     </message>
@@ -709,12 +719,12 @@
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="99" />
       <source>Slicks in view</source>
       <translation>Nappes dans la vue</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
       <source>Source model</source>
       <translation>Modèle source</translation>
     </message>
@@ -734,7 +744,7 @@
       <translation>Lancer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="30" />
+      <location filename="../slick_plugin/ui/context.py" line="31" />
       <source>Starting the backend</source>
       <translation>Le lancement du backend</translation>
     </message>
@@ -754,7 +764,12 @@
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="157" />
+      <source>The labelling model works at {px:g} m: choose that pixel size to adapt it</source>
+      <translation>Le modèle d'étiquetage travaille à {px:g} m : choisissez cette taille de pixel pour l'adapter</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
       <source>The segmentation model whose outlines are offered as candidates</source>
       <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
     </message>
@@ -769,7 +784,7 @@
       <translation>Seuil (vide : celui du modèle)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="102" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="106" />
       <source>Tile (px)</source>
       <translation>Tuile (px)</translation>
     </message>
@@ -819,7 +834,7 @@
       <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
     </message>
@@ -944,7 +959,7 @@
       <translation>choisissez un nouveau dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="197" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="204" />
       <source>choose a scene and a model for the proposals</source>
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
@@ -954,7 +969,7 @@
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="181" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="188" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
@@ -984,7 +999,7 @@
       <translation>création de l'environnement {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="95" />
+      <location filename="../slick_plugin/tasks/params.py" line="98" />
       <source>dataset</source>
       <translation>jeu de données</translation>
     </message>
@@ -1004,7 +1019,7 @@
       <translation>code de sortie {code}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="206" />
+      <location filename="../slick_plugin/tasks/params.py" line="218" />
       <source>experiment config</source>
       <translation>configuration d'expérience</translation>
     </message>
@@ -1044,7 +1059,7 @@
       <translation>modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="84" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="88" />
       <source>model name (default: date and time)</source>
       <translation>nom du modèle (par défaut : date et heure)</translation>
     </message>
@@ -1104,7 +1119,7 @@
       <translation>arrêté (voir la barre de messages)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="214" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="234" />
       <source>not trained: choose another name to keep {name}</source>
       <translation>pas d'entraînement : choisissez un autre nom pour conserver {name}</translation>
     </message>
@@ -1169,7 +1184,7 @@
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="166" />
+      <location filename="../slick_plugin/tasks/params.py" line="178" />
       <source>scene</source>
       <translation>scène</translation>
     </message>
@@ -1239,7 +1254,7 @@
       <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="104" />
+      <location filename="../slick_plugin/tasks/params.py" line="107" />
       <source>the DeepLab decoder only applies to the DeepLabv3 architecture</source>
       <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
     </message>
@@ -1354,6 +1369,16 @@
       <translation>la couche d'étiquettes</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="251" />
+      <source>the labelling model adapted to these labels is in the Label tab's SAM model list as {name}</source>
+      <translation>le modèle d'étiquetage adapté à ces étiquettes figure dans la liste des modèles SAM de l'onglet Étiqueter sous le nom {name}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="152" />
+      <source>the labelling model can only be adapted at a pixel size of {px:g} m</source>
+      <translation>le modèle d'étiquetage ne peut être adapté qu'à une taille de pixel de {px:g} m</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="48" />
       <source>the learning rate (Train &gt; Advanced)</source>
       <translation>le taux d'apprentissage (Entraîner &gt; Avancé)</translation>
@@ -1372,6 +1397,11 @@
       <location filename="../slick_plugin/backend/wording.py" line="55" />
       <source>the model</source>
       <translation>le modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="254" />
+      <source>the model is trained, but the labelling model was not adapted: {reason}</source>
+      <translation>le modèle est entraîné, mais le modèle d'étiquetage n'a pas été adapté : {reason}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/widgets.py" line="168" />
@@ -1449,7 +1479,7 @@
       <translation>le jeton du backend distant</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="209" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="229" />
       <source>tile, pixel size and learning rate must be numbers</source>
       <translation>la tuile, la taille de pixel et le taux d'apprentissage doivent être des nombres</translation>
     </message>
@@ -1514,9 +1544,14 @@
       <translation>{layer} : le nouveau polygone n'a pas été enregistré</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="102" />
+      <location filename="../slick_plugin/tasks/params.py" line="105" />
       <source>{path} already exists: choose a new model folder</source>
       <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="150" />
+      <source>{path} already exists: choose a new model name</source>
+      <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/wording.py" line="81" />
@@ -1549,12 +1584,12 @@
       <translation>{title} (non installé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="51" />
+      <location filename="../slick_plugin/ui/context.py" line="52" />
       <source>{title} failed: {reason}</source>
       <translation>{title} a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/context.py" line="56" />
+      <location filename="../slick_plugin/ui/context.py" line="57" />
       <source>{title} finished</source>
       <translation>{title} terminé</translation>
     </message>
