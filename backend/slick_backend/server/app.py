@@ -91,6 +91,9 @@ class PromptRequest(_Body):
 
 
 # --- helpers -------------------------------------------------------------------------
+MAX_BODY_BYTES = 1 << 20  # requests carry params and prompts, never data: 1 MiB is far above any real one
+
+
 def _error(status: int, message: str, **extra) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
@@ -160,6 +163,12 @@ def create_app(config: ServerConfig) -> FastAPI:
                 status_code=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return _error(413, f"request body of {length} bytes is over the server's limit of {MAX_BODY_BYTES} bytes; "
+                          "send paths to files, not their contents")
+        if length is None and "chunked" in request.headers.get("transfer-encoding", "").lower():
+            return _error(411, "send the request body with a Content-Length (chunked bodies are not accepted)")
         return await call_next(request)
 
     # --- errors as JSON ------------------------------------------------------------
@@ -257,6 +266,7 @@ def create_app(config: ServerConfig) -> FastAPI:
             obj = build_params(body.kind, body.params)
         except (ValueError, TypeError) as exc:  # a validate() that raised a plain error
             raise ApiError(400, f"invalid params for {body.kind}: {exc}") from None
+        roots.check_job(body.kind, obj)  # the paths inside its inputs too (manifests, experiment configs)
         params = params_json(body.kind, obj)
         dev = "cuda" if uses_gpu(body.kind, params, device.cuda_available) else "cpu"
         return manager.submit(body.kind, params, dev).public()

@@ -2,7 +2,12 @@
 
 On loopback every path is allowed (the user runs QGIS and the server as themselves). Any
 string value in a request that looks like a path (it contains a separator, starts with
-``~``, or names something that exists) is checked after resolving ``..`` and symlinks.
+``~``, or names something that exists) is checked after resolving ``..`` and symlinks. So are
+the paths a job finds inside its inputs: the tiles a dataset's manifest.json names (train,
+evaluate, finetune-prompt), the datasets and source models of an experiment's TOML config and
+their tiles. A restricted server runs no Ray experiment: a cluster is another machine, whose
+paths it cannot check. The checks run when the job is submitted; files inside the roots that
+change afterwards are the roots' owner's business.
 """
 
 from __future__ import annotations
@@ -46,13 +51,15 @@ class Roots:
         self.roots = [Path(r).expanduser().resolve() for r in roots]
         self.restricted = restricted
 
-    def check_path(self, value: str) -> None:
+    def check_path(self, value: str, what: str | None = None) -> None:
+        """``what``: where the path was written, when not in the request itself."""
         if not self.restricted:
             return
         path = Path(value).expanduser().resolve()
         if not any(path == root or root in path.parents for root in self.roots):
             allowed = ", ".join(map(str, self.roots)) or "none configured (start with --data-root DIR)"
-            raise ForbiddenPath(f"{value}: outside the server's data roots ({allowed}); move the file there")
+            named = f"{value} (named in {what})" if what else value
+            raise ForbiddenPath(f"{named}: outside the server's data roots ({allowed}); move the file there")
 
     def check_values(self, value) -> None:
         """Check every path-like string anywhere in a (nested) JSON value."""
@@ -76,3 +83,48 @@ class Roots:
                 for s in _strings(value):
                     if not is_shipped_name(s) and s != SHIPPED_NAME:  # a shipped model lives in the backend itself
                         self.check_path(s)
+
+    # --- paths inside a job's inputs -------------------------------------------------------
+    def check_job(self, kind: str, params) -> None:
+        """Every path the job will open, wherever it is written (restricted servers only)."""
+        if not self.restricted:
+            return
+        data = getattr(params, "data", None)
+        if kind in ("train", "evaluate", "finetune-prompt") and data:
+            self.check_dataset(data)
+        if kind == "experiment":
+            self.check_experiment(params)
+
+    def check_dataset(self, dataset: str) -> None:
+        """The tiles a dataset's manifest names (relative to the dataset dir, or absolute)."""
+        import json
+
+        root = Path(dataset)
+        try:
+            manifest = json.loads((root / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return  # validate() says what is wrong with it; nothing in it can be opened
+        for tile in manifest.get("tiles", []) if isinstance(manifest, dict) else []:
+            for key in ("image", "mask"):
+                value = tile.get(key) if isinstance(tile, dict) else None
+                if isinstance(value, str):
+                    self.check_path(str(root / value), what=f"{root / 'manifest.json'}: tile {key}")
+
+    def check_experiment(self, params) -> None:
+        from ..experiment.config import load_config
+        from ..models.catalog import is_shipped_name, shipped_name_of
+
+        if params.executor == "ray" or params.ray_address:
+            raise ForbiddenPath("a server reachable from the network runs no Ray experiment (a cluster's paths "
+                                "cannot be checked against the data roots); use executor 'local', or run the "
+                                "experiment with the CLI")
+        cfg = load_config(params.config, params.overrides)
+        where = f"{params.config}"
+        for fmt in cfg.formats:
+            for dataset in filter(None, (fmt.data, fmt.source_data)):
+                self.check_path(dataset, what=where)
+                self.check_dataset(dataset)
+        for arch in cfg.architectures:
+            for source in filter(None, (arch.source, *arch.sources.values())):
+                if not is_shipped_name(source) and shipped_name_of(source) is None:  # the backend's own models
+                    self.check_path(source, what=where)
