@@ -1,16 +1,80 @@
 """Atomic outputs: write under a temporary name next to the target, rename when complete.
 
-A crash or cancel therefore never leaves a file or directory that looks finished.
+A crash or cancel therefore never leaves a file or directory that looks finished. The
+temporary name is ``.NAME.<pid>.<random>.partial[.ext]``: the writer's pid lets the next
+writer of the same output sweep what a killed one left (SIGKILL runs no cleanup), while a
+partial of a writer still alive is left alone.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
-import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+UNKNOWN_OWNER_STALE_S = 24 * 3600  # partials of older versions (no pid in the name): stale after a day
+
+
+def partial_path(target: str | os.PathLike, suffix: str | None = None) -> Path:
+    """A fresh temporary name for ``target`` in its directory (``suffix``: its extension by default)."""
+    target = Path(target)
+    ext = target.suffix if suffix is None else suffix
+    return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.partial{ext}")
+
+
+def partials_of(target: str | os.PathLike) -> list[Path]:
+    """Every temporary output of ``target`` next to it, whoever writes it."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        return []
+    return [p for p in target.parent.glob(f".{_glob_escape(target.name)}.*") if ".partial" in p.name]
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_path(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def _stale(path: Path, owner: str) -> bool:
+    if owner.isdigit():
+        return int(owner) != os.getpid() and not _alive(int(owner))
+    try:
+        return time.time() - path.lstat().st_mtime > UNKNOWN_OWNER_STALE_S
+    except OSError:
+        return False
+
+
+def sweep_partials(target: str | os.PathLike) -> list[Path]:
+    """Remove the partials of ``target`` that a dead writer left; returns them."""
+    target = Path(target)
+    swept = []
+    for path in partials_of(target):
+        owner = path.name[len(target.name) + 2:].split(".", 1)[0]  # ".NAME.<owner>.…"
+        if _stale(path, owner):
+            remove_path(path)
+            swept.append(path)
+    return swept
 
 
 @contextlib.contextmanager
@@ -18,10 +82,8 @@ def atomic_file(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's directory; rename it onto ``target`` on success."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial" + target.suffix, dir=target.parent)
-    os.close(fd)
-    os.unlink(tmp)  # writers (GDAL, OGR) want to create the file themselves
-    tmp = Path(tmp)
+    sweep_partials(target)
+    tmp = partial_path(target)  # not created: writers (GDAL, OGR) want to create the file themselves
     try:
         yield tmp
         os.replace(tmp, target)
@@ -38,8 +100,9 @@ def atomic_dir(target: str | os.PathLike, overwrite: bool = False) -> Iterator[P
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
-    os.chmod(tmp, 0o755)  # mkdtemp makes it 0700; a finished output should read like any other dir
+    sweep_partials(target)
+    tmp = partial_path(target, suffix="")
+    tmp.mkdir(mode=0o755)
     try:
         yield tmp
         if target.exists():

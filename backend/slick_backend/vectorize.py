@@ -17,11 +17,12 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .atomic import partial_path, sweep_partials
 
 FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
 LAYER = "slicks"
@@ -272,7 +273,9 @@ def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: st
     wkb = np.array([shapely.to_wkb(g) for g in geometries], dtype=object)
     # Build in a hidden temporary directory next to the target, then move each file into place.
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent))
+    sweep_partials(path)
+    tmp = partial_path(path, suffix="")
+    tmp.mkdir()
     try:
         out = tmp / path.name
         # Shapefile (dBase) field names have at most 10 characters: name the long one ourselves.

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
+import threading
 import traceback
 
 from .. import __version__
@@ -61,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     progress = ConsoleProgress(quiet=args.quiet)
     # log records go through the progress adapter, so they print above a live progress line
     logging.basicConfig(level=logging.INFO if not args.quiet else logging.WARNING, handlers=[_ProgressLog(progress)])
+    terminated = []
+
+    def on_sigterm(signum, _frame):  # as Ctrl-C: the atomic writers' cleanup runs, then exit 143
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, on_sigterm) if threading.current_thread() is threading.main_thread() else None
     try:
         code = int(modules[args.command].run(args, progress) or 0)
         progress.close()
@@ -71,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         progress.close()
-        print(f"slick-backend {args.command}: interrupted; no partial output was kept", file=sys.stderr)
-        return 130
+        how = "terminated" if terminated else "interrupted"
+        print(f"slick-backend {args.command}: {how}; no partial output was kept", file=sys.stderr)
+        return 143 if terminated else 130
     except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
         progress.close()
         if args.debug:
@@ -83,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

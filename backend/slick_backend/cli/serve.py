@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from pathlib import Path
 
 DEFAULT_STATE = "~/.cache/slick/server"
@@ -123,10 +124,19 @@ def run(args, progress) -> int:
     server.startup = startup
     if args.parent_pid:
         _watch_parent(server, args.parent_pid)
+    # uvicorn shuts down on SIGTERM (how the plugin stops it), then re-raises the signal with the
+    # handler it found: this one, so the discovery file is removed instead of the process dying
+    terminated = []
+
+    def on_sigterm(signum, _frame):
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_sigterm)
     try:
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # Ctrl-C: uvicorn already shut down cleanly (jobs cancelled)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: uvicorn already shut down cleanly (jobs cancelled)
         pass
     finally:
         remove_discovery(state_dir, os.getpid())
-    return 0
+    return 143 if terminated else 0

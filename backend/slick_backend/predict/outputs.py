@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import partial_path, sweep_partials
 from ..vectorize import FORMATS, OutlineCollector, StripVectorizer, write_outlines
 from .writer import open_strip_writer
 
@@ -33,7 +34,9 @@ def output_paths(prefix: str | Path, fmt: str = "gpkg", with_prob: bool = True) 
 
 
 def _tmp_name(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}.partial{path.suffix}")
+    """A fresh temporary name for ``path``, after sweeping what a killed predict of it left."""
+    sweep_partials(path)
+    return partial_path(path)
 
 
 class OutputSet:
@@ -54,15 +57,16 @@ class OutputSet:
         self._stack = contextlib.ExitStack()
         self._writers: dict = {}
         self._tmps: list[Path] = []
+        self._tmp_of = {key: _tmp_name(path) for key, path in self.paths.items()}
 
     def __enter__(self) -> OutputSet:
         try:
             if "prob" in self.paths:
-                tmp = _tmp_name(self.paths["prob"])
+                tmp = self._tmp_of["prob"]
                 self._tmps.append(tmp)
                 self._writers["prob"] = self._stack.enter_context(open_strip_writer(
                     tmp, self.grid, np.float32, PROB_NODATA, "average", self.tags, "slick probability"))
-            tmp = _tmp_name(self.paths["mask"])
+            tmp = self._tmp_of["mask"]
             self._tmps.append(tmp)
             self._writers["mask"] = self._stack.enter_context(open_strip_writer(
                 tmp, self.grid, np.uint8, MASK_NODATA, "nearest", self.tags, "slick mask (1 = slick)"))
@@ -87,7 +91,7 @@ class OutputSet:
         try:
             self._stack.close()  # closes the rasters and builds their overviews
             self.vectorizer.close()
-            outlines_tmp = self.paths["outlines"].with_name(f".{os.getpid()}.{self.paths['outlines'].name}")
+            outlines_tmp = self._tmp_of["outlines"]
             write_outlines(outlines_tmp, self.collector.geometries, self.collector.rows, self.grid.crs, self.fmt)
             self._tmps += [outlines_tmp] + _sidecars(outlines_tmp)
         except BaseException:
@@ -96,7 +100,7 @@ class OutputSet:
         # Commit: rasters first, the outlines (the file the plugin opens last) at the end.
         for key in ("prob", "mask"):
             if key in self.paths:
-                os.replace(_tmp_name(self.paths[key]), self.paths[key])
+                os.replace(self._tmp_of[key], self.paths[key])
         for side in _sidecars(outlines_tmp):
             os.replace(side, self.paths["outlines"].with_suffix(side.suffix))
         os.replace(outlines_tmp, self.paths["outlines"])

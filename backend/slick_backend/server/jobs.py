@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_text_atomic
+from ..atomic import remove_path, write_text_atomic
 
 log = logging.getLogger("slick.server.jobs")
 
@@ -74,26 +74,19 @@ def describe_exit(code: int) -> str:
 
 
 def remove_partials(params: dict[str, Any]) -> list[str]:
-    """Delete temporary ``.NAME*.partial*`` outputs next to the params' output paths."""
+    """Delete the temporary outputs (atomic.partial_path) next to the params' output paths; a
+    prefix's files (predict, baseline: NAME_mask.tif...) have theirs under ".NAME_..." too."""
     removed = []
     for key in OUTPUT_KEYS:
         value = params.get(key)
         if not isinstance(value, str) or not value:
             continue
         target = Path(value).expanduser()
-        parent = target.parent
-        if not parent.is_dir():
+        if not target.parent.is_dir():
             continue
-        for entry in parent.glob(f".{target.name}*"):
-            if ".partial" not in entry.name:
-                continue
-            with contextlib.suppress(OSError):
-                if entry.is_dir() and not entry.is_symlink():
-                    import shutil
-
-                    shutil.rmtree(entry)
-                else:
-                    entry.unlink()
+        for entry in target.parent.glob(f".{target.name}*"):
+            if ".partial" in entry.name:
+                remove_path(entry)
                 removed.append(str(entry))
     return removed
 

@@ -122,3 +122,15 @@ def test_network_host_serves_only_data_roots_and_env_token(tmp_path, arctic, ser
     r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": str(allowed / "ds")}})
     assert r.status_code == 202, r.text
     assert srv.client.get("/health", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_sigterm_removes_the_discovery_file(tmp_path, server_factory):
+    """The plugin stops its server with SIGTERM: the server shuts down and removes server.json."""
+    import signal
+
+    srv = server_factory(tmp_path)
+    discovery = srv.state_dir / "server.json"
+    assert discovery.is_file()
+    srv.proc.send_signal(signal.SIGTERM)
+    assert srv.proc.wait(30) == 143
+    assert not discovery.exists()
