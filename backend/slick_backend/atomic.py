@@ -122,3 +122,33 @@ def atomic_dir(target: str | os.PathLike, overwrite: bool = False) -> Iterator[P
 def write_text_atomic(target: str | os.PathLike, text: str) -> None:
     with atomic_file(target) as tmp:
         tmp.write_text(text)
+
+
+def check_writable(prefix: str | os.PathLike) -> None:
+    """The output prefix's folder must exist (it is created if needed) and accept new files.
+
+    Tried for real (create and delete a probe file): permission bits say little for root or
+    on read-only / special file systems."""
+    import tempfile
+
+    from .errors import InputError
+
+    prefix = Path(prefix)
+    folder = prefix.parent if str(prefix.parent) else Path(".")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".slick-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{prefix}: cannot write outputs in {folder} (not a writable folder: {exc.strerror}); "
+                         "choose another --out") from None
+
+
+def check_outputs_free(paths, overwrite: bool) -> None:
+    """Refuse to replace existing outputs unless ``overwrite`` (as train and prepare do)."""
+    from .errors import InputError
+
+    taken = [Path(p) for p in paths if Path(p).exists()]
+    if taken and not overwrite:
+        more = f" (and {len(taken) - 1} more output(s) of this prefix)" if len(taken) > 1 else ""
+        raise InputError(f"{taken[0]}: already exists{more}; choose another --out prefix or give --overwrite")

@@ -47,9 +47,11 @@ class BaselineParams:
     format: str = "gpkg"
     simplify_m: float | None = None  # None: half a pixel
     value_kind: str = "auto"
+    overwrite: bool = False  # replace outputs already at this prefix
 
     def validate(self) -> None:
-        from .predict.api import check_writable
+        from .atomic import check_outputs_free, check_writable
+        from .predict.outputs import output_paths
 
         if not self.scene or not Path(self.scene).is_file():
             raise InputError(f"{self.scene}: scene file not found; check the --scene path")
@@ -67,6 +69,7 @@ class BaselineParams:
         if self.format not in FORMATS:
             raise InputError(f"--format {self.format!r}: use one of {', '.join(FORMATS)}")
         check_writable(Path(self.out))
+        check_outputs_free(output_paths(self.out, self.format, with_prob=False).values(), self.overwrite)
 
 
 def local_mean(values: np.ndarray, valid: np.ndarray, size: int) -> np.ndarray:

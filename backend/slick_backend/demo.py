@@ -150,10 +150,11 @@ def _real_zero_shot(folder: Path, progress: Progress) -> dict:
         sub = progress.sub(i / len(REAL_SAMPLES), (i + 1) / len(REAL_SAMPLES))
         scene = arctic / sample / "raw_mosaic.tif"
         pred = run_job("predict", sub.sub(0, 0.4), model=SOURCE_MODEL, scene=str(scene), out=str(folder / sample),
-                       allow_other_mode=True)
+                       allow_other_mode=True, overwrite=True)  # the demo's own folder: a rerun replaces it
         adapted = run_job("predict", sub.sub(0.4, 0.7), model=SOURCE_MODEL, scene=str(scene), adapt_bn=True,
-                          out=str(folder / f"{sample}_adapted"), allow_other_mode=True)
-        base = run_job("baseline", sub.sub(0.7, 1.0), scene=str(scene), out=str(folder / f"{sample}_baseline"))
+                          out=str(folder / f"{sample}_adapted"), allow_other_mode=True, overwrite=True)
+        base = run_job("baseline", sub.sub(0.7, 1.0), scene=str(scene), out=str(folder / f"{sample}_baseline"),
+                       overwrite=True)
         with rasterio.open(scene) as src:
             valid = src.read(1) > 0
         with rasterio.open(arctic / sample / "labels_mosaic.png") as src:
@@ -184,9 +185,9 @@ def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progre
     prefix = pred_dir / scene["id"]
     result = {"scene": scene["id"], "model": str(model)}
     result["model_outputs"] = run_job("predict", progress.sub(0, 0.6), model=str(model), scene=scene["source"],
-                                   out=str(prefix))
+                                   out=str(prefix), overwrite=True)
     result["baseline_outputs"] = run_job("baseline", progress.sub(0.6, 0.9), scene=scene["source"],
-                                      out=str(pred_dir / f"{scene['id']}_baseline"))
+                                      out=str(pred_dir / f"{scene['id']}_baseline"), overwrite=True)
     labels = Path(scene["source"]).parent / "labels.gpkg"
     truth = pred_dir / f"{scene['id']}_truth.tif"
     rasterise_labels_like(labels, f"{prefix}_mask.tif", truth, scene=scene["id"])

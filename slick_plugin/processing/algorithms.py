@@ -275,6 +275,7 @@ class PredictAlgorithm(_SceneOutputs):
             out=self._prefix(parameters, context, scene),
             threshold=self.parameterAsDouble(parameters, "THRESHOLD", context)
             if parameters.get("THRESHOLD") not in (None, "") else None,
+            overwrite=True,  # Processing's outputs: the chosen folder is rewritten, as QGIS's own algorithms do
         )
 
 
@@ -289,7 +290,7 @@ class BaselineAlgorithm(_SceneOutputs):
 
     def build(self, parameters, context):
         scene = layer_path(self.parameterAsRasterLayer(parameters, "SCENE", context))
-        return BaselineRequest(scene=scene, out=self._prefix(parameters, context, scene))
+        return BaselineRequest(scene=scene, out=self._prefix(parameters, context, scene), overwrite=True)
 
 
 class EvaluateAlgorithm(SlickAlgorithm):

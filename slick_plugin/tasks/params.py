@@ -172,6 +172,7 @@ class PredictRequest(JobRequest):
     out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
     threshold: float | None = None  # None: the model card's threshold
     adapt_bn: bool = False  # re-estimate the model's BatchNorm statistics on this scene (no labels)
+    overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
 
     def validate(self) -> None:
         _need_model(self.model)
@@ -186,6 +187,7 @@ class BaselineRequest(JobRequest):
     KIND = "baseline"
     scene: str
     out: str
+    overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
 
     def validate(self) -> None:
         _need_file(self.scene, tr("scene"))

@@ -23,8 +23,8 @@ SAMPLES = [
         P.TrainRequest(data="/d/ds", out="/m/x", arch="deeplabv3", backbone="resnet18", init="transfer",
                        source="slick-s1-source", epochs=2, allow_random_init=True, light=True, decoder="plus", lr=1e-3,
                        name="x", overwrite=True), prompt_out="/m/x-prompt"),
-    P.PredictRequest(model="/m/x", scene="/d/a.tif", out="/o/a", threshold=0.4),
-    P.BaselineRequest(scene="/d/a.tif", out="/o/a"),
+    P.PredictRequest(model="/m/x", scene="/d/a.tif", out="/o/a", threshold=0.4, adapt_bn=True, overwrite=True),
+    P.BaselineRequest(scene="/d/a.tif", out="/o/a", overwrite=True),
     P.EvaluateRequest(model="/m/x", data="/d/ds"),
     P.ExperimentRequest(config="/c/e.toml", out="/o/e"),
 ]

@@ -27,6 +27,7 @@ def add_parser(subparsers):
                    help="8-bit stretched input only: dB of one standard deviation of the stretch (default 2.5)")
     p.add_argument("--format", choices=["gpkg", "shp", "geojson"], default="gpkg", help="outline file format")
     p.add_argument("--simplify-m", type=float, default=None, help="outline simplification tolerance, m (default half a pixel)")
+    p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
     p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
                    help="what the scene's values are (default: from metadata, else guessed)")
     return p
@@ -38,7 +39,7 @@ def run(args, progress) -> int:
     params = BaselineParams(
         scene=args.scene, out=args.out, k_db=args.k_db, window_km=args.window_km, min_area_km2=args.min_area_km2,
         pixel_size=args.pixel_size, stretch_sigma_db=args.stretch_sigma_db, format=args.format,
-        simplify_m=args.simplify_m, value_kind=args.value_kind,
+        simplify_m=args.simplify_m, value_kind=args.value_kind, overwrite=args.overwrite,
     )
     result = run_baseline(params, progress)
     result.pop("params", None)

@@ -44,6 +44,7 @@ def add_parser(subparsers):
                    help="what the scene's values are (default: from metadata, else guessed)")
     p.add_argument("--allow-other-mode", action="store_true",
                    help="run even when the scene's mode or polarisation is not one the model was trained on")
+    p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
     p.add_argument("--adapt-bn", action="store_true",
                    help="re-estimate the model's BatchNorm statistics on this scene before predicting (AdaBN: "
                    "unsupervised adaptation to a new region, mode or processing; see docs/models.md)")
@@ -58,6 +59,7 @@ def run(args, progress) -> int:
         tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
         format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
         value_kind=args.value_kind, allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
+        overwrite=args.overwrite,
     )
     result = run_predict(params, progress)
     result.pop("params", None)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import check_outputs_free, check_writable
 from ..errors import InputError
 from ..progress import Progress
 from ..vectorize import FORMATS, acquisition_time
@@ -43,6 +44,7 @@ class PredictParams:
     value_kind: str = "auto"
     allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
     adapt_bn: bool = False  # re-estimate BatchNorm statistics on this scene first (AdaBN, models/adapt.py)
+    overwrite: bool = False  # replace outputs already at this prefix
 
     def validate(self, need_model: bool = True) -> None:
         if not self.scene:
@@ -73,6 +75,9 @@ class PredictParams:
         if self.device != "auto" and not (self.device == "cpu" or self.device.startswith("cuda")):
             raise InputError(f"--device {self.device!r}: use auto, cpu, cuda or cuda:N")
         check_writable(Path(self.out))
+        from .outputs import output_paths
+
+        check_outputs_free(output_paths(self.out, self.format).values(), self.overwrite)
         if self.model:
             self.model_dir()  # a shipped model that is not installed: one line now, not after the scene is read
 
@@ -90,23 +95,6 @@ def card_threshold(card: dict) -> float:
     except (TypeError, ValueError):
         return 0.5
     return value if 0 < value < 1 else 0.5
-
-
-def check_writable(prefix: Path) -> None:
-    """The output prefix's folder must exist (it is created if needed) and accept new files.
-
-    Tried for real (create and delete a probe file): permission bits say little for root or
-    on read-only / special file systems."""
-    import tempfile
-
-    folder = prefix.parent if str(prefix.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".slick-probe-"):
-            pass
-    except OSError as exc:
-        raise InputError(f"{prefix}: cannot write outputs in {folder} (not a writable folder: {exc.strerror}); "
-                         "choose another --out") from None
 
 
 def load_card(params: PredictParams) -> dict:

@@ -35,7 +35,7 @@ class ExportParams:
             raise InputError(f"--out {self.out!r}: give a file name ending in .onnx")
         if not 13 <= int(self.opset) <= 21:
             raise InputError(f"--opset {self.opset}: use an ONNX opset between 13 and 21")
-        from .api import check_writable
+        from ..atomic import check_writable
 
         check_writable(Path(self.out))
         from ..models.catalog import resolve_model
