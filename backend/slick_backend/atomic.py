@@ -152,3 +152,24 @@ def check_outputs_free(paths, overwrite: bool) -> None:
     if taken and not overwrite:
         more = f" (and {len(taken) - 1} more output(s) of this prefix)" if len(taken) > 1 else ""
         raise InputError(f"{taken[0]}: already exists{more}; choose another --out prefix or give --overwrite")
+
+
+def check_output_dir(out: str | os.PathLike, flag: str = "--out") -> None:
+    """An output dir (or a prefix's folder) can be made and written: no regular file on its way,
+    and its nearest existing folder accepts new files. Checked before any work."""
+    import tempfile
+
+    from .errors import InputError
+
+    out = Path(out).absolute()
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing != out and not existing.is_dir():
+        raise InputError(f"{out}: {existing} is a file, not a folder; choose another {flag}")
+    folder = existing if existing.is_dir() else existing.parent
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".slick-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{out}: cannot write in {folder} ({exc.strerror}); choose another {flag}") from None

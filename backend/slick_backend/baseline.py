@@ -21,6 +21,7 @@ of the components that are large enough, with the outlines.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -33,6 +34,9 @@ from .vectorize import FORMATS, StripVectorizer, acquisition_time
 
 log = logging.getLogger(__name__)
 STRIP_ROWS = 256  # with the halo and float32 temporaries: ~6 kB per grid column
+
+
+MAX_WINDOW_KM = 50.0  # a background window wider than most scenes measures nothing local
 
 
 @dataclass
@@ -61,6 +65,13 @@ class BaselineParams:
                             ("--stretch-sigma-db", self.stretch_sigma_db)):
             if not float(value) > 0:
                 raise InputError(f"{name} {value}: give a positive number")
+        for name, value in (("--min-area-km2", self.min_area_km2), ("--simplify-m", self.simplify_m),
+                            ("--k-db", self.k_db), ("--window-km", self.window_km)):
+            if value is not None and not math.isfinite(float(value)):
+                raise InputError(f"{name} {value}: give a finite number")
+        if float(self.window_km) > MAX_WINDOW_KM:
+            raise InputError(f"--window-km {self.window_km}: at most {MAX_WINDOW_KM:g} km (the local background "
+                             "is measured within this window)")
         if float(self.min_area_km2) < 0:
             raise InputError(f"--min-area-km2 {self.min_area_km2}: give an area of 0 or more")
         if float(self.window_km) * 1000 < 3 * float(self.pixel_size):

@@ -151,6 +151,9 @@ def counts_from_rasters(pred_path: str | Path, truth_path: str | Path, band: int
                 f"{pred_path} and {truth_path} are not on the same grid ({diff}); "
                 "resample the prediction onto the truth's grid (or predict on the same scene) first"
             )
+        for path, ds in ((pred_path, pred), (truth_path, truth)):
+            if not 1 <= int(band) <= ds.count:
+                raise InputError(f"--band {band}: {path} has {ds.count} band(s); give a band from 1 to {ds.count}")
         nd_p, nd_t = effective_nodata(pred), effective_nodata(truth)
         total = Counts()
         for row in range(0, pred.height, rows_per_strip):

@@ -57,6 +57,11 @@ class PrepareParams:
         for s in self.scenes:
             if not Path(s).is_file():
                 raise InputError(f"{s}: no such scene file; check the --scenes paths")
+        seen: dict[Path, str] = {}
+        for s in self.scenes:
+            same = seen.setdefault(Path(s).resolve(), s)
+            if same is not s:
+                raise InputError(f"{s}: given twice in --scenes (also as {same}); give each scene once")
         if self.labels is not None and not Path(self.labels).exists():
             raise InputError(f"{self.labels}: no such label file; check the --labels path")
         if not 5 <= float(self.pixel_size) <= 100:
@@ -80,12 +85,15 @@ class PrepareParams:
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
+    from ..atomic import check_output_dir
+
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is a file; choose another --out directory")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         if is_dataset(out):
             raise InputError(f"{out}: a dataset already exists there; pass --overwrite to replace it or choose another --out")
         raise InputError(f"{out}: exists and is not a Slick dataset; choose another --out (or --overwrite to replace it)")
+    check_output_dir(out)
 
 
 def scene_ids(paths: list[Path]) -> list[str]:

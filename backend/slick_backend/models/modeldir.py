@@ -152,7 +152,12 @@ def load_model_dir(path: str | Path, device: str = "cpu") -> LoadedModel:
     path = Path(path)
     card, state = load_state(path)
     module = build_from_spec(card["model"])
-    missing, unexpected = module.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = module.load_state_dict(state, strict=False)
+    except RuntimeError as exc:  # same names, other shapes: torch lists every tensor on many lines
+        first = next((ln.strip() for ln in str(exc).splitlines() if "size mismatch" in ln), str(exc).splitlines()[0])
+        raise InputError(f"{path / WEIGHTS}: weights do not fit the card's architecture ({first[:200]}); "
+                         "the card and the weights come from different models") from None
     if missing or unexpected:
         raise InputError(
             f"{path / WEIGHTS}: weights do not fit the card's architecture "

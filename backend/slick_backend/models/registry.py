@@ -70,7 +70,10 @@ def normalise_spec(arch: str, backbone: str | None, tile: int, options: dict | N
 
 def build_from_spec(spec: dict, base_state: dict | None = None) -> SlickSegmenter:
     """The module of a spec; ``base_state`` = pretrained weights (torchvision / Meta layout)."""
-    arch, backbone, tile, opt = spec["arch"], spec["backbone"], spec["tile"], spec.get("options", {})
+    arch, backbone, tile, opt = spec.get("arch"), spec.get("backbone"), spec.get("tile"), spec.get("options", {})
+    if arch not in ARCHS:
+        raise InputError(f"architecture {arch!r} in the model card is unknown; this backend knows {', '.join(ARCHS)} "
+                         "(a card from a newer Slick, or edited by hand)")
     if arch == "deeplabv3":
         core = DeepLabCore(backbone, opt.get("output_stride", 8), opt.get("decoder_channels", 256), opt.get("bands", 1),
                            opt.get("decoder", "aspp"))

@@ -11,6 +11,7 @@ encoding, predict/sliding.py for the windows and blending.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -74,6 +75,10 @@ class PredictParams:
             raise InputError(f"--min-area-km2 {self.min_area_km2}: give an area of 0 or more")
         if self.device != "auto" and not (self.device == "cpu" or self.device.startswith("cuda")):
             raise InputError(f"--device {self.device!r}: use auto, cpu, cuda or cuda:N")
+        for name, value in (("--min-area-km2", self.min_area_km2), ("--simplify-m", self.simplify_m),
+                            ("--threshold", self.threshold), ("--overlap", self.overlap)):
+            if value is not None and not math.isfinite(float(value)):
+                raise InputError(f"{name} {value}: give a finite number")
         check_writable(Path(self.out))
         from .outputs import output_paths
 

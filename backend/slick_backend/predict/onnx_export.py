@@ -37,6 +37,8 @@ class ExportParams:
             raise InputError(f"--opset {self.opset}: use an ONNX opset between 13 and 21")
         from ..atomic import check_writable
 
+        if Path(self.out).is_dir():
+            raise InputError(f"--out {self.out}: is a folder; give a file name ending in .onnx")
         check_writable(Path(self.out))
         from ..models.catalog import resolve_model
 

@@ -33,6 +33,10 @@ def _gdal_errors(path, what: str):
         ) from exc
 
 
+MAX_SIDE_PX = 100_000  # a damaged or hostile header claims sizes no scene has: refused before any work
+MAX_PIXELS = 2_000_000_000
+
+
 class Scene:
     """One open scene raster (band 1). Use as a context manager or call close()."""
 
@@ -51,6 +55,10 @@ class Scene:
                 self._ds = rasterio.open(self.path)
         ds = self._ds
         try:
+            if max(ds.width, ds.height) > MAX_SIDE_PX or ds.width * ds.height > MAX_PIXELS:
+                raise InputError(f"{self.path}: {ds.width} x {ds.height} px is beyond what Slick reads (at most "
+                                 f"{MAX_SIDE_PX:,} px a side and {MAX_PIXELS / 1e9:g} billion pixels; a Sentinel-1 "
+                                 "GRD scene is about 26,000 x 17,000); cut the raster into scenes first")
             self._init_georef()
             self.width, self.height = ds.width, ds.height
             self.dtype = ds.dtypes[0]

@@ -64,6 +64,9 @@ class SimulateParams:
             raise InputError(f"{out} exists and is not a directory: choose another --out")
         if out.is_dir() and any(out.iterdir()) and not self.overwrite:
             raise InputError(f"{out} exists and is not empty: choose a new --out or pass --overwrite to replace it")
+        from ..atomic import check_output_dir
+
+        check_output_dir(out)
 
 
 def _acquisition(mode: str, index: int, lon: float, rng: np.random.Generator) -> tuple[dt.datetime, bool]:
