@@ -92,6 +92,9 @@ def test_each_bad_input_gets_one_clear_line_and_writes_nothing(arctic_dir, tmp_p
     cases = [
         (("simulate", "--mode", "EW", "--out", afile / "sim", "--scenes", "1"), "simulate", f"{afile} is a file, not a folder"),
         (("prepare", "--scenes", scene, "--out", afile / "ds"), "prepare", f"{afile} is a file, not a folder"),
+        # /sys takes no new files, even for root (who ignores a read-only folder's permission bits)
+        (("prepare", "--scenes", scene, "--out", "/sys/slick-ds"), "prepare", "cannot write in /sys (Permission denied)"),
+        (("simulate", "--mode", "EW", "--out", "/sys/slick-sim"), "simulate", "cannot write in /sys"),
         (("prepare", "--scenes", scene, scene.parent / ".." / scene.parent.name / scene.name, "--out", tmp_path / "ds"),
          "prepare", "given twice in --scenes"),
         (("export-onnx", "--model", "slick-s1-source", "--out", outdir), "export-onnx", "is a folder; give a file name"),
