@@ -77,11 +77,21 @@ def sweep_partials(target: str | os.PathLike) -> list[Path]:
     return swept
 
 
+def _make_parent(target: Path) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError, PermissionError) as exc:
+        from .errors import InputError
+
+        raise InputError(f"{target}: cannot make its folder {target.parent} ({exc.strerror}: a file on the way, "
+                         "or a folder that takes no new files); choose another output") from None
+
+
 @contextlib.contextmanager
 def atomic_file(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's directory; rename it onto ``target`` on success."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(target)
     sweep_partials(target)
     tmp = partial_path(target)  # not created: writers (GDAL, OGR) want to create the file themselves
     try:
@@ -99,7 +109,7 @@ def atomic_dir(target: str | os.PathLike, overwrite: bool = False) -> Iterator[P
     With ``overwrite`` an existing target is replaced only once the new one is complete.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(target)
     sweep_partials(target)
     tmp = partial_path(target, suffix="")
     tmp.mkdir(mode=0o755)

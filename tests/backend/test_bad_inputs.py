@@ -92,6 +92,10 @@ def test_each_bad_input_gets_one_clear_line_and_writes_nothing(arctic_dir, tmp_p
     cases = [
         (("simulate", "--mode", "EW", "--out", afile / "sim", "--scenes", "1"), "simulate", f"{afile} is a file, not a folder"),
         (("prepare", "--scenes", scene, "--out", afile / "ds"), "prepare", f"{afile} is a file, not a folder"),
+        (("export-onnx", "--model", "slick-s1-source", "--out", afile / "m.onnx"), "export-onnx", "File exists"),
+        (("predict", "--model", "slick-s1-source", "--scene", scene, "--out", afile / "p"), "predict", "File exists"),
+        (("report", "--results", arctic_dir / "paper_results" / "base_dice.csv", "--out", afile / "rep"), "report",
+         f"{afile} is a file, not a folder"),
         # /sys takes no new files, even for root (who ignores a read-only folder's permission bits)
         (("prepare", "--scenes", scene, "--out", "/sys/slick-ds"), "prepare", "cannot write in /sys (Permission denied)"),
         (("simulate", "--mode", "EW", "--out", "/sys/slick-sim"), "simulate", "cannot write in /sys"),

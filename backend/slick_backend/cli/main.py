@@ -83,6 +83,15 @@ def main(argv: list[str] | None = None) -> int:
         how = "terminated" if terminated else "interrupted"
         print(f"slick-backend {args.command}: {how}; no partial output was kept", file=sys.stderr)
         return 143 if terminated else 130
+    except (FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+        # a path the user gave that cannot be written where a check before the work did not catch it
+        progress.close()
+        if args.debug:
+            traceback.print_exc()
+        print(f"slick-backend {args.command}: error: {exc.filename or exc}: {exc.strerror or exc}; a file where a folder "
+              "should be, a folder where a file should be, or no write permission: choose another path",
+              file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug: say so in one line, keep the traceback behind --debug
         progress.close()
         if args.debug:

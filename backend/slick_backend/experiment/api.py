@@ -37,6 +37,9 @@ class ExperimentParams:
         out = Path(self.out)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out}: exists and is not a directory; choose another --out")
+        from ..atomic import check_output_dir
+
+        check_output_dir(out)
         load_config(self.config, self.overrides)  # names the bad key, if any
 
 

@@ -126,6 +126,9 @@ def run_report(results_paths: list[str | Path], out_dir: str | Path, resamples: 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a directory; choose another --out")
+    from ..atomic import check_output_dir
+
+    check_output_dir(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     progress.update(0.0, f"reading {len(results_paths)} results file(s)")
     results = read_results(results_paths)

@@ -57,6 +57,9 @@ class FinetunePromptParams:
         read_prompt_card(source)
         if Path(self.out).exists() and not self.overwrite:
             raise InputError(f"{self.out}: already exists; choose another name or allow overwriting")
+        from ..atomic import check_output_dir
+
+        check_output_dir(self.out)
         if Path(self.out).resolve() in (Path(self.data).resolve(), source.resolve()):
             raise InputError(f"{self.out}: the new prompt model must go to its own dir, not the dataset's or the source's")
         for name, least in (("steps", 10), ("batch_size", 1), ("val_every", 1)):

@@ -79,8 +79,13 @@ class TrainParams:
         return source
 
     def validate(self) -> None:
+        from ..atomic import check_output_dir
+
         if not (Path(self.data) / "manifest.json").is_file():
             raise InputError(f"{self.data}: no manifest.json; give a dataset dir written by `slick-backend prepare` (--data)")
+        check_output_dir(self.out)
+        if self.checkpoint:
+            check_output_dir(self.checkpoint, "--checkpoint")
         if self.arch is not None and self.arch not in ARCHS:
             raise InputError(f"--arch {self.arch}: unknown; use one of {', '.join(ARCHS)}")
         if self.decoder is not None and self.decoder not in DECODERS:
