@@ -95,7 +95,9 @@ def test_other_formats_and_reprojection(tmp_path):
     with rasterio.open(res["mask"]) as ds:
         assert ds.crs.to_epsg() == 32633 and ds.res == (25.0, 25.0)
     assert res["outlines"].endswith("_slicks.shp") and pyogrio.read_info(res["outlines"])["features"] == 1
-    res = predict(scene, tmp_path / "geo", format="geojson", min_area_km2=0)
+    with pytest.raises(InputError, match="geo_prob.tif: already exists"):  # the rasters of the first run stay
+        predict(scene, tmp_path / "geo", format="geojson", min_area_km2=0)
+    res = predict(scene, tmp_path / "geo", format="geojson", min_area_km2=0, overwrite=True)
     assert pyogrio.read_info(res["outlines"])["features"] == 1
 
 
