@@ -46,3 +46,19 @@ def write_tiny_shipped(root: Path, threshold: float = SHIPPED_THRESHOLD) -> Path
 def shipped_dir(tmp_path_factory) -> Path:
     """A folder laid out like models/shipped/ holding a tiny slick-s1-source (see write_tiny_shipped)."""
     return write_tiny_shipped(tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="session")
+def simulated_ew(tmp_path_factory) -> tuple[list[str], str]:
+    """Three simulated 512 px EW scenes (seed 4) and their labels.gpkg: (scene paths, labels path)."""
+    import glob
+
+    from slick_backend.jobs import resolve
+    from slick_backend.progress import NullProgress
+
+    out = tmp_path_factory.mktemp("sim") / "ew"
+    params_cls, simulate = resolve("simulate")
+    params = params_cls(out=str(out), mode="EW", scenes=3, seed=4, size=512)
+    params.validate()
+    simulate(params, NullProgress())
+    return sorted(glob.glob(str(out / "*.tif*"))), str(out / "labels.gpkg")

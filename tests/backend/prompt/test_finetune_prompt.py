@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import glob
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,19 +17,14 @@ from slick_backend.prompt.store import load_prompt_model
 
 
 @pytest.fixture(scope="module")
-def dataset(tmp_path_factory):
-    """Three simulated EW scenes with their labels, prepared as the Train tab does (25 m, 256 px)."""
-    tmp = tmp_path_factory.mktemp("ft")
-    sim_cls, simulate = resolve("simulate")
-    params = sim_cls(out=str(tmp / "ew"), mode="EW", scenes=3, seed=4, size=512)
-    params.validate()
-    simulate(params, NullProgress())
+def dataset(simulated_ew, tmp_path_factory):
+    """The simulated EW scenes with their labels, prepared as the Train tab does (25 m, 256 px)."""
+    scenes, labels = simulated_ew
     prep_cls, prepare = resolve("prepare")
-    params = prep_cls(scenes=sorted(glob.glob(str(tmp / "ew" / "*.tif*"))), labels=str(tmp / "ew" / "labels.gpkg"),
-                      pixel_size=25, tile=256, out=str(tmp / "ds"))
+    params = prep_cls(scenes=scenes, labels=labels, pixel_size=25, tile=256, out=str(tmp_path_factory.mktemp("ft") / "ds"))
     params.validate()
     prepare(params, NullProgress())
-    return tmp / "ds"
+    return Path(params.out)
 
 
 def test_adapted_model_is_written_with_its_card_and_never_checks_worse_than_its_start(dataset, tmp_path):

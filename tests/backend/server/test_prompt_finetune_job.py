@@ -3,27 +3,13 @@ adapted to the same labels, which the server lists among its SAM models and whic
 
 from __future__ import annotations
 
-import glob
-
 import pytest
-from slick_backend.jobs import resolve
-from slick_backend.progress import NullProgress
-
-
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sim")
-    sim_cls, simulate = resolve("simulate")
-    params = sim_cls(out=str(tmp / "ew"), mode="EW", scenes=3, seed=4, size=512)
-    params.validate()
-    simulate(params, NullProgress())
-    return sorted(glob.glob(str(tmp / "ew" / "*.tif*"))), str(tmp / "ew" / "labels.gpkg")
 
 
 @pytest.mark.slow
-def test_train_with_prompt_adaptation_lists_the_analysts_prompt_model(server_factory, simulated, tmp_path):
+def test_train_with_prompt_adaptation_lists_the_analysts_prompt_model(server_factory, simulated_ew, tmp_path):
     server = server_factory(tmp_path)
-    scenes, labels = simulated
+    scenes, labels = simulated_ew
     models = tmp_path / "models"
     before = server.client.get("/health").json()["sam_models"]
     r = server.client.post("/jobs", json={"kind": "prepare-train", "params": {
@@ -58,8 +44,8 @@ def test_train_with_prompt_adaptation_lists_the_analysts_prompt_model(server_fac
     assert answer.json()["window"]["size"] == 256
 
 
-def test_prompt_adaptation_at_another_pixel_size_is_refused_before_work(server, simulated, tmp_path):
-    scenes, labels = simulated
+def test_prompt_adaptation_at_another_pixel_size_is_refused_before_work(server, simulated_ew, tmp_path):
+    scenes, labels = simulated_ew
     r = server.client.post("/jobs", json={"kind": "prepare-train", "params": {
         "prepare": {"scenes": scenes, "labels": labels, "pixel_size": 50, "tile": 256, "out": str(tmp_path / "ds")},
         "train": {"out": str(tmp_path / "m"), "arch": "deeplabv3", "backbone": "resnet18", "allow_random_init": True},
