@@ -120,6 +120,20 @@ def box_each(tool, canvas, rects, counts) -> None:
 @pytest.mark.slow
 def test_label_every_slick_of_a_real_mosaic_with_boxes_and_with_candidates(qgis_iface, real_backend, mosaics,
                                                                             arctic_dir, tmp_path):
+    truth = read_truth(arctic_dir / SAMPLE / "labels_mosaic.png")
+    assert truth.parts, "the mosaic's slicks"
+    canvas = qgis_iface.mapCanvas()
+    crs_before, extent_before = canvas.mapSettings().destinationCrs(), canvas.extent()
+    try:
+        _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path)
+    finally:  # the canvas and the project are shared with the other plugin tests
+        canvas.unsetMapTool(canvas.mapTool())
+        canvas.setDestinationCrs(crs_before)
+        canvas.setExtent(extent_before)
+        QgsProject.instance().removeAllMapLayers()
+
+
+def _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path) -> None:
     from slick_plugin.layers.label_layer import create_label_layer
     from slick_plugin.maptools.history import LabelHistory
     from slick_plugin.maptools.prompts import BackendSamHandler
@@ -127,9 +141,6 @@ def test_label_every_slick_of_a_real_mosaic_with_boxes_and_with_candidates(qgis_
     from slick_plugin.ui.context import SlickContext
     from slick_plugin.ui.label_panel import LabelPanel
 
-    truth = read_truth(arctic_dir / SAMPLE / "labels_mosaic.png")
-    assert truth.parts, "the mosaic's slicks"
-    canvas = qgis_iface.mapCanvas()
     raster = QgsRasterLayer(str(mosaics[SAMPLE]), SAMPLE)
     show_scene(canvas, raster, canvas_crs=raster.crs().authid())
     figures: dict = {"mosaic": SAMPLE, "slicks": len(truth.parts)}

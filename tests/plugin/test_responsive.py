@@ -165,6 +165,7 @@ def test_gui_thread_keeps_running_while_the_backend_never_answers(qgis_iface, fa
         predict.set_models([{"name": "m", "path": str(tmp_path / "models" / "m")}])
         predict.scenes.set_checked([scene.id()])
         predict.extent_only.setChecked(True)
+        qgis_iface.mapCanvas().setDestinationCrs(scene.crs())  # whatever an earlier test left on the shared canvas
         qgis_iface.mapCanvas().setExtent(scene.extent())
         predict.predict_button.click()
         spin(1.0)
