@@ -66,11 +66,11 @@ def run(args, progress) -> int:
     import uvicorn
 
     from .. import __version__
+    from ..data_roots import is_loopback
     from ..errors import InputError
     from ..server import API_VERSION
     from ..server.app import ServerConfig, create_app
     from ..server.auth import remove_discovery, resolve_token, write_discovery
-    from ..server.roots import is_loopback
 
     if args.gpu_jobs < 0 or args.cpu_jobs < 0:
         raise InputError("--gpu-jobs and --cpu-jobs must be 0 or more")

@@ -67,7 +67,12 @@ def train_params_keys(spec: dict) -> None:
 
 
 def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
+    from ..data_roots import from_env
+
     params.validate()
+    roots = from_env()
+    if roots is not None:  # a restricted server's job: its config, as read now, stays inside the roots
+        roots.check_experiment(params)
     out = Path(params.out).resolve()
     cfg = load_config(params.config, params.overrides)
     progress.update(0.0, "checking the config, the datasets and the source models")

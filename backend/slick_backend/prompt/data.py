@@ -120,11 +120,15 @@ def load_windows(dataset: Path, split: str, limit: int | None = None) -> list[Wi
     """The tiles of ``split`` with at least one slick, with their slicks (manifest order)."""
     import rasterio
 
+    from ..data_roots import guard
+
     manifest = json.loads((Path(dataset) / "manifest.json").read_text())
     out = []
     for tile in manifest["tiles"]:
         if tile["split"] != split or not (tile.get("slick_pixels") or tile.get("slick_fraction")):
             continue
+        guard(Path(dataset) / tile["mask"], f"{dataset}/manifest.json")  # a restricted server's job
+        guard(Path(dataset) / tile["image"], f"{dataset}/manifest.json")
         with rasterio.open(Path(dataset) / tile["mask"]) as src:
             mask = src.read(1)
         parts = slick_parts(mask)

@@ -23,13 +23,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from .. import jobs as registry
+from ..data_roots import ENV as ROOTS_ENV
+from ..data_roots import ForbiddenPath, Roots
 from ..errors import InputError, SlickError
 from . import API_VERSION
 from .auth import check_header
 from .device import DeviceInfo
 from .jobs import TERMINAL, JobManager
 from .params import ParamsError, available_kinds, build_params, params_json, schema, uses_gpu
-from .roots import ForbiddenPath, Roots
 from .sam.client import SamBusy, SamClient, SamError
 
 log = logging.getLogger("slick.server")
@@ -135,7 +136,8 @@ def sam_checkpoints(sam_dir: Path) -> list[dict]:
 def create_app(config: ServerConfig) -> FastAPI:
     roots = Roots(config.data_roots, config.restricted)
     device = DeviceInfo()
-    manager = JobManager(config.state_dir, gpu_slots=config.gpu_jobs, cpu_slots=config.cpu_jobs)
+    worker_env = {ROOTS_ENV: json.dumps([str(r) for r in roots.roots])} if config.restricted else None
+    manager = JobManager(config.state_dir, gpu_slots=config.gpu_jobs, cpu_slots=config.cpu_jobs, worker_env=worker_env)
     sam = SamClient(config.state_dir, config.sam_dir)
 
     @contextlib.asynccontextmanager

@@ -92,7 +92,9 @@ def remove_partials(params: dict[str, Any]) -> list[str]:
 
 
 class JobManager:
-    def __init__(self, state_dir: Path, gpu_slots: int = 1, cpu_slots: int = 2, grace: float = 5.0) -> None:
+    def __init__(self, state_dir: Path, gpu_slots: int = 1, cpu_slots: int = 2, grace: float = 5.0,
+                 worker_env: dict[str, str] | None = None) -> None:
+        self.worker_env = dict(worker_env or {})  # e.g. a restricted server's data roots (roots.ENV)
         self.dir = Path(state_dir) / "jobs"
         self.dir.mkdir(parents=True, exist_ok=True)
         self.gpu_slots, self.cpu_slots, self.grace = gpu_slots, cpu_slots, grace
@@ -206,7 +208,7 @@ class JobManager:
 
     def _start(self, job: Job) -> None:
         d = self.job_dir(job.id)
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.worker_env)
         if job.device != "cuda":
             env.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 2) // max(1, self.cpu_slots))))
         try:

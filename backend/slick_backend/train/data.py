@@ -49,6 +49,10 @@ def select_scenes(manifest: dict, split: str, n: int | None, seed: int) -> list[
 def _read_band(path: Path) -> np.ndarray:
     import rasterio
 
+    from ..data_roots import guard
+
+    guard(path, "the dataset's manifest.json")  # a restricted server's job: only tiles under its roots
+
     try:
         with rasterio.open(path) as ds:
             return ds.read(1)

@@ -112,3 +112,35 @@ def test_oversized_and_chunked_bodies_are_refused_before_parsing(restricted):
     r = server.client.post("/jobs", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 411 and "Content-Length" in r.json()["error"]
     assert server.client.get("/health").status_code == 200  # still serving
+
+
+def test_a_manifest_changed_after_submission_is_refused_in_the_job(restricted):
+    """The worker checks the tiles it opens too: a manifest swapped once the job is accepted
+    fails the job instead of reading outside the roots. (The swap happens right after the 202;
+    the worker needs seconds to import torch before it reads a tile.)"""
+    server, allowed, clean, escaping, far = restricted
+    swapped = allowed / "swapped"
+    shutil.copytree(clean, swapped)
+    r = _job(server, "train", {"data": str(swapped), "out": str(allowed / "swapped-model"), "arch": "deeplabv3",
+                               "backbone": "resnet18", "light": True, "epochs": 1, "lr": 1e-3, "allow_random_init": True,
+                               "device": "cpu"})
+    assert r.status_code == 202, r.text
+    manifest = json.loads((swapped / "manifest.json").read_text())
+    for tile in manifest["tiles"]:  # now every tile points outside
+        tile["image"] = str(far / tile["image"])
+    (swapped / "manifest.json").write_text(json.dumps(manifest))
+    job = server.wait_job(r.json()["id"], timeout=180)
+    assert job["state"] == "failed", job
+    assert "outside the server's data roots" in job["error"] and "manifest.json" in job["error"], job["error"]
+    assert not (allowed / "swapped-model").exists()
+
+
+def test_guard_is_a_no_op_without_the_servers_roots(tmp_path, monkeypatch):
+    from slick_backend.data_roots import ENV, ForbiddenPath, guard
+
+    monkeypatch.delenv(ENV, raising=False)
+    guard("/etc/passwd")  # the CLI and a loopback server: every path is the user's own
+    monkeypatch.setenv(ENV, json.dumps([str(tmp_path)]))
+    guard(tmp_path / "inside.tif")
+    with pytest.raises(ForbiddenPath, match="named in the manifest"):
+        guard("/etc/passwd", "the manifest")

@@ -6,8 +6,9 @@ string value in a request that looks like a path (it contains a separator, start
 the paths a job finds inside its inputs: the tiles a dataset's manifest.json names (train,
 evaluate, finetune-prompt), the datasets and source models of an experiment's TOML config and
 their tiles. A restricted server runs no Ray experiment: a cluster is another machine, whose
-paths it cannot check. The checks run when the job is submitted; files inside the roots that
-change afterwards are the roots' owner's business.
+paths it cannot check. The checks run when the job is submitted, and again in the job's worker
+(``SLICK_DATA_ROOTS``, see ``guard``) where it opens tiles and reads experiment configs, so a
+manifest changed after submission cannot lead a job outside the roots either.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import SlickError
+from .errors import SlickError
 
+ENV = "SLICK_DATA_ROOTS"  # set by a restricted server for its job workers: the roots, as a JSON list
 PATH_WORDS = ("path", "dir", "out", "data", "scene", "label", "model", "source", "config", "raster",
               "file", "pred", "truth", "results", "from", "checkpoint")
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
@@ -74,8 +76,8 @@ class Roots:
         (so a bare relative ``out: "ds"`` cannot write into the server's working dir)."""
         if not self.restricted:
             return
-        from ..models.catalog import is_shipped_name
-        from ..prompt.store import SHIPPED_NAME
+        from .models.catalog import is_shipped_name
+        from .prompt.store import SHIPPED_NAME
 
         self.check_values(params)
         for key, value in params.items():
@@ -111,8 +113,8 @@ class Roots:
                     self.check_path(str(root / value), what=f"{root / 'manifest.json'}: tile {key}")
 
     def check_experiment(self, params) -> None:
-        from ..experiment.config import load_config
-        from ..models.catalog import is_shipped_name, shipped_name_of
+        from .experiment.config import load_config
+        from .models.catalog import is_shipped_name, shipped_name_of
 
         if params.executor == "ray" or params.ray_address:
             raise ForbiddenPath("a server reachable from the network runs no Ray experiment (a cluster's paths "
@@ -128,3 +130,18 @@ class Roots:
             for source in filter(None, (arch.source, *arch.sources.values())):
                 if not is_shipped_name(source) and shipped_name_of(source) is None:  # the backend's own models
                     self.check_path(source, what=where)
+
+
+def from_env() -> Roots | None:
+    """The roots a restricted server gave this job worker, or None (no restriction)."""
+    import json
+
+    value = os.environ.get(ENV)
+    return Roots(json.loads(value), restricted=True) if value else None
+
+
+def guard(path, what: str | None = None) -> None:
+    """In a restricted server's job worker, refuse a path outside its roots (no-op elsewhere)."""
+    roots = from_env()
+    if roots is not None:
+        roots.check_path(str(path), what=what)
