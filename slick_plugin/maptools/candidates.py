@@ -18,6 +18,34 @@ from ..i18n import tr
 from .sam_tools import SamTool
 
 REFINE_MARGIN = 0.2  # the candidate's box is loosened by this much of its size for a refining prompt
+# Outline pieces this close are one candidate: the prompt model's training data joins pieces of a
+# slick up to 4 px (100 m at its 25 m) apart into one slick (prompt/data.py, slick_parts).
+JOIN_M = 100.0
+
+
+def join_pieces(geometries: list[QgsGeometry], crs, distance_m: float = JOIN_M) -> list[QgsGeometry]:
+    """Pieces less than ``distance_m`` apart merged into one (multi)polygon each, so one slick
+    cut into fragments is one candidate; in a geographic CRS (degrees) they stay as they are."""
+    pieces = [QgsGeometry(g) for g in geometries if g is not None and not g.isEmpty()]
+    if len(pieces) < 2 or crs.isGeographic():
+        return pieces
+    parent = list(range(len(pieces)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    boxes = [g.boundingBox().buffered(distance_m) for g in pieces]
+    for i in range(len(pieces)):
+        for j in range(i + 1, len(pieces)):
+            if boxes[i].intersects(pieces[j].boundingBox()) and pieces[i].distance(pieces[j]) <= distance_m:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[QgsGeometry]] = {}
+    for i, g in enumerate(pieces):
+        groups.setdefault(root(i), []).append(g)
+    return [members[0] if len(members) == 1 else QgsGeometry.unaryUnion(members) for members in groups.values()]
 
 
 class CandidateTool(SamTool):

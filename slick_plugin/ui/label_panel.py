@@ -33,7 +33,7 @@ from ..layers.clip import ClipError, view_clip
 from ..layers.label_layer import configure_label_layer, create_label_layer, fill_scene, layer_path
 from ..layers.results import result_paths, unique_prefix
 from ..layers.styles import style_labels
-from ..maptools.candidates import CandidateTool
+from ..maptools.candidates import CandidateTool, join_pieces
 from ..maptools.prompts import BackendSamHandler
 from ..maptools.sam_tools import SamBoxTool, SamPointsTool, raster_under
 from ..settings import DEFAULT_SAM_MODEL, PLUGIN_DIR
@@ -221,7 +221,7 @@ class LabelPanel(QWidget):
         path = result_paths(result).get("outlines")
         layer = QgsVectorLayer(path, "candidates", "ogr") if path else None
         geometries = geometries_in(layer, scene.crs()) if layer is not None and layer.isValid() else []
-        geometries = self._not_labelled_yet(scene, geometries)
+        geometries = self._not_labelled_yet(scene, join_pieces(geometries, scene.crs()))
         self.ctx.iface.mapCanvas().setMapTool(self.candidate_tool)
         self.candidate_tool.set_candidates(scene, geometries)
         self.ctx.iface.mapCanvas().setFocus()

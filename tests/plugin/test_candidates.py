@@ -128,3 +128,22 @@ def test_candidates_already_labelled_are_not_offered_again(qgis_iface, isolated_
     finally:
         panel.unload()
         manager.stop()
+
+
+def test_pieces_of_one_slick_become_one_candidate():
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from slick_plugin.maptools.candidates import join_pieces
+
+    def square(x, y, size=200.0):
+        return QgsGeometry.fromRect(QgsRectangle(x, y, x + size, y + size))
+
+    utm, lonlat = QgsCoordinateReferenceSystem("EPSG:32632"), QgsCoordinateReferenceSystem("EPSG:4326")
+    a, b, c, far = square(0, 0), square(260, 0), square(520, 40), square(5000, 5000)  # 60 m gaps, then far away
+    joined = join_pieces([a, far, b, c], utm)
+    assert len(joined) == 2
+    big = max(joined, key=lambda g: g.area())
+    assert abs(big.area() - 3 * a.area()) < 1e-6 and big.isMultipart()
+    assert any(g.equals(far) for g in joined)
+    assert len(join_pieces([a, square(400, 0)], utm)) == 2  # 200 m apart: two slicks
+    assert len(join_pieces([a, b], lonlat)) == 2  # degrees: left as they are
