@@ -14,32 +14,32 @@
       <translation>« Modèle léger » (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="220" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="230" />
       <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="106" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="83" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="91" />
       <source>Adapt the labelling model to these labels</source>
       <translation>Adapter le modèle d'étiquetage à ces étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="39" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="40" />
       <source>Adapt to each scene (no labels needed)</source>
       <translation>Adapter à chaque scène (sans étiquettes)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="47" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="48" />
       <source>Adaptive-threshold dark-spot detector, for comparison</source>
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="110" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="118" />
       <source>Advanced</source>
       <translation>Options avancées</translation>
     </message>
@@ -54,7 +54,7 @@
       <translation>Autoriser l'initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="154" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="163" />
       <source>Also fine-tune the box and point labelling model on these labels (about 4 minutes more on a 2-core CPU). It appears as NAME-prompt in the Label tab's SAM model list; the shipped one stays the default.</source>
       <translation>Affiner aussi le modèle d'étiquetage par boîtes et points sur ces étiquettes (environ 4 minutes de plus sur un processeur à 2 cœurs). Il apparaît sous le nom NOM-prompt dans la liste des modèles SAM de l'onglet Étiqueter ; le modèle livré reste celui par défaut.</translation>
     </message>
@@ -69,7 +69,7 @@
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="329" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="330" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
@@ -84,7 +84,7 @@
       <translation>Automatique (détection du GPU...)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="103" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="111" />
       <source>Backbone</source>
       <translation>Encodeur</translation>
     </message>
@@ -124,22 +124,22 @@
       <translation>Annuler</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/candidates.py" line="121" />
+      <location filename="../slick_plugin/maptools/candidates.py" line="149" />
       <source>Candidate {i} of {n}: Enter accepts, Delete rejects, a click refines, N skips.</source>
       <translation>Candidat {i} sur {n} : Entrée accepte, Suppr rejette, un clic affine, N passe.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="46" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="47" />
       <source>Classic baseline</source>
       <translation>Méthode classique</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="282" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="283" />
       <source>Classic baseline (adaptive threshold)</source>
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="109" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
@@ -154,7 +154,7 @@
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="80" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="339" />
       <source>Ctrl+Z removes the one before.</source>
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
@@ -174,7 +174,7 @@
       <translation>Dossier du jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="115" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="123" />
       <source>DeepLab decoder</source>
       <translation>Décodeur DeepLab</translation>
     </message>
@@ -199,12 +199,12 @@
       <translation>Matériel : {device}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="297" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="298" />
       <source>Dice and related metrics of a model on the test split of a dataset.</source>
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="104" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="105" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -214,7 +214,7 @@
       <translation>Époques</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="113" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="121" />
       <source>Epochs (max)</source>
       <translation>Époques (max.)</translation>
     </message>
@@ -224,12 +224,12 @@
       <translation>Évaluer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="296" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="297" />
       <source>Evaluate a model</source>
       <translation>Évaluer un modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="318" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="319" />
       <source>Experiment config</source>
       <translation>Configuration d'expérience</translation>
     </message>
@@ -239,12 +239,12 @@
       <translation>Configuration d'expérience (*.toml)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="75" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="76" />
       <source>Export outlines</source>
       <translation>Exporter les contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="52" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="53" />
       <source>Export...</source>
       <translation>Exporter…</translation>
     </message>
@@ -254,12 +254,12 @@
       <translation>La figure 2 s'affiche ici quand l'expérience est terminée.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="101" />
       <source>Find candidate slicks in the map view, then Enter accepts, Delete rejects, a click refines, N skips</source>
       <translation>Trouver les nappes candidates dans la vue de la carte, puis Entrée accepte, Suppr rejette, un clic affine, N passe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="214" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="215" />
       <source>Finding slicks in view with {model}...</source>
       <translation>Recherche des nappes dans la vue avec {model}...</translation>
     </message>
@@ -267,6 +267,11 @@
       <location filename="../slick_plugin/ui/model_card.py" line="32" />
       <source>Fine-tuned from</source>
       <translation>Affiné à partir de</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="85" />
+      <source>For scenes opened as Sentinel-1 products: calibrate them with the product's own annotation, and remove the thermal noise that makes the sub-swath seams of EW HH scenes look like dark slicks. Models trained this way read products the same way when they predict.</source>
+      <translation>Pour les scènes ouvertes comme produits Sentinel-1 : les calibrer avec l'annotation du produit et retirer le bruit thermique qui fait ressembler les jonctions de sous-fauchées des scènes EW HH à des nappes sombres. Les modèles entraînés ainsi lisent les produits de la même façon lors de la prédiction.</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/dock.py" line="77" />
@@ -284,17 +289,17 @@
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="148" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="149" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="109" />
       <source>Labels</source>
       <translation>Étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="114" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="122" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
     </message>
@@ -324,7 +329,7 @@
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="59" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="60" />
       <source>Model</source>
       <translation>Modèle</translation>
     </message>
@@ -339,7 +344,7 @@
       <translation>Dossier du modèle (ou slick-s1-source : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="125" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="134" />
       <source>Models</source>
       <translation>Modèles</translation>
     </message>
@@ -354,17 +359,17 @@
       <translation>GPU NVIDIA (CUDA)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="108" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="116" />
       <source>Name</source>
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="301" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="302" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="78" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
@@ -374,12 +379,12 @@
       <translation>Aucun Python de backend n'est défini. Slick peut créer son propre environnement Python dans votre profil QGIS (le Python de QGIS n'est pas modifié). Avec torch, cela représente un téléchargement de quelques Go.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/candidates.py" line="120" />
+      <location filename="../slick_plugin/maptools/candidates.py" line="148" />
       <source>No candidates left.</source>
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="339" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
     </message>
@@ -389,9 +394,19 @@
       <translation>Sites hors ligne : un dossier de fichiers wheel à installer au lieu d'internet</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="37" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="38" />
       <source>Only the current map extent</source>
       <translation>Seulement l'emprise actuelle de la carte</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/open_product.py" line="15" />
+      <source>Open Sentinel-1 product</source>
+      <translation>Ouvrir un produit Sentinel-1</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/plugin.py" line="48" />
+      <source>Open Sentinel-1 product...</source>
+      <translation>Ouvrir un produit Sentinel-1...</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/evaluate_panel.py" line="71" />
@@ -399,12 +414,12 @@
       <translation>Ouvrir report.html</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="332" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="333" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="337" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
     </message>
@@ -414,12 +429,12 @@
       <translation>Dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="112" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="113" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="107" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="115" />
       <source>Pixel size (m)</source>
       <translation>Taille de pixel (m)</translation>
     </message>
@@ -427,6 +442,11 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="151" />
       <source>Pixel size (m): 10 or 25 as in the paper</source>
       <translation>Taille de pixel (m) : 10 ou 25 comme dans l'article</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/open_product.py" line="16" />
+      <source>Polarisation to open (HH or VV is what Slick's models are trained on):</source>
+      <translation>Polarisation à ouvrir (les modèles de Slick sont entraînés en HH ou VV) :</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/dock.py" line="96" />
@@ -449,12 +469,12 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="322" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="323" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="153" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="154" />
       <source>Proposals from</source>
       <translation>Propositions de</translation>
     </message>
@@ -479,22 +499,22 @@
       <translation>la base d'authentification de QGIS n'est pas disponible ({why})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="40" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="41" />
       <source>Re-measure the model's normalisation statistics on each scene before predicting (AdaBN): no labels needed. docs/models.md gives what it changes on real mosaics.</source>
       <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="95" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="103" />
       <source>Refresh models</source>
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="219" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="229" />
       <source>Replace the model?</source>
       <translation>Remplacer le modèle ?</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="320" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="321" />
       <source>Report (HTML)</source>
       <translation>Rapport (HTML)</translation>
     </message>
@@ -514,7 +534,7 @@
       <translation>Résultat (JSON)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="314" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="315" />
       <source>Run a transfer-learning experiment</source>
       <translation>Lancer une expérience d'apprentissage par transfert</translation>
     </message>
@@ -534,7 +554,7 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="90" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="91" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
@@ -544,12 +564,12 @@
       <translation>Dossier des checkpoints SAM</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="112" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="111" />
       <source>SAM found no slick for this prompt; try another box or more points</source>
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="149" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="150" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -564,27 +584,27 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="108" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="107" />
       <source>SAM prompt failed: {reason}</source>
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="324" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="325" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="144" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="145" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="74" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="75" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
@@ -592,6 +612,16 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="145" />
       <source>Scenes</source>
       <translation>Scènes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="124" />
+      <source>Sentinel-1 products</source>
+      <translation>Produits Sentinel-1</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/open_product.py" line="27" />
+      <source>Sentinel-1 products (manifest.safe *.zip *.ZIP);;All files (*)</source>
+      <translation>Produits Sentinel-1 (manifest.safe *.zip *.ZIP);;Tous les fichiers (*)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="137" />
@@ -659,32 +689,32 @@
       <translation>Paramètres de Slick</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/plugin.py" line="48" />
+      <location filename="../slick_plugin/plugin.py" line="49" />
       <source>Slick settings...</source>
       <translation>Paramètres de Slick…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="50" />
+      <location filename="../slick_plugin/tasks/params.py" line="51" />
       <source>Slick {kind}</source>
       <translation>Slick {kind}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="128" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="129" />
       <source>Slick: baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="194" />
+      <location filename="../slick_plugin/tasks/params.py" line="200" />
       <source>Slick: classic baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="208" />
+      <location filename="../slick_plugin/tasks/params.py" line="214" />
       <source>Slick: evaluate {name}</source>
       <translation>Slick : évaluer {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="221" />
+      <location filename="../slick_plugin/tasks/params.py" line="227" />
       <source>Slick: experiment {name}</source>
       <translation>Slick : expérience {name}</translation>
     </message>
@@ -694,12 +724,12 @@
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="181" />
+      <location filename="../slick_plugin/tasks/params.py" line="186" />
       <source>Slick: predict {scene}</source>
       <translation>Slick : prédire {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="74" />
+      <location filename="../slick_plugin/tasks/params.py" line="76" />
       <source>Slick: prepare a dataset</source>
       <translation>Slick : préparer un jeu de données</translation>
     </message>
@@ -709,22 +739,22 @@
       <translation>Slick : installer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="116" />
+      <location filename="../slick_plugin/tasks/params.py" line="118" />
       <source>Slick: train {name}</source>
       <translation>Slick : entraîner {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="119" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="120" />
       <source>Slick: {model} on {scene}</source>
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="99" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
       <source>Slicks in view</source>
       <translation>Nappes dans la vue</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="113" />
       <source>Source model</source>
       <translation>Modèle source</translation>
     </message>
@@ -754,27 +784,27 @@
       <translation>Le backend est installé ({device}) ; démarrage.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="315" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="316" />
       <source>The bootstrap grid of an experiment config (resumable): results.csv, Fig. 2, tables and report.html.</source>
       <translation>La grille bootstrap d'une configuration d'expérience (reprenable) : results.csv, figure 2, tableaux et report.html.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/processing/algorithms.py" line="283" />
+      <location filename="../slick_plugin/processing/algorithms.py" line="284" />
       <source>The classic adaptive-threshold dark-spot detector, for comparison with the learned models.</source>
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="157" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="166" />
       <source>The labelling model works at {px:g} m: choose that pixel size to adapt it</source>
       <translation>Le modèle d'étiquetage travaille à {px:g} m : choisissez cette taille de pixel pour l'adapter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="97" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="98" />
       <source>The segmentation model whose outlines are offered as candidates</source>
       <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="62" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="63" />
       <source>Threshold</source>
       <translation>Seuil</translation>
     </message>
@@ -784,7 +814,7 @@
       <translation>Seuil (vide : celui du modèle)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="106" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="114" />
       <source>Tile (px)</source>
       <translation>Tuile (px)</translation>
     </message>
@@ -814,7 +844,7 @@
       <translation>Entraîner un modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="81" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="89" />
       <source>Train from random weights when no pretrained weights are installed</source>
       <translation>Entraîner à partir de poids aléatoires quand aucun poids pré-entraîné n'est installé</translation>
     </message>
@@ -834,7 +864,7 @@
       <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
     </message>
@@ -884,6 +914,11 @@
       <translation>encore environ {n} s</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="82" />
+      <source>as delivered (amplitude)</source>
+      <translation>tel que livré (amplitude)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="73" />
       <source>automatic (learning-rate range test)</source>
       <translation>automatique (test de plage du taux d'apprentissage)</translation>
@@ -924,6 +959,16 @@
       <translation>base (poids génériques)</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="83" />
+      <source>calibrated sigma0</source>
+      <translation>sigma0 calibré</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/train_panel.py" line="84" />
+      <source>calibrated sigma0, thermal noise removed</source>
+      <translation>sigma0 calibré, bruit thermique retiré</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/manager.py" line="231" />
       <source>cancelled while waiting for the backend to start</source>
       <translation>annulé pendant l'attente du démarrage du backend</translation>
@@ -939,7 +984,7 @@
       <translation>annulation…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="58" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="59" />
       <source>cannot create {path}: {error}</source>
       <translation>impossible de créer {path} : {error}</translation>
     </message>
@@ -959,22 +1004,22 @@
       <translation>choisissez un nouveau dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="204" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="205" />
       <source>choose a scene and a model for the proposals</source>
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="68" />
+      <location filename="../slick_plugin/tasks/params.py" line="70" />
       <source>choose at least one scene layer</source>
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="188" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="189" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="239" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="238" />
       <source>click on a Sentinel-1 scene layer</source>
       <translation>cliquez sur une couche de scène Sentinel-1</translation>
     </message>
@@ -984,7 +1029,7 @@
       <translation>connexion au backend à {url}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="133" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="132" />
       <source>could not save the outline: {reason}</source>
       <translation>impossible d'enregistrer le contour : {reason}</translation>
     </message>
@@ -999,7 +1044,7 @@
       <translation>création de l'environnement {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="98" />
+      <location filename="../slick_plugin/tasks/params.py" line="100" />
       <source>dataset</source>
       <translation>jeu de données</translation>
     </message>
@@ -1009,7 +1054,7 @@
       <translation>terminé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="207" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="206" />
       <source>draw the box over a Sentinel-1 scene layer</source>
       <translation>tracez le rectangle sur une couche de scène Sentinel-1</translation>
     </message>
@@ -1019,7 +1064,7 @@
       <translation>code de sortie {code}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="218" />
+      <location filename="../slick_plugin/tasks/params.py" line="224" />
       <source>experiment config</source>
       <translation>configuration d'expérience</translation>
     </message>
@@ -1029,7 +1074,7 @@
       <translation>l'export vers {path} a échoué : {message}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="170" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="171" />
       <source>exported {n} outlines to {path}</source>
       <translation>{n} contours exportés vers {path}</translation>
     </message>
@@ -1049,17 +1094,17 @@
       <translation>conservé dans la base d'authentification de QGIS ; saisissez-en un nouveau pour le remplacer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="71" />
+      <location filename="../slick_plugin/tasks/params.py" line="73" />
       <source>label layer</source>
       <translation>couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="39" />
+      <location filename="../slick_plugin/tasks/params.py" line="40" />
       <source>model</source>
       <translation>modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="88" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="96" />
       <source>model name (default: date and time)</source>
       <translation>nom du modèle (par défaut : date et heure)</translation>
     </message>
@@ -1069,7 +1114,7 @@
       <translation>aucun Python {v} ou plus récent avec le module venv n'a été trouvé à côté de QGIS ni dans le PATH ; installez-en un, ou créez un environnement à la main et indiquez-le comme Python du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/sam_tools.py" line="83" />
+      <location filename="../slick_plugin/maptools/sam_tools.py" line="82" />
       <source>no SAM prompt handler: start the backend first</source>
       <translation>aucun gestionnaire d'invites SAM : lancez d'abord le backend</translation>
     </message>
@@ -1079,12 +1124,12 @@
       <translation>aucune URL de backend n'est définie ; définissez-la dans les paramètres de Slick ou utilisez un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="112" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="113" />
       <source>no model: train one or refresh the model list</source>
       <translation>aucun modèle : entraînez-en un ou actualisez la liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="159" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="160" />
       <source>no outline layer to export</source>
       <translation>aucune couche de contours à exporter</translation>
     </message>
@@ -1119,7 +1164,7 @@
       <translation>arrêté (voir la barre de messages)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="234" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="244" />
       <source>not trained: choose another name to keep {name}</source>
       <translation>pas d'entraînement : choisissez un autre nom pour conserver {name}</translation>
     </message>
@@ -1179,17 +1224,17 @@
       <translation>son remplacement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="149" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="150" />
       <source>saving {layer} failed: {errors}</source>
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="178" />
+      <location filename="../slick_plugin/tasks/params.py" line="183" />
       <source>scene</source>
       <translation>scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="72" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="73" />
       <source>scene (auto if empty)</source>
       <translation>scène (auto si vide)</translation>
     </message>
@@ -1254,7 +1299,7 @@
       <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="107" />
+      <location filename="../slick_plugin/tasks/params.py" line="109" />
       <source>the DeepLab decoder only applies to the DeepLabv3 architecture</source>
       <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
     </message>
@@ -1369,12 +1414,12 @@
       <translation>la couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="251" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="261" />
       <source>the labelling model adapted to these labels is in the Label tab's SAM model list as {name}</source>
       <translation>le modèle d'étiquetage adapté à ces étiquettes figure dans la liste des modèles SAM de l'onglet Étiqueter sous le nom {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="152" />
+      <location filename="../slick_plugin/tasks/params.py" line="156" />
       <source>the labelling model can only be adapted at a pixel size of {px:g} m</source>
       <translation>le modèle d'étiquetage ne peut être adapté qu'à une taille de pixel de {px:g} m</translation>
     </message>
@@ -1399,7 +1444,7 @@
       <translation>le modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="254" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="264" />
       <source>the model is trained, but the labelling model was not adapted: {reason}</source>
       <translation>le modèle est entraîné, mais le modèle d'étiquetage n'a pas été adapté : {reason}</translation>
     </message>
@@ -1479,7 +1524,7 @@
       <translation>le jeton du backend distant</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/train_panel.py" line="229" />
+      <location filename="../slick_plugin/ui/train_panel.py" line="239" />
       <source>tile, pixel size and learning rate must be numbers</source>
       <translation>la tuile, la taille de pixel et le taux d'apprentissage doivent être des nombres</translation>
     </message>
@@ -1502,6 +1547,11 @@
       <location filename="../slick_plugin/backend/client.py" line="144" />
       <source>unknown device</source>
       <translation>matériel inconnu</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="60" />
+      <source>unknown error</source>
+      <translation>erreur inconnue</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/model_card.py" line="44" />
@@ -1529,27 +1579,32 @@
       <translation>{kind} : {reason} (journal : {log})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="172" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="173" />
       <source>{layer} cannot be edited</source>
       <translation>{layer} n'est pas modifiable</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="182" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="183" />
       <source>{layer} refused the polygon</source>
       <translation>{layer} a refusé le polygone</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="187" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="188" />
       <source>{layer}: the new polygon was not saved</source>
       <translation>{layer} : le nouveau polygone n'a pas été enregistré</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="105" />
+      <location filename="../slick_plugin/ui/open_product.py" line="39" />
+      <source>{name} added: label it, train on it or predict it</source>
+      <translation>{name} ajouté : étiquetez-le, entraînez ou prédisez dessus</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="107" />
       <source>{path} already exists: choose a new model folder</source>
       <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="150" />
+      <location filename="../slick_plugin/tasks/params.py" line="154" />
       <source>{path} already exists: choose a new model name</source>
       <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
     </message>
@@ -1559,9 +1614,44 @@
       <translation>{path} existe déjà : {advice}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="62" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="63" />
       <source>{path} was written but cannot be opened</source>
       <translation>{path} a été écrit mais ne peut pas être ouvert</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="59" />
+      <source>{path}: GDAL cannot read this Sentinel-1 product ({error})</source>
+      <translation>{path} : GDAL ne peut pas lire ce produit Sentinel-1 ({error})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="93" />
+      <source>{path}: QGIS cannot display the {pol} band of this product</source>
+      <translation>{path} : QGIS ne peut pas afficher la bande {pol} de ce produit</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="35" />
+      <source>{path}: no manifest.safe in this folder; choose a Sentinel-1 product's .SAFE folder or its .zip</source>
+      <translation>{path} : pas de manifest.safe dans ce dossier ; choisissez le dossier .SAFE d'un produit Sentinel-1 ou son .zip</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="67" />
+      <source>{path}: no measurement band found; the product is incomplete</source>
+      <translation>{path} : aucune bande de mesure trouvée ; le produit est incomplet</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="43" />
+      <source>{path}: not a readable zip ({error}); download the product again</source>
+      <translation>{path} : zip illisible ({error}) ; téléchargez à nouveau le produit</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="46" />
+      <source>{path}: not the zip of one Sentinel-1 product (it should hold NAME.SAFE/manifest.safe)</source>
+      <translation>{path} : ce n'est pas le zip d'un seul produit Sentinel-1 (il devrait contenir NOM.SAFE/manifest.safe)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/products.py" line="88" />
+      <source>{path}: the product has no {pol} band (it holds {pols})</source>
+      <translation>{path} : le produit n'a pas de bande {pol} (il contient {pols})</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/export.py" line="23" />
@@ -1609,7 +1699,7 @@
       <translation>{what} a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="33" />
+      <location filename="../slick_plugin/tasks/params.py" line="34" />
       <source>{what}: {path} does not exist</source>
       <translation>{what} : {path} n'existe pas</translation>
     </message>

@@ -45,6 +45,7 @@ class SlickPlugin:
         self._action(icon, tr("Slick dock"), self.toggle_dock, checkable=True)
         self._action(QIcon(str(PLUGIN_DIR / "resources" / "sam_box.svg")), tr("SAM box tool"), self.box_tool)
         self._action(QIcon(str(PLUGIN_DIR / "resources" / "sam_points.svg")), tr("SAM points tool"), self.points_tool)
+        self._action(QIcon(), tr("Open Sentinel-1 product..."), self.open_product, toolbar=False)
         self._action(QIcon(), tr("Slick settings..."), self.open_settings, toolbar=False)
         self.options_factory = SlickOptionsFactory(self.apply_settings)
         self.iface.registerOptionsWidgetFactory(self.options_factory)
@@ -117,6 +118,11 @@ class SlickPlugin:
         dock = self.show_dock()
         dock.show_panel(dock.label_panel)
         dock.label_panel.points_button.setChecked(True)
+
+    def open_product(self) -> None:
+        from .ui.open_product import open_product
+
+        open_product(self.iface)
 
     def open_settings(self) -> None:
         from .ui.settings_page import SettingsDialog

@@ -51,14 +51,18 @@ class BaselineParams:
     format: str = "gpkg"
     simplify_m: float | None = None  # None: half a pixel
     value_kind: str = "auto"
+    polarisation: str | None = None  # band of a Sentinel-1 product; None: its co-polarised one
+    calibration: str = "none"  # none | sigma0 | sigma0-denoised (Sentinel-1 products only)
     overwrite: bool = False  # replace outputs already at this prefix
 
     def validate(self) -> None:
         from .atomic import check_outputs_free, check_writable
         from .predict.outputs import output_paths
+        from .scenes import check_read_options, scene_exists
 
-        if not self.scene or not Path(self.scene).is_file():
-            raise InputError(f"{self.scene}: scene file not found; check the --scene path")
+        if not self.scene or not scene_exists(self.scene):
+            raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
+        check_read_options(self.value_kind, self.polarisation, self.calibration)
         if not self.out:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         for name, value in (("--k-db", self.k_db), ("--window-km", self.window_km), ("--pixel-size", self.pixel_size),
@@ -122,13 +126,12 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     from rasterio.transform import Affine
     from shapely import STRtree, box
 
-    from .predict.api import open_scene_or_empty
     from .predict.outputs import OutputSet
-    from .scenes import choose_grid
+    from .scenes import choose_grid, open_scene_or_empty
 
     params.validate()
     t0 = time.perf_counter()
-    scene, empty = open_scene_or_empty(params.scene, params.value_kind)
+    scene, empty = open_scene_or_empty(params.scene, params.value_kind, params.polarisation, params.calibration)
     warnings = []
     with scene:
         grid = choose_grid(scene, params.pixel_size)

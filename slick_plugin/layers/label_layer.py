@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, QVariant
 
 from ..i18n import tr
+from .sources import label_key
 
 SOURCES = ("manual", "sam_box", "sam_points", "proposal")  # proposal: a model's candidate, accepted
 FIELD_NAMES = ("scene", "source", "created", "note")
@@ -94,7 +95,7 @@ def scene_of(geometry: QgsGeometry, crs: QgsCoordinateReferenceSystem, rasters) 
             except Exception:  # noqa: BLE001 - QgsCsException: not over this raster
                 continue
         if geom.intersects(QgsGeometry.fromRect(raster.extent())):
-            return Path(layer_path(raster)).name
+            return label_key(layer_path(raster))
     return ""
 
 

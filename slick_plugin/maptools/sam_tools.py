@@ -8,8 +8,6 @@ never changed. Proposals come back in the raster's CRS and are shown through
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
     QgsCoordinateTransform,
     QgsGeometry,
@@ -26,6 +24,7 @@ from qgis.PyQt.QtWidgets import QApplication
 
 from ..i18n import tr
 from ..layers.label_layer import layer_path
+from ..layers.sources import scene_name
 
 
 def raster_under(canvas, point: QgsPointXY) -> QgsRasterLayer | None:
@@ -121,7 +120,7 @@ class SamTool(QgsMapTool):
 
     def scene_name(self) -> str:
         # the file name: one of the keys the backend's prepare matches a label's `scene` with
-        return Path(layer_path(self.raster)).name if self.raster is not None else ""
+        return scene_name(layer_path(self.raster)) if self.raster is not None else ""
 
     def accept(self) -> int | None:
         """Put the proposal into the label layer (committed); None if there was nothing."""

@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 
 from ..i18n import tr
+from ..layers.sources import scene_name, source_file
 
 # Models that ship with the backend, named rather than given as a folder (mirrors
 # slick_backend.models.catalog.SHIPPED; tests/plugin/test_params_contract.py keeps them equal).
@@ -29,7 +30,7 @@ class ParamsInvalid(ValueError):
 
 
 def _need_file(path: str, what: str) -> None:
-    if not path or not Path(path).exists():
+    if not path or not Path(source_file(path)).exists():
         raise ParamsInvalid(tr("{what}: {path} does not exist").format(what=what, path=path or "-"))
 
 
@@ -62,6 +63,7 @@ class PrepareRequest(JobRequest):
     pixel_size: float = 25.0
     tile: int = 256
     overwrite: bool = False  # replace a dataset already at ``out``
+    calibration: str = "none"  # Sentinel-1 products: none | sigma0 | sigma0-denoised (predict repeats it)
 
     def validate(self) -> None:
         if not self.scenes:
@@ -131,9 +133,11 @@ class PrepareTrainRequest(JobRequest):
 
     @classmethod
     def of(cls, scenes: list[str], labels: str, dataset: str, out: str, pixel_size: float = 25.0, tile: int = 256,
-           overwrite: bool = False, prompt_out: str | None = None, **train) -> PrepareTrainRequest:
+           overwrite: bool = False, prompt_out: str | None = None, calibration: str = "none",
+           **train) -> PrepareTrainRequest:
         """From the flat choices of the Train tab; ``train`` holds TrainRequest fields."""
-        return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite),
+        return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite,
+                                  calibration=calibration),
                    TrainRequest(data=dataset, out=out, name=Path(out).name, overwrite=overwrite, **train), prompt_out)
 
     def __post_init__(self) -> None:
@@ -179,7 +183,7 @@ class PredictRequest(JobRequest):
         _need_file(self.scene, tr("scene"))
 
     def title(self) -> str:
-        return tr("Slick: predict {scene}").format(scene=Path(self.scene).name)
+        return tr("Slick: predict {scene}").format(scene=scene_name(self.scene))
 
 
 @dataclasses.dataclass
@@ -193,7 +197,7 @@ class BaselineRequest(JobRequest):
         _need_file(self.scene, tr("scene"))
 
     def title(self) -> str:
-        return tr("Slick: classic baseline on {scene}").format(scene=Path(self.scene).name)
+        return tr("Slick: classic baseline on {scene}").format(scene=scene_name(self.scene))
 
 
 @dataclasses.dataclass

@@ -32,6 +32,7 @@ from ..i18n import tr
 from ..layers.clip import ClipError, view_clip
 from ..layers.label_layer import configure_label_layer, create_label_layer, fill_scene, layer_path
 from ..layers.results import result_paths, unique_prefix
+from ..layers.sources import scene_name
 from ..layers.styles import style_labels
 from ..maptools.candidates import CandidateTool, join_pieces
 from ..maptools.prompts import BackendSamHandler
@@ -203,7 +204,7 @@ class LabelPanel(QWidget):
         if scene is None or model is None:
             self.ctx.notifier.warning(tr("choose a scene and a model for the proposals"))
             return None
-        out = unique_prefix(str(Path(self.ctx.settings.work_dir) / "candidates"), Path(layer_path(scene)).stem)
+        out = unique_prefix(str(Path(self.ctx.settings.work_dir) / "candidates"), scene_name(layer_path(scene)))
         try:
             writer = view_clip(scene, canvas, out + "_view.tif")
         except ClipError as exc:

@@ -23,6 +23,7 @@ from ..layers.clip import ClipError, view_clip
 from ..layers.export import FILE_FILTER, export_layer
 from ..layers.label_layer import layer_path
 from ..layers.results import add_result_group, unique_prefix
+from ..layers.sources import scene_name
 from ..tasks.params import BaselineRequest, PredictRequest
 from . import model_choices
 from .widgets import JobProgress, LayerChecklist, threshold_box
@@ -89,7 +90,7 @@ class PredictPanel(QWidget):
 
     def _out(self, kind: str, layer) -> str:
         folder = Path(self.ctx.settings.work_dir) / kind
-        return unique_prefix(str(folder), Path(layer_path(layer)).stem + "_" + layer.name().replace(" ", "_"))
+        return unique_prefix(str(folder), scene_name(layer_path(layer)) + "_" + layer.name().replace(" ", "_"))
 
     def _inputs(self, kind: str):
         """(layer, scene file, output prefix, writer) for each checked scene; with "current extent

@@ -78,6 +78,14 @@ class TrainPanel(QWidget):
         self._apply_defaults("cpu")  # until the backend says it has a GPU
         ctx.manager.deviceChanged.connect(self._device_changed)
         self.random_init = QCheckBox(tr("Allow random initialisation"))
+        self.calibration = fitting(QComboBox())  # how Sentinel-1 products are read; predict repeats it
+        self.calibration.addItem(tr("as delivered (amplitude)"), "none")
+        self.calibration.addItem(tr("calibrated sigma0"), "sigma0")
+        self.calibration.addItem(tr("calibrated sigma0, thermal noise removed"), "sigma0-denoised")
+        self.calibration.setToolTip(tr(
+            "For scenes opened as Sentinel-1 products: calibrate them with the product's own annotation, and "
+            "remove the thermal noise that makes the sub-swath seams of EW HH scenes look like dark slicks. "
+            "Models trained this way read products the same way when they predict."))
         self.random_init.setToolTip(tr("Train from random weights when no pretrained weights are installed"))
         self.light = QCheckBox(tr("Light model (faster on CPU)"))
         self.adapt_prompt = QCheckBox(tr("Adapt the labelling model to these labels"))
@@ -113,6 +121,7 @@ class TrainPanel(QWidget):
         more.addRow(tr("Epochs (max)"), self.epochs)
         more.addRow(tr("Learning rate"), self.lr)
         more.addRow(tr("DeepLab decoder"), self.decoder)
+        more.addRow(tr("Sentinel-1 products"), self.calibration)
         more.addRow(self.random_init)
         more.addRow(self.light)
         self.models.setMaximumHeight(90)
@@ -209,6 +218,7 @@ class TrainPanel(QWidget):
             allow_random_init=self.random_init.isChecked(),
             light=self.light.isChecked(),
             lr=float(self.lr.text()) if self.lr.text().strip() else None,
+            calibration=self.calibration.currentData(),
             prompt_out=str(Path(self.ctx.settings.models_dir) / f"{name}-prompt")
             if self.adapt_prompt.isEnabled() and self.adapt_prompt.isChecked() else None,
         )

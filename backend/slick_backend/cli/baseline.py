@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .scene_args import add_scene_options, scene_options
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -17,7 +19,8 @@ def add_parser(subparsers):
             "taken as linear in dB: 1 DN = 4 x --stretch-sigma-db / 254 dB (the 2-sigma stretch spans 4 std)."
         ),
     )
-    p.add_argument("--scene", required=True, metavar="RASTER", help="Sentinel-1 scene (any raster `prepare` accepts)")
+    p.add_argument("--scene", required=True, metavar="SCENE",
+                   help="Sentinel-1 scene: any raster `prepare` accepts, or a product (.SAFE folder or .zip)")
     p.add_argument("--out", required=True, metavar="PREFIX", help="output prefix, e.g. out/scene1_baseline")
     p.add_argument("--k-db", type=float, default=2.0, help="darkness threshold below the local mean, dB (default 2)")
     p.add_argument("--window-km", type=float, default=0.5, help="side of the local-mean window, km (default 0.5)")
@@ -28,8 +31,7 @@ def add_parser(subparsers):
     p.add_argument("--format", choices=["gpkg", "shp", "geojson"], default="gpkg", help="outline file format")
     p.add_argument("--simplify-m", type=float, default=None, help="outline simplification tolerance, m (default half a pixel)")
     p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
-    p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
-                   help="what the scene's values are (default: from metadata, else guessed)")
+    add_scene_options(p, calibration_default="none")
     return p
 
 
@@ -39,7 +41,7 @@ def run(args, progress) -> int:
     params = BaselineParams(
         scene=args.scene, out=args.out, k_db=args.k_db, window_km=args.window_km, min_area_km2=args.min_area_km2,
         pixel_size=args.pixel_size, stretch_sigma_db=args.stretch_sigma_db, format=args.format,
-        simplify_m=args.simplify_m, value_kind=args.value_kind, overwrite=args.overwrite,
+        simplify_m=args.simplify_m, overwrite=args.overwrite, **scene_options(args),
     )
     result = run_baseline(params, progress)
     result.pop("params", None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .scene_args import add_scene_options, scene_options
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -21,7 +23,8 @@ def add_parser(subparsers):
     )
     p.add_argument("--model", default="", metavar="MODEL",
                    help="model dir written by `slick-backend train`, or a shipped model name (slick-s1-source)")
-    p.add_argument("--scene", required=True, metavar="RASTER", help="Sentinel-1 scene (any raster `prepare` accepts)")
+    p.add_argument("--scene", required=True, metavar="SCENE",
+                   help="Sentinel-1 scene: any raster `prepare` accepts, or a product (.SAFE folder or .zip)")
     p.add_argument("--out", required=True, metavar="PREFIX", help="output prefix, e.g. out/scene1")
     p.add_argument("--overlap", type=float, default=0.25,
                    help="fraction of the tile shared with the neighbouring window on each side (default 0.25: "
@@ -40,8 +43,7 @@ def add_parser(subparsers):
     p.add_argument("--simplify-m", type=float, default=None,
                    help="outline simplification tolerance in metres (default half a pixel; 0 = pixel edges)")
     p.add_argument("--min-area-km2", type=float, default=0.01, help="drop outlines smaller than this (default 0.01)")
-    p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
-                   help="what the scene's values are (default: from metadata, else guessed)")
+    add_scene_options(p, calibration_default=None)
     p.add_argument("--allow-other-mode", action="store_true",
                    help="run even when the scene's mode or polarisation is not one the model was trained on")
     p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
@@ -58,8 +60,8 @@ def run(args, progress) -> int:
         scene=args.scene, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
         tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
         format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
-        value_kind=args.value_kind, allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
-        overwrite=args.overwrite,
+        allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
+        overwrite=args.overwrite, **scene_options(args),
     )
     result = run_predict(params, progress)
     result.pop("params", None)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from .scene_args import add_scene_options, scene_options
+
 HELP = """\
 Reproject each scene to its UTM zone at --pixel-size (bilinear), apply the per-scene 2-sigma
 linear stretch (in dB; 8-bit input is kept as is) to 1..255 with 0 = nodata, rasterise the
 label polygons (1 = slick), cut tiles with --overlap and split whole scenes into
-train / val / test. Scenes: Sentinel-1 GRD measurement GeoTIFFs (GCPs), GeoTIFFs in EPSG:4326
+train / val / test. Scenes: Sentinel-1 GRD products as downloaded (.SAFE folder or .zip; the
+co-polarised band unless --polarisation; --calibration sigma0-denoised calibrates it and removes
+thermal noise with the product's own annotation), measurement GeoTIFFs (GCPs), GeoTIFFs in EPSG:4326
 or a projected CRS; linear sigma0, dB, amplitude DN or already-stretched 8-bit values.
 Labels: any OGR vector format and CRS; a `scene` field, when present, ties polygons to
 scenes (by file stem). Without --labels every mask is 0 and the stretch uses the whole scene.
@@ -23,7 +27,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--scenes", nargs="+", required=True, metavar="RASTER", help="scene rasters; scene ids are the file stems")
+    p.add_argument("--scenes", nargs="+", required=True, metavar="SCENE",
+                   help="scene rasters or Sentinel-1 products (.SAFE folder or .zip); scene ids are the file stems "
+                   "(product names)")
     p.add_argument("--labels", metavar="FILE", help="slick polygons (GeoPackage, Shapefile, GeoJSON, ...), any CRS")
     p.add_argument("--labels-layer", metavar="NAME", help="layer of --labels (default: 'slicks', else the first polygon layer)")
     p.add_argument("--pixel-size", type=float, default=25.0, metavar="M", help="target pixel size in metres: 10 or 25 (default 25)")
@@ -37,8 +43,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--split", default="0.6,0.2,0.2", metavar="TR,VA,TE", help="train,val,test fractions of scenes (default 0.6,0.2,0.2; "
                    "1,0,0 puts every scene in train, 0,1,0 every scene in val)")
     p.add_argument("--min-valid", type=float, default=0.5, metavar="F", help="skip tiles with less valid data than this (default 0.5)")
-    p.add_argument("--value-kind", default="auto", choices=["auto", "linear", "db", "amplitude", "stretched"],
-                   help="what the raster values are (default: detected from data type and values)")
+    add_scene_options(p)
     p.add_argument("--stretch-domain", default="db", choices=["db", "amplitude", "intensity"],
                    help="the 2-sigma stretch is linear in this quantity (default db; the paper's published mosaics "
                    "look stretched in amplitude or intensity)")
@@ -54,8 +59,8 @@ def run(args, progress) -> int:
         scenes=list(args.scenes), out=args.out, labels=args.labels, labels_layer=args.labels_layer,
         pixel_size=args.pixel_size, tile=args.tile, overlap=args.overlap, buffer_km=args.buffer_km,
         utm_zone=args.utm_zone, seed=args.seed, split=list(parse_fractions(args.split)),
-        min_valid=args.min_valid, value_kind=args.value_kind, stretch_domain=args.stretch_domain,
-        overwrite=args.overwrite,
+        min_valid=args.min_valid, stretch_domain=args.stretch_domain, overwrite=args.overwrite,
+        **scene_options(args),
     )
     result = run_prepare(params, progress)
     print(json.dumps(result, indent=1))

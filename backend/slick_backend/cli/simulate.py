@@ -24,8 +24,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="output directory (new or empty)")
     p.add_argument("--size", type=int, default=2048, metavar="PX",
                    help="scene size in pixels, square, in radar geometry, 64..8192 (default 2048: 20 km IW, 82 km EW)")
-    p.add_argument("--georef", choices=["cycle", "gcp", "epsg4326", "utm"], default="cycle",
-                   help="georeferencing of the files: cycle through the three variants (default) or one for all")
+    p.add_argument("--georef", choices=["cycle", "gcp", "epsg4326", "utm", "safe", "safe-zip"], default="cycle",
+                   help="georeferencing of the files: cycle through the three raster variants (default) or one for "
+                   "all; safe / safe-zip write each scene as a miniature Sentinel-1 GRD product (.SAFE folder or "
+                   ".zip) with calibration and noise annotation")
     p.add_argument("--product", choices=["default", "GRDM", "GRDH"], default="default",
                    help="GRD product: GRDM (EW only: 40 m, ~10 looks) or GRDH (IW: 10 m; EW: 25 m, ~3 looks); "
                    "default GRDH for IW, GRDM for EW")

@@ -23,7 +23,6 @@ from .splits import assign_splits, parse_fractions
 log = logging.getLogger(__name__)
 
 GDAL_CACHE_MB = 256
-VALUE_KINDS = ("auto", "linear", "db", "amplitude", "stretched")
 STRETCH_DOMAINS = ("db", "amplitude", "intensity")
 
 
@@ -42,6 +41,8 @@ class PrepareParams:
     split: list[float] = field(default_factory=lambda: [0.6, 0.2, 0.2])
     min_valid: float = 0.5
     value_kind: str = "auto"
+    polarisation: str | None = None  # band of a Sentinel-1 product; None: its co-polarised one
+    calibration: str = "none"  # none | sigma0 | sigma0-denoised (products only; recorded for predict)
     stretch_domain: str = "db"  # the 2-sigma stretch is linear in dB (default), amplitude or intensity
     overwrite: bool = False
 
@@ -50,13 +51,13 @@ class PrepareParams:
         return max(1, int(round(self.tile * (1.0 - self.overlap))))
 
     def validate(self) -> None:
-        from ..scenes import parse_utm_zone
+        from ..scenes import check_read_options, parse_utm_zone, scene_exists
 
         if not self.scenes:
-            raise InputError("no scenes given: pass one or more raster files with --scenes")
+            raise InputError("no scenes given: pass one or more raster files or Sentinel-1 products with --scenes")
         for s in self.scenes:
-            if not Path(s).is_file():
-                raise InputError(f"{s}: no such scene file; check the --scenes paths")
+            if not scene_exists(s):
+                raise InputError(f"{s}: no such scene file or Sentinel-1 product; check the --scenes paths")
         seen: dict[Path, str] = {}
         for s in self.scenes:
             same = seen.setdefault(Path(s).resolve(), s)
@@ -74,8 +75,7 @@ class PrepareParams:
             raise InputError(f"--buffer-km {self.buffer_km} is out of range: use 0..1000 km (default 8)")
         if not 0.0 < float(self.min_valid) <= 1.0:
             raise InputError(f"--min-valid {self.min_valid} is out of range: use a fraction in (0, 1] (default 0.5)")
-        if self.value_kind not in VALUE_KINDS:
-            raise InputError(f"--value-kind {self.value_kind!r} is unknown: use one of {', '.join(VALUE_KINDS)}")
+        check_read_options(self.value_kind, self.polarisation, self.calibration)
         if self.stretch_domain not in STRETCH_DOMAINS:
             raise InputError(f"--stretch-domain {self.stretch_domain!r} is unknown: use one of {', '.join(STRETCH_DOMAINS)}")
         if self.utm_zone:
@@ -98,9 +98,11 @@ def check_out_dir(out: Path, overwrite: bool) -> None:
 
 def scene_ids(paths: list[Path]) -> list[str]:
     """File stems; where stems collide, prefixed with their folder, then numbered."""
-    ids = [p.stem for p in paths]
+    from ..scenes import scene_stem
+
+    ids = [scene_stem(p) for p in paths]
     if len(set(ids)) < len(ids):
-        ids = [f"{p.parent.name}_{p.stem}" if ids.count(p.stem) > 1 else p.stem for p in paths]
+        ids = [f"{p.parent.name}_{sid}" if ids.count(sid) > 1 else sid for p, sid in zip(paths, ids, strict=True)]
     seen: dict[str, int] = {}
     out = []
     for sid in ids:
@@ -138,7 +140,7 @@ def plan_scenes(params: PrepareParams, labels, progress: Progress) -> list[Scene
     for i, (path, sid) in enumerate(zip(paths, scene_ids(paths), strict=True)):
         progress.check()
         progress.update(i / len(paths), f"checking {path.name}")
-        with open_scene(path, params.value_kind) as scene:
+        with open_scene(path, params.value_kind, params.polarisation, params.calibration) as scene:
             grid = choose_grid(scene, params.pixel_size, params.utm_zone)
             summary = {**scene.summary(), "id": sid}
         geoms = None

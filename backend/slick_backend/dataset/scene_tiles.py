@@ -47,7 +47,7 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
     burner = LabelRasterizer(plan.geoms if plan.geoms is not None else [], grid)
     records: list[dict] = []
     slick_px = valid_px = 0
-    with open_scene(plan.path, params.value_kind) as scene:
+    with open_scene(plan.path, params.value_kind, params.polarisation, params.calibration) as scene:
         region = stretch_region(plan.geoms, grid, params.buffer_km)
         stretch = compute_stretch(scene, grid, region, progress=progress.sub(0.0, 0.1),
                                   domain=getattr(params, "stretch_domain", "db"))
@@ -91,6 +91,10 @@ def tile_scene(plan, split: str, params, root, progress: Progress) -> tuple[dict
         "label_polygons": 0 if plan.geoms is None else int(len(plan.geoms)),
         "slick_pixels": slick_px, "valid_pixels": valid_px, "tiles": len(records),
     }
+    # a Sentinel-1 product: its manifest's platform, times, orbit, bands and how it was calibrated
+    product_keys = ("product", "platform", "product_type", "start_time", "stop_time", "orbit", "relative_orbit",
+                    "pass", "product_polarisations", "calibration")
+    record.update({k: plan.summary[k] for k in product_keys if k in plan.summary})
     return record, records
 
 

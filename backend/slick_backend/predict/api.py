@@ -43,15 +43,20 @@ class PredictParams:
     simplify_m: float | None = None  # None: half the model's pixel size
     min_area_km2: float = 0.01
     value_kind: str = "auto"
+    polarisation: str | None = None  # band of a Sentinel-1 product; None: its co-polarised one
+    calibration: str | None = None  # None: as the model's training data was read (model card)
     allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
     adapt_bn: bool = False  # re-estimate BatchNorm statistics on this scene first (AdaBN, models/adapt.py)
     overwrite: bool = False  # replace outputs already at this prefix
 
     def validate(self, need_model: bool = True) -> None:
+        from ..scenes import check_read_options, scene_exists
+
         if not self.scene:
-            raise InputError("--scene is required: give a Sentinel-1 raster")
-        if not Path(self.scene).is_file():
-            raise InputError(f"{self.scene}: scene file not found; check the --scene path")
+            raise InputError("--scene is required: give a Sentinel-1 raster or product (.SAFE folder or .zip)")
+        if not scene_exists(self.scene):
+            raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
+        check_read_options(self.value_kind, self.polarisation, self.calibration)
         if not self.out:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         if self.engine not in ENGINES:
@@ -167,26 +172,22 @@ def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None, adapt=
     return OnnxEngine(onnx_path, params.device)
 
 
-def open_scene_or_empty(path: str, value_kind: str):
-    """open_scene, except that a scene with no valid pixel opens as an all-nodata scene."""
-    from ..scenes import open_scene
-    from ..scenes.scene import Scene
+def read_calibration(params, card: dict) -> tuple[str, list[str]]:
+    """How to read the scene: as asked, else as the model's training data was read (the
+    dataset's calibration on the card), so that predict applies the same chain as training."""
+    from ..scenes.safe import is_product
 
-    try:
-        return open_scene(path, value_kind), False
-    except InputError as exc:
-        if "no valid pixels" not in str(exc):
-            raise
-
-    class EmptyScene(Scene):  # same georeference handling, nothing valid to read
-        def _init_kind(self, value_kind):
-            self.kind, self.kind_reason, self.nodata = "stretched", "no valid pixels", 0.0
-
-        def read(self, grid, window):
-            shape = (int(window.height), int(window.width))
-            return np.zeros(shape, np.float32), np.zeros(shape, bool)
-
-    return EmptyScene(path, "auto"), True
+    trained = ((card.get("preprocessing") or {}).get("dataset_params") or {}).get("calibration") or "none"
+    asked = getattr(params, "calibration", None)
+    if asked is not None:
+        note = [] if asked == trained else [f"the model was trained on scenes read with calibration {trained}; "
+                                            f"this one is read with {asked}"]
+        return asked, note
+    if trained != "none" and not is_product(params.scene):
+        return "none", [f"{params.scene}: the model was trained on Sentinel-1 products calibrated to {trained}; "
+                        "a bare raster is read as it is: give the product (.SAFE folder or .zip) to apply the same "
+                        "calibration"]
+    return trained, []
 
 
 def scene_reader(scene, grid, stretch):
@@ -237,7 +238,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     """Predict a whole scene. ``engine``/``card`` replace the model's (tests, benchmarks)."""
     import tempfile
 
-    from ..scenes import choose_grid, compute_stretch
+    from ..scenes import choose_grid, compute_stretch, open_scene_or_empty
     from .outputs import OutputSet
     from .sliding import predict_strips, with_tta
 
@@ -252,9 +253,10 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
                          "retrain or re-export the model") from None
     threshold = float(params.threshold) if params.threshold is not None else card_threshold(card)
     progress.update(0.01, "opening the scene")
-    scene, empty = open_scene_or_empty(params.scene, params.value_kind)
+    calibration, warnings = read_calibration(params, card)
+    scene, empty = open_scene_or_empty(params.scene, params.value_kind, params.polarisation, calibration)
     with scene, tempfile.TemporaryDirectory(prefix="slick-predict-") as tmp_dir:
-        warnings = check_scene_fits(scene, card, params.allow_other_mode)
+        warnings += check_scene_fits(scene, card, params.allow_other_mode)
         grid = choose_grid(scene, pixel_size)
         stretch = None
         if empty:
@@ -292,6 +294,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         engine=getattr(engine, "name", params.engine), seconds=round(seconds, 2), threshold=threshold,
         threshold_from="--threshold" if params.threshold is not None else "model card",
         mpx_per_s=round(grid.width * grid.height / 1e6 / max(seconds, 1e-9), 3), warnings=warnings,
+        read={"kind": scene.kind, "polarisation": scene.polarisation, "calibration": calibration},
         params=asdict(params),
     )
     return result

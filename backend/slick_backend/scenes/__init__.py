@@ -19,24 +19,39 @@ The API used by prepare, predict, baseline and the SAM worker (names are stable)
         # scene. -> Stretch(kind, domain, lo, hi, ...); .to_dict() / Stretch.from_dict(d)
         image = apply_stretch(values, valid, stretch)  # uint8, 0 = nodata, 1..255
 
+A scene is a raster file or a Sentinel-1 product as downloaded (a ``.SAFE`` folder, its
+``manifest.safe`` or the product ``.zip``): ``open_scene(path, value_kind, polarisation,
+calibration)`` reads a product's co-polarised band by default and, with calibration
+``sigma0`` / ``sigma0-denoised``, calibrates it with the product's own annotation
+(scenes/safe.py, scenes/calibration.py). ``scene_exists`` and ``scene_stem`` say whether a
+path is a scene and what it is called.
+
 ``read_window(scene, grid, window)`` is the same as ``scene.read(grid, window)``. Memory is
 bounded by the window: each read warps only that window (rasterio.warp.reproject). See
 docs/preprocessing.md for what is stretched (dB) and why.
 """
 
+from .calibration import CALIBRATIONS
 from .grid import Grid, choose_grid, parse_utm_zone, utm_crs
-from .scene import Scene, open_scene, read_window
+from .safe import scene_exists, scene_stem
+from .scene import EmptyScene, Scene, check_read_options, open_scene, open_scene_or_empty, read_window
 from .stretch import Stretch, apply_stretch, compute_stretch
 
 __all__ = [
+    "CALIBRATIONS",
+    "EmptyScene",
     "Grid",
     "Scene",
     "Stretch",
     "apply_stretch",
+    "check_read_options",
     "choose_grid",
     "compute_stretch",
     "open_scene",
+    "open_scene_or_empty",
     "parse_utm_zone",
     "read_window",
+    "scene_exists",
+    "scene_stem",
     "utm_crs",
 ]

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from . import safe
+from .calibration import CALIBRATIONS, Calibration
 from .kinds import KINDS, kind_from_metadata, kind_from_values, mode_pol_from_metadata
 
 log = logging.getLogger(__name__)
@@ -40,19 +42,20 @@ MAX_PIXELS = 2_000_000_000
 class Scene:
     """One open scene raster (band 1). Use as a context manager or call close()."""
 
-    def __init__(self, path: str | Path, value_kind: str = "auto") -> None:
+    def __init__(self, path: str | Path, value_kind: str = "auto", polarisation: str | None = None,
+                 calibration: str = "none") -> None:
         import rasterio
 
-        self.path = Path(path)
-        self.id = self.path.stem
-        if not self.path.exists():
-            raise InputError(f"{self.path}: no such file; check the --scenes path")
         if value_kind not in ("auto", *KINDS):
             raise InputError(f"value kind {value_kind!r} is unknown; use one of auto, {', '.join(KINDS)}")
+        if calibration not in CALIBRATIONS:
+            raise InputError(f"calibration {calibration!r} is unknown; use one of {', '.join(CALIBRATIONS)}")
+        self.product, self.calibration, self._calibration, self._gcp_transformer = None, calibration, None, None
+        raster = self._init_source(path, polarisation, value_kind)
         with _gdal_errors(self.path, "opening the raster"):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # NotGeoreferencedWarning: we say it ourselves below
-                self._ds = rasterio.open(self.path)
+                self._ds = rasterio.open(raster)
         ds = self._ds
         try:
             if max(ds.width, ds.height) > MAX_SIDE_PX or ds.width * ds.height > MAX_PIXELS:
@@ -66,15 +69,51 @@ class Scene:
             if ds.count > 1:
                 log.warning("%s: %d bands, using band 1", self.path, ds.count)
             self.mode, self.polarisation = mode_pol_from_metadata(self.path, self.tags)
+            if self.product is not None:
+                self.tags.update(self.product.tags())
+                self.mode, self.polarisation = self.product.mode or self.mode, self._product_pol
+            elif polarisation and self.polarisation and polarisation.upper() != self.polarisation:
+                raise InputError(f"{self.path}: a {self.polarisation} raster, but polarisation {polarisation} was asked "
+                                 "for; a bare raster holds one band, so choose the raster of that polarisation")
             self._init_kind(value_kind)
         except BaseException:
             ds.close()
             raise
 
     # --- set-up ----------------------------------------------------------------------
+    def _init_source(self, path, polarisation: str | None, value_kind: str) -> str:
+        """The raster GDAL opens: the file itself, or a product's measurement of the chosen
+        polarisation (with its calibration LUTs when asked for)."""
+        if not safe.is_product(path):
+            self.path = Path(path)
+            self.id = self.path.stem
+            if not self.path.exists():
+                raise InputError(f"{self.path}: no such file; check the --scenes path")
+            if self.calibration != "none":
+                raise InputError(f"{self.path}: calibration {self.calibration} needs the product's calibration "
+                                 "and noise annotation; give the .SAFE folder or the product .zip, not a bare raster")
+            return str(self.path)
+        product = safe.find_product(path)
+        self.product, self.path, self.id = product, product.path, product.name
+        _manifest, from_layer = safe.parse_subdataset(str(path))
+        self._product_pol = pol = product.choose_polarisation(polarisation or from_layer)
+        raster = product.measurement(pol)
+        if self.calibration != "none":
+            if value_kind not in ("auto", "linear"):
+                raise InputError(f"{self.path}: calibration {self.calibration} gives linear sigma0; "
+                                 f"value kind {value_kind} does not apply")
+            noise = product.read_text(product.file(pol, "noise")) if self.calibration == "sigma0-denoised" else None
+            self._calibration = Calibration(product.read_text(product.file(pol, "calibration")), noise,
+                                            f"{self.path} ({pol})")
+        return raster
+
     def _init_georef(self) -> None:
         ds = self._ds
         gcps, gcp_crs = ds.gcps
+        if self.product is not None and not gcps and (self.crs_of(ds) is None):
+            from rasterio.crs import CRS
+
+            gcps, gcp_crs = self.product.gcps(self._product_pol), CRS.from_epsg(4326)
         self.gcps, self.gcp_crs = list(gcps), gcp_crs
         self.crs, self.transform = ds.crs, ds.transform
         if self.gcps and gcp_crs is not None and (self.crs is None or self.transform.is_identity):
@@ -90,12 +129,18 @@ class Scene:
         else:
             self.georef = "projected"
 
+    @staticmethod
+    def crs_of(ds):
+        return None if ds.crs is None or ds.transform.is_identity else ds.crs
+
     def _init_kind(self, value_kind: str) -> None:
         ds = self._ds
         declared = kind_from_metadata(ds.units[0] if ds.units else None, self.tags)
         with _gdal_errors(self.path, "reading"):
             sample = self._source_sample()
-        if value_kind != "auto":
+        if self._calibration is not None:
+            self.kind, self.kind_reason = "linear", f"calibrated to {self.calibration} from the product's annotation"
+        elif value_kind != "auto":
             self.kind, self.kind_reason = value_kind, "given by the user"
         elif declared:
             self.kind, self.kind_reason = declared, "declared by the file's metadata"
@@ -191,7 +236,9 @@ class Scene:
             r0, c0 = inner.row_off - window.row_off, inner.col_off - window.col_off
             out = raw[r0 : r0 + inner.height, c0 : c0 + inner.width]
             with _gdal_errors(self.path, "reading"):
-                if self.is_exact_grid(grid):
+                if self._calibration is not None:
+                    self._warp_calibrated(grid, inner, out)
+                elif self.is_exact_grid(grid):
                     block = self._ds.read(1, window=inner).astype(np.float32)
                     block[~_valid_raw(block, self.nodata)] = np.nan
                     out[...] = block
@@ -222,12 +269,55 @@ class Scene:
             **kwargs,
         )
 
+    def _source_window(self, grid, window, margin: int = 4):
+        """(row0, col0, height, width) of the source pixels a grid window needs, None when the
+        window misses the scene: a 9 x 9 lattice of the window mapped through the GCPs."""
+        from rasterio.transform import GCPTransformer
+        from rasterio.warp import transform as transform_xy
+
+        if self._gcp_transformer is None:
+            self._gcp_transformer = GCPTransformer(self.gcps, tps=True)
+        r, c = np.meshgrid(np.linspace(0, window.height, 9), np.linspace(0, window.width, 9), indexing="ij")
+        xs, ys = grid.window_transform(window) @ (c.ravel(), r.ravel())
+        lon, lat = transform_xy(grid.crs, self.gcp_crs, list(xs), list(ys))
+        rows, cols = self._gcp_transformer.rowcol(lon, lat, op=np.floor)
+        rows, cols = np.asarray(rows, dtype=np.float64), np.asarray(cols, dtype=np.float64)
+        pad_r = margin + 0.02 * (rows.max() - rows.min())  # the lattice may miss a bulge of the swath
+        pad_c = margin + 0.02 * (cols.max() - cols.min())
+        r0, r1 = max(0, int(rows.min() - pad_r)), min(self.height, int(rows.max() + pad_r) + 1)
+        c0, c1 = max(0, int(cols.min() - pad_c)), min(self.width, int(cols.max() + pad_c) + 1)
+        if r1 <= r0 or c1 <= c0:
+            return None
+        return r0, c0, r1 - r0, c1 - c0
+
+    def _warp_calibrated(self, grid, window, out: np.ndarray) -> None:
+        """Calibrate the source pixels under the window, then warp that array through the GCPs."""
+        import rasterio.control
+        from rasterio.enums import Resampling
+        from rasterio.warp import reproject
+        from rasterio.windows import Window
+
+        src = self._source_window(grid, window)
+        if src is None:
+            return
+        r0, c0, h, w = src
+        dn = self._ds.read(1, window=Window(c0, r0, w, h))
+        sigma0 = self._calibration.apply(dn, r0, c0, denoise=self.calibration == "sigma0-denoised")
+        gcps = [rasterio.control.GroundControlPoint(row=g.row - r0, col=g.col - c0, x=g.x, y=g.y, z=g.z or 0.0)
+                for g in self.gcps]
+        reproject(sigma0, out, gcps=gcps, src_crs=self.gcp_crs, SRC_METHOD="GCP_TPS", src_nodata=np.nan,
+                  dst_transform=grid.window_transform(window), dst_crs=grid.crs, dst_nodata=np.nan,
+                  resampling=Resampling.bilinear)
+
     def summary(self) -> dict:
-        return {
+        out = {
             "id": self.id, "source": str(self.path.resolve()), "kind": self.kind, "kind_reason": self.kind_reason,
             "mode": self.mode, "polarisation": self.polarisation, "georef": self.georef, "dtype": self.dtype,
             "source_width": self.width, "source_height": self.height,
         }
+        if self.product is not None:
+            out.update(self.product.summary(), calibration=self.calibration)
+        return out
 
     # --- life cycle ------------------------------------------------------------------
     def close(self) -> None:
@@ -240,9 +330,50 @@ class Scene:
         self.close()
 
 
-def open_scene(path: str | Path, value_kind: str = "auto") -> Scene:
-    """Open a scene; raises InputError (one line) for anything the user must fix."""
-    return Scene(path, value_kind)
+POLARISATIONS = ("HH", "VV", "HV", "VH")
+
+
+class EmptyScene(Scene):
+    """A scene with no valid pixel: georeferenced like any other, reads as all nodata, so
+    that predicting it gives empty outputs on its grid rather than an error."""
+
+    def _init_kind(self, value_kind: str) -> None:
+        self.kind, self.kind_reason, self.nodata = "stretched", "no valid pixels", 0.0
+        self._calibration = None
+
+    def read(self, grid, window) -> tuple[np.ndarray, np.ndarray]:
+        shape = (int(window.height), int(window.width))
+        return np.zeros(shape, np.float32), np.zeros(shape, bool)
+
+
+def open_scene_or_empty(path: str | Path, value_kind: str = "auto", polarisation: str | None = None,
+                        calibration: str = "none") -> tuple[Scene, bool]:
+    """(scene, empty): open_scene, except that a scene with no valid pixel opens as an EmptyScene."""
+    try:
+        return Scene(path, value_kind, polarisation, calibration), False
+    except InputError as exc:
+        if "no valid pixels" not in str(exc):
+            raise
+    return EmptyScene(path, "auto", polarisation, calibration), True
+
+
+def check_read_options(value_kind: str, polarisation: str | None, calibration: str | None) -> None:
+    """The options of how a scene is read, as the params of prepare / predict / baseline carry them."""
+    if value_kind not in ("auto", *KINDS):
+        raise InputError(f"--value-kind {value_kind!r} is unknown: use one of auto, {', '.join(KINDS)}")
+    if polarisation is not None and str(polarisation).upper() not in POLARISATIONS:
+        raise InputError(f"--polarisation {polarisation!r} is unknown: use one of {', '.join(POLARISATIONS)}")
+    if calibration is not None and calibration not in CALIBRATIONS:
+        raise InputError(f"--calibration {calibration!r} is unknown: use one of {', '.join(CALIBRATIONS)}")
+    if calibration not in (None, "none") and value_kind not in ("auto", "linear"):
+        raise InputError(f"--calibration {calibration} gives linear sigma0: leave --value-kind at auto")
+
+
+def open_scene(path: str | Path, value_kind: str = "auto", polarisation: str | None = None,
+               calibration: str = "none") -> Scene:
+    """Open a scene (a raster, or a Sentinel-1 product: .SAFE folder, manifest.safe or .zip);
+    raises InputError (one line) for anything the user must fix."""
+    return Scene(path, value_kind, polarisation, calibration)
 
 
 def read_window(scene: Scene, grid, window) -> tuple[np.ndarray, np.ndarray]:

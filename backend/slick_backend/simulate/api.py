@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..progress import Progress
 from .modes import DEFAULT_PRODUCT, PRODUCTS
 
-GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm")
+GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm", "safe", "safe-zip")  # safe*: Sentinel-1 products, not cycled
 MIN_SIZE, MAX_SIZE = 64, 8192  # a scene is simulated in memory: ~70 bytes per pixel at the peak (4.7 GB at 8192)
 MAX_SCENES = 1000
 START_DATE = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
@@ -78,15 +78,21 @@ def _acquisition(mode: str, index: int, lon: float, rng: np.random.Generator) ->
     return day + dt.timedelta(hours=utc_hours), ascending
 
 
-def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rng: np.random.Generator) -> str:
-    if kind != "gcp":
-        return f"s1_{mode.lower()}_{index:04d}_{kind}"
-    # like a real measurement file: s1a-ew-grd-hh-<start>-<stop>-<orbit>-<datatake>-001
+def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rng: np.random.Generator,
+              product: str) -> tuple[str, int, int]:
+    """(scene id, absolute orbit, datatake id) of a scene written as ``kind``."""
     stop = start + dt.timedelta(seconds=64 if mode == "EW" else 25)
     orbit = 53600 + int((start - START_DATE).total_seconds() / 86400 * 175 / 12)
     take = int(rng.integers(0x40000, 0xFFFFF))
+    if kind in ("safe", "safe-zip"):
+        from .safe_product import product_name
+
+        return product_name(mode, product, pol, start, stop, orbit, take), orbit, take
+    if kind != "gcp":
+        return f"s1_{mode.lower()}_{index:04d}_{kind}", orbit, take
+    # like a real measurement file: s1a-ew-grd-hh-<start>-<stop>-<orbit>-<datatake>-001
     fmt = "%Y%m%dt%H%M%S"
-    return f"s1a-{mode.lower()}-grd-{pol.lower()}-{start:{fmt}}-{stop:{fmt}}-{orbit:06d}-{take:06x}-001"
+    return f"s1a-{mode.lower()}-grd-{pol.lower()}-{start:{fmt}}-{stop:{fmt}}-{orbit:06d}-{take:06x}-001", orbit, take
 
 
 def _seep_record(geom, seep: dict) -> dict:
@@ -125,7 +131,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
             start, ascending = _acquisition(params.mode, i, site.lon, rng)
             geom = place_scene(mode, site, params.size, rng, ascending)
             kind = GEOREF_KINDS[i % 3] if params.georef == "cycle" else params.georef
-            scene_id = _scene_id(params.mode, mode.polarisation, kind, i, start, rng)
+            scene_id, orbit, take = _scene_id(params.mode, mode.polarisation, kind, i, start, rng, product)
             result = simulate_scene(geom, scene_seq)
             for attempt in range(1, 9):  # conditions that hide the slicks (calm, noise floor, land): draw again
                 if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
@@ -141,7 +147,17 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
                 "SIMULATED": "slick-backend simulate",
             }
             path = tmp / (scene_id + (".tiff" if kind == "gcp" else ".tif"))
-            if kind == "gcp":
+            if kind in ("safe", "safe-zip"):
+                from .safe_product import write_safe_product
+
+                made = write_safe_product(tmp, geom, result.intensity, result.nesz, mode=mode.name, product=product,
+                                          pol=mode.polarisation, start=start, ascending=ascending, orbit=orbit,
+                                          take=take, as_zip=kind == "safe-zip")
+                path = made["path"]
+                written = {"crs": None, "gcps": len(geom.gcps_lonlat()), "nodata": None,
+                           "product_polarisations": made["polarisations"], "calibrated_with": "sigmaNought LUT",
+                           "valid_pixels": int(np.isfinite(result.intensity).sum())}
+            elif kind == "gcp":
                 written = write_gcp_grd(path, geom, result.intensity, tags, zero_border=(i // 3) % 2 == 0)
             elif kind == "epsg4326":
                 written = write_epsg4326(path, geom, result.intensity, tags)

@@ -43,6 +43,7 @@ class SceneResult:
     labels: np.ndarray  # uint8: 0 = no slick, k = slick of seep k (1-based, see seeps)
     seeps: list[dict] = field(default_factory=list)  # per seep in view: id, plume params, pixels
     info: dict = field(default_factory=dict)  # wind, lookalike counts, ...
+    nesz: np.ndarray | None = None  # float32 linear noise floor added to intensity (a product's noise LUT)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
     theta = geom.incidence()
     info = {**layers.info, "nodata_holes": 0.0 if holes is None else round(float(holes.mean()), 3),
             "incidence_deg": [round(float(theta.min()), 2), round(float(theta.max()), 2)]}
-    return SceneResult(sigma, labels, seeps, info)
+    return SceneResult(sigma, labels, seeps, info, nesz)
 
 
 def _sea(geom: SceneGeometry, rngs) -> _Layers:

@@ -28,7 +28,8 @@ from .geometry import SceneGeometry
 DN_SCALE = 1000.0  # sigma0 = (DN / DN_SCALE)^2: sea clutter lands at DN ~ 20..400 like real GRD
 UTM_NODATA = -9999.0
 GEOREF_KINDS = ("gcp", "epsg4326", "utm")
-VALUE_KIND = {"gcp": "amplitude_dn", "epsg4326": "linear_sigma0", "utm": "sigma0_db"}
+VALUE_KIND = {"gcp": "amplitude_dn", "epsg4326": "linear_sigma0", "utm": "sigma0_db",
+              "safe": "amplitude_dn (product)", "safe-zip": "amplitude_dn (product)"}
 _GTIFF = {"driver": "GTiff", "compress": "deflate", "tiled": True, "blockxsize": 256, "blockysize": 256}
 
 

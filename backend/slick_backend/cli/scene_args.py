@@ -1,0 +1,27 @@
+"""The options that say how a scene is read, shared by prepare, predict and baseline."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..scenes.calibration import CALIBRATIONS
+from ..scenes.kinds import KINDS
+
+VALUE_KINDS = ["auto", *KINDS]
+POLARISATIONS = ["HH", "VV", "HV", "VH"]
+
+
+def add_scene_options(p: argparse.ArgumentParser, calibration_default: str | None = "none") -> None:
+    p.add_argument("--value-kind", default="auto", choices=VALUE_KINDS,
+                   help="what the raster values are (default: detected from data type and values)")
+    p.add_argument("--polarisation", type=str.upper, choices=POLARISATIONS, metavar="POL",
+                   help="band of a Sentinel-1 product (.SAFE / .zip) to read: HH, VV, HV or VH "
+                   "(default: the co-polarised HH or VV)")
+    default_text = "the model's own (as its training data was read)" if calibration_default is None else calibration_default
+    p.add_argument("--calibration", choices=list(CALIBRATIONS), default=calibration_default,
+                   help="for a Sentinel-1 product: none (amplitude DN), sigma0, or sigma0-denoised (thermal noise "
+                   f"removed with the product's noise annotation; default {default_text})")
+
+
+def scene_options(args) -> dict:
+    return {"value_kind": args.value_kind, "polarisation": args.polarisation, "calibration": args.calibration}
