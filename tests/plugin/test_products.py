@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import BACKEND_PYTHON
 from qgis.core import QgsProject
 
-from conftest import BACKEND_PYTHON
 from slick_plugin.layers.sources import label_key, scene_name, source_file
 from slick_plugin.tasks.params import PredictRequest
 from slick_plugin.ui.open_product import open_product
