@@ -1149,7 +1149,7 @@
       <translation>aucune raison donnée</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="81" />
+      <location filename="../slick_plugin/layers/results.py" line="111" />
       <source>none of the result files could be opened: {paths}</source>
       <translation>aucun des fichiers de résultat n'a pu être ouvert : {paths}</translation>
     </message>
@@ -1239,17 +1239,22 @@
       <translation>scène (auto si vide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="69" />
+      <location filename="../slick_plugin/layers/results.py" line="90" />
+      <source>slick centrelines</source>
+      <translation>lignes médianes des nappes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/results.py" line="99" />
       <source>slick mask</source>
       <translation>masque des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="60" />
+      <location filename="../slick_plugin/layers/results.py" line="83" />
       <source>slick outlines</source>
       <translation>contours des nappes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="69" />
+      <location filename="../slick_plugin/layers/results.py" line="99" />
       <source>slick probability</source>
       <translation>probabilité de nappe</translation>
     </message>
@@ -1474,7 +1479,7 @@
       <translation>les dépendances sont installées</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/results.py" line="56" />
+      <location filename="../slick_plugin/layers/results.py" line="79" />
       <source>the result has no raster or outline files: {result}</source>
       <translation>le résultat ne contient ni raster ni contours : {result}</translation>
     </message>

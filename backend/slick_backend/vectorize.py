@@ -7,9 +7,11 @@ union-find; a group is finished as soon as none of its pieces reaches the last r
 only then are its pieces unioned (holes that span strips close correctly), simplified in
 metres, filtered by area and given their attributes. Memory holds the open groups only.
 
-length_km is the long side of the minimum rotated rectangle around the outline: cheap,
-robust, and for the elongated slicks it is close to the length along the slick (it
-underestimates strongly curved ones).
+Each outline gets its shape attributes from outline_shape (centreline length, mean width,
+Polsby-Popper, fill factor, aspect ratio, orientation; length_km stays the long side of the
+minimum rotated rectangle) and its centreline, written as a second layer (CENTRELINE_LAYER in
+the same GeoPackage, a ``<stem>_centrelines`` sibling file for Shapefile and GeoJSON). Every
+attribute, with its formula and units, is listed in docs/outlines.md.
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import partial_path, sweep_partials
+from .outline_shape import shape_attributes
 
 FORMATS = {"gpkg": ("GPKG", ".gpkg"), "shp": ("ESRI Shapefile", ".shp"), "geojson": ("GeoJSON", ".geojson")}
 LAYER = "slicks"
+CENTRELINE_LAYER = "centrelines"
+SHP_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
 
 
 @dataclass
@@ -185,15 +190,10 @@ def clean_geometry(geom, simplify_m: float):
 
 
 def slick_length_m(geom) -> float:
-    """Long side of the minimum rotated rectangle (see the module doc)."""
-    import shapely
+    """Long side of the minimum rotated rectangle around the outline (length_km, in metres)."""
+    from .outline_shape import rectangle_axes
 
-    rect = shapely.oriented_envelope(geom)
-    coords = np.asarray(rect.exterior.coords) if rect.geom_type == "Polygon" else np.asarray(rect.coords)
-    if len(coords) < 2:
-        return 0.0
-    sides = np.hypot(*np.diff(coords, axis=0).T)
-    return float(sides.max())
+    return rectangle_axes(geom)[0]
 
 
 _NAME_TIME = re.compile(r"(\d{8})T(\d{6})")
@@ -220,7 +220,7 @@ def acquisition_time(path: str | Path, tags: dict | None = None) -> str | None:
 
 
 class OutlineCollector:
-    """Turns finished components into features (map geometry + attributes)."""
+    """Turns finished components into features (map geometry + attributes) and centrelines."""
 
     def __init__(self, transform, simplify_m: float, min_area_km2: float, scene: str,
                  acq_time: str | None, model: str | None):
@@ -229,6 +229,7 @@ class OutlineCollector:
         self.scene, self.acq_time, self.model = scene, acq_time, model
         self.created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
         self.geometries: list = []
+        self.centrelines: list = []  # MultiLineString per outline, same order as rows
         self.rows: list[dict] = []
 
     def __call__(self, comp: Component) -> None:
@@ -236,12 +237,13 @@ class OutlineCollector:
         if geom is None or geom.area / 1e6 < self.min_area_km2:
             return
         has_prob = not np.isnan(comp.prob_max)
+        shape, centreline = shape_attributes(geom)
         self.geometries.append(geom)
+        self.centrelines.append(centreline)
         self.rows.append({
             "id": len(self.rows) + 1,
-            "area_km2": geom.area / 1e6,
-            "perimeter_km": geom.length / 1e3,
-            "length_km": slick_length_m(geom) / 1e3,
+            **shape,
+            # mean_prob is the machine confidence (Cerulean's machine_confidence): see docs/outlines.md
             "mean_prob": comp.prob_sum / comp.pixels if has_prob else None,
             "max_prob": comp.prob_max if has_prob else None,
             "scene": self.scene,
@@ -251,39 +253,77 @@ class OutlineCollector:
         })
 
 
-FIELDS = ["id", "area_km2", "perimeter_km", "length_km", "mean_prob", "max_prob", "scene", "acq_time",
-          "model", "created"]
-SHP_NAMES = {"perimeter_km": "perim_km"}
+FIELDS = ["id", "area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
+          "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "scene", "acq_time", "model",
+          "created"]
+CENTRELINE_FIELDS = ["id", "scene", "acq_time", "centerline_km"]
+INT_FIELDS = {"id"}
+FLOAT_FIELDS = {"area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
+                "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob"}
+# Shapefile (dBase) field names have at most 10 characters: the long ones are named here.
+SHP_NAMES = {"perimeter_km": "perim_km", "centerline_km": "cline_km", "mean_width_m": "width_m",
+             "polsby_popper": "polsby", "fill_factor": "fill_fact", "aspect_ratio": "aspect",
+             "orientation_deg": "orient_deg"}
 
 
-def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: str, fmt: str = "gpkg") -> Path:
-    """Write the features atomically (a Shapefile's sidecar files are moved together)."""
+def centreline_path(path: str | Path) -> Path:
+    """Where the centrelines of the outlines at ``path`` go: the same GeoPackage (another
+    layer), else the sibling ``<stem>_centrelines`` file of the same format."""
+    path = Path(path)
+    if path.suffix.lower() == ".gpkg":
+        return path
+    return path.with_name(f"{path.stem}_{CENTRELINE_LAYER}{path.suffix}")
+
+
+def outline_files(path: str | Path) -> list[Path]:
+    """Every file that write_outlines may make for ``path``, the outline file itself last
+    (commit in this order: its presence means the set is complete)."""
+    path = Path(path)
+    mains = [centreline_path(path), path] if centreline_path(path) != path else [path]
+    sides = [m.with_suffix(ext) for m in mains for ext in SHP_SIDECARS] if path.suffix.lower() == ".shp" else []
+    return sides + mains
+
+
+def _columns(rows: list[dict], fields: list[str]) -> list[np.ndarray]:
+    return [
+        np.array([r[k] for r in rows], dtype=np.int64) if k in INT_FIELDS
+        else np.array([np.nan if r[k] is None else r[k] for r in rows], dtype=np.float64) if k in FLOAT_FIELDS
+        else np.array([r[k] for r in rows], dtype=object)
+        for k in fields
+    ]
+
+
+def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: str, fmt: str = "gpkg",
+                   centrelines: list | None = None) -> Path:
+    """Write the outlines (layer LAYER) and, when given, their centrelines (CENTRELINE_LAYER;
+    see centreline_path) atomically: all files are built in a hidden temporary directory and
+    moved into place together, the outline file last."""
     import shapely
     from pyogrio.raw import write
 
     driver, ext = FORMATS[fmt]
     path = Path(path)
-    field_data = [
-        np.array([r[k] for r in rows], dtype=np.int64) if k == "id"
-        else np.array([np.nan if r[k] is None else r[k] for r in rows], dtype=np.float64) if k in {
-            "area_km2", "perimeter_km", "length_km", "mean_prob", "max_prob"}
-        else np.array([r[k] for r in rows], dtype=object)
-        for k in FIELDS
-    ]
-    wkb = np.array([shapely.to_wkb(g) for g in geometries], dtype=object)
-    # Build in a hidden temporary directory next to the target, then move each file into place.
+    if centrelines is not None and len(centrelines) != len(rows):
+        raise ValueError(f"{len(centrelines)} centrelines for {len(rows)} outlines")
+    shp = driver == "ESRI Shapefile"
+    options = {"spatial_index": True} if driver == "GPKG" else {}
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_partials(path)
     tmp = partial_path(path, suffix="")
     tmp.mkdir()
     try:
         out = tmp / path.name
-        # Shapefile (dBase) field names have at most 10 characters: name the long one ourselves.
-        names = [SHP_NAMES.get(f, f) for f in FIELDS] if driver == "ESRI Shapefile" else FIELDS
-        write(str(out), wkb, field_data, names, crs=crs, geometry_type="MultiPolygon", driver=driver,
-              layer=LAYER if driver != "ESRI Shapefile" else None, **({"spatial_index": True} if driver == "GPKG" else {}))
-        produced = sorted(tmp.iterdir())
-        for f in produced:  # the main file last, so its presence means the set is complete
+        wkb = np.array([shapely.to_wkb(g) for g in geometries], dtype=object)
+        names = [SHP_NAMES.get(f, f) for f in FIELDS] if shp else FIELDS
+        write(str(out), wkb, _columns(rows, FIELDS), names, crs=crs, geometry_type="MultiPolygon", driver=driver,
+              layer=None if shp else LAYER, **options)
+        if centrelines is not None:
+            lines = np.array([shapely.to_wkb(g) for g in centrelines], dtype=object)
+            names = [SHP_NAMES.get(f, f) for f in CENTRELINE_FIELDS] if shp else CENTRELINE_FIELDS
+            write(str(tmp / centreline_path(path).name), lines, _columns(rows, CENTRELINE_FIELDS), names, crs=crs,
+                  geometry_type="MultiLineString", driver=driver, layer=None if shp else CENTRELINE_LAYER,
+                  **options)  # a GeoPackage gets a second layer
+        for f in sorted(tmp.iterdir()):  # the main file last, so its presence means the set is complete
             if f.name != path.name:
                 f.replace(path.parent / f.name)
         out.replace(path)

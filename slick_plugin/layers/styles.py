@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import (
     QgsColorRampShader,
     QgsFillSymbol,
+    QgsLineSymbol,
     QgsRasterLayer,
     QgsRasterShader,
     QgsSingleBandPseudoColorRenderer,
@@ -42,6 +43,12 @@ def style_outlines(layer: QgsVectorLayer, color: str = "#ffd400") -> None:
     symbol = QgsFillSymbol.createSimple(
         {"color": "255,0,0,40", "outline_color": color, "outline_width": "0.6", "outline_style": "solid"}
     )
+    layer.renderer().setSymbol(symbol)
+    layer.triggerRepaint()
+
+
+def style_centrelines(layer: QgsVectorLayer, color: str = "#0050ff") -> None:
+    symbol = QgsLineSymbol.createSimple({"line_color": color, "line_width": "0.5", "line_style": "solid"})
     layer.renderer().setSymbol(symbol)
     layer.triggerRepaint()
 

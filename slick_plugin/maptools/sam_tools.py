@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import QApplication
 
 from ..i18n import tr
 from ..layers.label_layer import layer_path
-from ..layers.sources import scene_name
+from ..layers.sources import label_key
 
 
 def raster_under(canvas, point: QgsPointXY) -> QgsRasterLayer | None:
@@ -120,7 +120,7 @@ class SamTool(QgsMapTool):
 
     def scene_name(self) -> str:
         # the file name: one of the keys the backend's prepare matches a label's `scene` with
-        return scene_name(layer_path(self.raster)) if self.raster is not None else ""
+        return label_key(layer_path(self.raster)) if self.raster is not None else ""
 
     def accept(self) -> int | None:
         """Put the proposal into the label layer (committed); None if there was nothing."""

@@ -12,11 +12,12 @@ from qgis.core import (
     QgsRasterLayer,
     QgsSingleBandPseudoColorRenderer,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 
 from slick_plugin.layers.export import export_layer
 from slick_plugin.layers.label_layer import add_label, create_label_layer, delete_label, has_label_fields
-from slick_plugin.layers.results import add_result_group, result_paths
+from slick_plugin.layers.results import add_result_group, centreline_source, result_paths
 from slick_plugin.layers.styles import style_probability
 
 
@@ -86,6 +87,43 @@ def test_result_group_and_export(tmp_path, arctic_dir, qgis_new_project):
         assert "note" in back.fields().names()
     data = json.loads((tmp_path / "export.geojson").read_text())
     assert data["features"][0]["properties"]["note"] == "note"
+
+
+def _two_layer_gpkg(path) -> None:
+    """A predict-like GeoPackage whose *first* layer is the centrelines: the outlines must be
+    opened by name, not as whatever layer comes first."""
+    from osgeo import ogr, osr
+
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(32632)
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    for name, kind, wkt in (
+        ("centrelines", ogr.wkbMultiLineString, "MULTILINESTRING((400000 8700000,401000 8700000))"),
+        ("slicks", ogr.wkbMultiPolygon,
+         "MULTIPOLYGON(((400000 8699900,401000 8699900,401000 8700100,400000 8700100,400000 8699900)))"),
+    ):
+        layer = ds.CreateLayer(name, srs, kind)
+        layer.CreateField(ogr.FieldDefn("id", ogr.OFTInteger))
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField("id", 1)
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    ds = None  # close and flush
+
+
+def test_result_group_opens_outlines_and_centrelines_by_layer_name(tmp_path, qgis_new_project):
+    path = tmp_path / "run_slicks.gpkg"
+    _two_layer_gpkg(path)
+    result = {"outlines": str(path), "n_slicks": 1}
+    assert result_paths(result) == {"outlines": f"{path}|layername=slicks"}
+    group, layers = add_result_group(result, "run 2", 0.5)
+    assert [lay.geometryType() for lay in layers] == [QgsWkbTypes.PolygonGeometry, QgsWkbTypes.LineGeometry]
+    assert [lay.featureCount() for lay in layers] == [1, 1] and len(group.findLayers()) == 2
+    # Shapefile / GeoJSON results: the centrelines are a sibling file, never taken for the outlines
+    shp = {"centrelines": "/o/x_slicks_centrelines.shp", "outlines": "/o/x_slicks.shp"}
+    assert result_paths(shp) == {"outlines": "/o/x_slicks.shp"}
+    assert centreline_source("/o/x_slicks.shp") == "/o/x_slicks_centrelines.shp"
+    assert centreline_source(f"{path}|layername=slicks") == f"{path}|layername=centrelines"
 
 
 def test_clip_to_extent_keeps_the_scene_grid(mosaic_135, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from helpers import wait_for, wait_task
-from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer, QgsWkbTypes
 
 SAMPLES = ("sample_135", "sample_123", "sample_70")
 
@@ -89,7 +89,10 @@ def test_predict_adds_styled_layers_on_the_scene(trained, scene_layers, qgis_ifa
     group = panel.added_groups[-1]
     added = [node.layer() for node in group.findLayers()]
     kinds = sorted(type(layer).__name__ for layer in added)
-    assert kinds == ["QgsRasterLayer", "QgsVectorLayer"]
+    assert kinds == ["QgsRasterLayer", "QgsVectorLayer", "QgsVectorLayer"]  # outlines, centrelines, probability
+    vectors = {layer.geometryType(): layer for layer in added if isinstance(layer, QgsVectorLayer)}
+    lines = vectors[QgsWkbTypes.LineGeometry]
+    assert "centerline_km" in lines.fields().names()
     scene = layers["sample_135"]
     for layer in added:
         assert layer.crs() == scene.crs()
@@ -98,7 +101,8 @@ def test_predict_adds_styled_layers_on_the_scene(trained, scene_layers, qgis_ifa
     # the probability grid covers the scene (model pixel size may differ, the place may not)
     inter = raster.extent().intersect(scene.extent())
     assert inter.area() > 0.95 * scene.extent().area()
-    vector = next(layer for layer in added if isinstance(layer, QgsVectorLayer))
+    vector = vectors[QgsWkbTypes.PolygonGeometry]
+    assert panel.export_layer.currentLayer().id() == vector.id()  # the outlines are what gets exported
     for suffix in (".gpkg", ".shp", ".geojson"):
         out = panel.export(str(tmp_path / f"outlines{suffix}"))
         assert out is not None

@@ -2,7 +2,9 @@
 
 PREFIX_prob.tif   float32 slick probability 0..1, nodata -1 (only when a probability exists)
 PREFIX_mask.tif   uint8, 1 = slick, 0 = not slick, 255 = nodata
-PREFIX_slicks.gpkg (or .shp / .geojson) layer `slicks`: outlines with attributes
+PREFIX_slicks.gpkg (or .shp / .geojson) layer `slicks`: outlines with attributes, layer
+                  `centrelines`: their centrelines (Shapefile / GeoJSON: PREFIX_slicks_centrelines.*);
+                  see docs/outlines.md
 
 Everything is written under temporary names and renamed only once all files are complete;
 on an error or cancel the temporaries are removed and earlier outputs stay untouched.
@@ -17,7 +19,14 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import partial_path, sweep_partials
-from ..vectorize import FORMATS, OutlineCollector, StripVectorizer, write_outlines
+from ..vectorize import (
+    FORMATS,
+    OutlineCollector,
+    StripVectorizer,
+    centreline_path,
+    outline_files,
+    write_outlines,
+)
 from .writer import open_strip_writer
 
 PROB_NODATA = -1.0
@@ -28,6 +37,8 @@ def output_paths(prefix: str | Path, fmt: str = "gpkg", with_prob: bool = True) 
     prefix = Path(prefix)
     out = {"mask": prefix.with_name(prefix.name + "_mask.tif"),
            "outlines": prefix.with_name(prefix.name + "_slicks" + FORMATS[fmt][1])}
+    if centreline_path(out["outlines"]) != out["outlines"]:  # a separate file (not a GeoPackage layer)
+        out["centrelines"] = centreline_path(out["outlines"])
     if with_prob:
         out = {"prob": prefix.with_name(prefix.name + "_prob.tif"), **out}
     return out
@@ -57,7 +68,7 @@ class OutputSet:
         self._stack = contextlib.ExitStack()
         self._writers: dict = {}
         self._tmps: list[Path] = []
-        self._tmp_of = {key: _tmp_name(path) for key, path in self.paths.items()}
+        self._tmp_of = {key: _tmp_name(path) for key, path in self.paths.items() if key != "centrelines"}
 
     def __enter__(self) -> OutputSet:
         try:
@@ -92,8 +103,12 @@ class OutputSet:
             self._stack.close()  # closes the rasters and builds their overviews
             self.vectorizer.close()
             outlines_tmp = self._tmp_of["outlines"]
-            write_outlines(outlines_tmp, self.collector.geometries, self.collector.rows, self.grid.crs, self.fmt)
-            self._tmps += [outlines_tmp] + _sidecars(outlines_tmp)
+            write_outlines(outlines_tmp, self.collector.geometries, self.collector.rows, self.grid.crs, self.fmt,
+                           self.collector.centrelines)
+            # (temporary, final) for every file made: sidecars and centrelines first, the outlines last
+            pairs = zip(outline_files(outlines_tmp), outline_files(self.paths["outlines"]), strict=True)
+            made = [(tmp, final) for tmp, final in pairs if tmp.exists()]
+            self._tmps += [tmp for tmp, _ in made]
         except BaseException:
             self._abort()
             raise
@@ -101,9 +116,8 @@ class OutputSet:
         for key in ("prob", "mask"):
             if key in self.paths:
                 os.replace(self._tmp_of[key], self.paths[key])
-        for side in _sidecars(outlines_tmp):
-            os.replace(side, self.paths["outlines"].with_suffix(side.suffix))
-        os.replace(outlines_tmp, self.paths["outlines"])
+        for tmp, final in made:
+            os.replace(tmp, final)
 
     def _abort(self) -> None:
         with contextlib.suppress(Exception):  # the writers see an exception: no overviews, just close
@@ -118,8 +132,3 @@ class OutputSet:
     def n_outlines(self) -> int:
         return len(self.collector.rows)
 
-
-def _sidecars(path: Path) -> list[Path]:
-    if path.suffix != ".shp":
-        return []
-    return [p for p in (path.with_suffix(s) for s in (".shx", ".dbf", ".prj", ".cpg")) if p.exists()]
