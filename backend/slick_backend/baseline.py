@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -53,6 +53,9 @@ class BaselineParams:
     value_kind: str = "auto"
     polarisation: str | None = None  # band of a Sentinel-1 product; None: its co-polarised one
     calibration: str = "none"  # none | sigma0 | sigma0-denoised (Sentinel-1 products only)
+    land_mask: bool = True  # no dark spot over land: GSHHG coastline + land_buffer_km (masks/land.py)
+    land_buffer_km: float = 1.0
+    masks: list[str] = field(default_factory=list)  # the analyst's mask files (vector or raster)
     overwrite: bool = False  # replace outputs already at this prefix
 
     def validate(self) -> None:
@@ -63,6 +66,9 @@ class BaselineParams:
         if not self.scene or not scene_exists(self.scene):
             raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
         check_read_options(self.value_kind, self.polarisation, self.calibration)
+        from .predict.api import check_mask_options
+
+        check_mask_options(self.land_buffer_km, self.masks)
         if not self.out:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         for name, value in (("--k-db", self.k_db), ("--window-km", self.window_km), ("--pixel-size", self.pixel_size),
@@ -121,11 +127,22 @@ def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progres
         yield row, dark, ok
 
 
+def masked(strips, masks, grid):
+    """Dark-spot strips with the masked pixels neither dark nor valid."""
+    from .predict.api import unmasked
+
+    for row, dark, ok in strips:
+        keep = unmasked(masks, grid, row, ok)
+        yield row, dark & keep, keep
+
+
 def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     from rasterio.features import rasterize
     from rasterio.transform import Affine
     from shapely import STRtree, box
 
+    from .masks import build_masks
+    from .masks.land import CoastDistance
     from .predict.outputs import OutputSet
     from .scenes import choose_grid, open_scene_or_empty
 
@@ -135,6 +152,8 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     warnings = []
     with scene:
         grid = choose_grid(scene, params.pixel_size)
+        masks = build_masks(grid, float(params.land_buffer_km) if params.land_mask else None, params.masks)
+        warnings += masks.warnings
         db_per_unit = 4 * params.stretch_sigma_db / 254 if scene.kind == "stretched" else 1.0
         if empty:
             warnings.append(f"{params.scene}: the scene has no valid pixels; the outputs are empty (all nodata)")
@@ -148,7 +167,7 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
         # Pass 1: dark spots and their connected components over the whole grid.
         kept = []
         vec = StripVectorizer(min_pixels=min_px, on_component=lambda c: kept.append(c.geometry))
-        for row, dark, _ok in dark_strips(scene, grid, params, db_per_unit, progress.sub(0.0, 0.5)):
+        for row, dark, _ok in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.0, 0.5)), masks, grid):
             vec.add(row, dark)
         vec.close()
         tree = STRtree(kept) if kept else None
@@ -158,9 +177,10 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
         tags = {"SLICK_BASELINE": f"k={params.k_db} dB, window={params.window_km} km, min area={params.min_area_km2} km2",
                 "SLICK_SCENE": str(Path(params.scene).resolve())}
         outputs = OutputSet(params.out, grid, params.format, False, simplify, float(params.min_area_km2), scene.id,
-                            acquisition_time(scene.path, scene.tags), "baseline", tags)
+                            acquisition_time(scene.path, scene.tags), "baseline", tags, coast_km=CoastDistance(grid).km)
         with outputs:
-            for row, dark, ok in dark_strips(scene, grid, params, db_per_unit, progress.sub(0.5, 0.95)):
+            for row, dark, ok in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.5, 0.95)),
+                                        masks, grid):
                 h = dark.shape[0]
                 mask = np.zeros(dark.shape, bool)
                 if tree is not None:
@@ -174,5 +194,6 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     result = {k: str(v) for k, v in outputs.paths.items()}
     result.update(n_slicks=outputs.n_outlines, slick_pixels=outputs.slick_pixels, valid_pixels=outputs.valid_pixels,
                   slick_area_km2=round(outputs.slick_pixels * px_area_km2, 4), grid=grid.to_dict(),
-                  db_per_unit=db_per_unit, seconds=round(seconds, 2), warnings=warnings, params=asdict(params))
+                  db_per_unit=db_per_unit, seconds=round(seconds, 2), warnings=warnings, masks=masks.describe(),
+                  params=asdict(params))
     return result

@@ -223,8 +223,9 @@ class OutlineCollector:
     """Turns finished components into features (map geometry + attributes) and centrelines."""
 
     def __init__(self, transform, simplify_m: float, min_area_km2: float, scene: str,
-                 acq_time: str | None, model: str | None):
+                 acq_time: str | None, model: str | None, coast_km=None):
         self.transform = transform
+        self.coast_km = coast_km  # geometry -> km to the nearest land, or None (masks/land.py CoastDistance)
         self.simplify_m, self.min_area_km2 = simplify_m, min_area_km2
         self.scene, self.acq_time, self.model = scene, acq_time, model
         self.created = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -246,6 +247,7 @@ class OutlineCollector:
             # mean_prob is the machine confidence (Cerulean's machine_confidence): see docs/outlines.md
             "mean_prob": comp.prob_sum / comp.pixels if has_prob else None,
             "max_prob": comp.prob_max if has_prob else None,
+            "coast_km": self.coast_km(geom) if self.coast_km else None,
             "scene": self.scene,
             "acq_time": self.acq_time,
             "model": self.model,
@@ -254,12 +256,12 @@ class OutlineCollector:
 
 
 FIELDS = ["id", "area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
-          "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "scene", "acq_time", "model",
-          "created"]
+          "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km", "scene", "acq_time",
+          "model", "created"]
 CENTRELINE_FIELDS = ["id", "scene", "acq_time", "centerline_km"]
 INT_FIELDS = {"id"}
 FLOAT_FIELDS = {"area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
-                "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob"}
+                "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km"}
 # Shapefile (dBase) field names have at most 10 characters: the long ones are named here.
 SHP_NAMES = {"perimeter_km": "perim_km", "centerline_km": "cline_km", "mean_width_m": "width_m",
              "polsby_popper": "polsby", "fill_factor": "fill_fact", "aspect_ratio": "aspect",
@@ -286,8 +288,8 @@ def outline_files(path: str | Path) -> list[Path]:
 
 def _columns(rows: list[dict], fields: list[str]) -> list[np.ndarray]:
     return [
-        np.array([r[k] for r in rows], dtype=np.int64) if k in INT_FIELDS
-        else np.array([np.nan if r[k] is None else r[k] for r in rows], dtype=np.float64) if k in FLOAT_FIELDS
+        np.array([r.get(k) for r in rows], dtype=np.int64) if k in INT_FIELDS
+        else np.array([np.nan if r.get(k) is None else r.get(k) for r in rows], dtype=np.float64) if k in FLOAT_FIELDS
         else np.array([r[k] for r in rows], dtype=object)
         for k in fields
     ]

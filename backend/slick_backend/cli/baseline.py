@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .scene_args import add_scene_options, scene_options
+from .scene_args import add_mask_options, add_scene_options, mask_options, scene_options
 
 
 def add_parser(subparsers):
@@ -32,6 +32,7 @@ def add_parser(subparsers):
     p.add_argument("--simplify-m", type=float, default=None, help="outline simplification tolerance, m (default half a pixel)")
     p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
     add_scene_options(p, calibration_default="none")
+    add_mask_options(p)
     return p
 
 
@@ -41,7 +42,7 @@ def run(args, progress) -> int:
     params = BaselineParams(
         scene=args.scene, out=args.out, k_db=args.k_db, window_km=args.window_km, min_area_km2=args.min_area_km2,
         pixel_size=args.pixel_size, stretch_sigma_db=args.stretch_sigma_db, format=args.format,
-        simplify_m=args.simplify_m, overwrite=args.overwrite, **scene_options(args),
+        simplify_m=args.simplify_m, overwrite=args.overwrite, **scene_options(args), **mask_options(args),
     )
     result = run_baseline(params, progress)
     result.pop("params", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .scene_args import add_scene_options, scene_options
+from .scene_args import add_mask_options, add_scene_options, mask_options, scene_options
 
 
 def add_parser(subparsers):
@@ -44,6 +44,7 @@ def add_parser(subparsers):
                    help="outline simplification tolerance in metres (default half a pixel; 0 = pixel edges)")
     p.add_argument("--min-area-km2", type=float, default=0.01, help="drop outlines smaller than this (default 0.01)")
     add_scene_options(p, calibration_default=None)
+    add_mask_options(p)
     p.add_argument("--allow-other-mode", action="store_true",
                    help="run even when the scene's mode or polarisation is not one the model was trained on")
     p.add_argument("--overwrite", action="store_true", help="replace outputs already at this --out prefix")
@@ -61,7 +62,7 @@ def run(args, progress) -> int:
         tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
         format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
         allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
-        overwrite=args.overwrite, **scene_options(args),
+        overwrite=args.overwrite, **scene_options(args), **mask_options(args),
     )
     result = run_predict(params, progress)
     result.pop("params", None)

@@ -25,3 +25,18 @@ def add_scene_options(p: argparse.ArgumentParser, calibration_default: str | Non
 
 def scene_options(args) -> dict:
     return {"value_kind": args.value_kind, "polarisation": args.polarisation, "calibration": args.calibration}
+
+
+def add_mask_options(p: argparse.ArgumentParser) -> None:
+    """Where no slick is mapped (predict, baseline)."""
+    p.add_argument("--no-land-mask", dest="land_mask", action="store_false",
+                   help="map over land too (default: no slick over land: GSHHG coastline plus --land-buffer-km)")
+    p.add_argument("--land-buffer-km", type=float, default=1.0, metavar="KM",
+                   help="distance from the coastline that is masked with the land (default 1)")
+    p.add_argument("--mask", dest="masks", nargs="+", default=[], metavar="FILE",
+                   help="areas to mask: polygons in any vector format and CRS, or a raster whose non-zero "
+                   "pixels are masked (land, sea ice, platforms)")
+
+
+def mask_options(args) -> dict:
+    return {"land_mask": args.land_mask, "land_buffer_km": args.land_buffer_km, "masks": list(args.masks)}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,9 @@ class PredictParams:
     value_kind: str = "auto"
     polarisation: str | None = None  # band of a Sentinel-1 product; None: its co-polarised one
     calibration: str | None = None  # None: as the model's training data was read (model card)
+    land_mask: bool = True  # no slick over land: GSHHG coastline + land_buffer_km (masks/land.py)
+    land_buffer_km: float = 1.0
+    masks: list[str] = field(default_factory=list)  # the analyst's mask files (vector or raster): land, ice, platforms
     allow_other_mode: bool = False  # run a model on a mode / polarisation it was not trained on
     adapt_bn: bool = False  # re-estimate BatchNorm statistics on this scene first (AdaBN, models/adapt.py)
     overwrite: bool = False  # replace outputs already at this prefix
@@ -57,6 +60,7 @@ class PredictParams:
         if not scene_exists(self.scene):
             raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
         check_read_options(self.value_kind, self.polarisation, self.calibration)
+        check_mask_options(self.land_buffer_km, self.masks)
         if not self.out:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         if self.engine not in ENGINES:
@@ -172,6 +176,14 @@ def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None, adapt=
     return OnnxEngine(onnx_path, params.device)
 
 
+def check_mask_options(land_buffer_km, masks) -> None:
+    if not (math.isfinite(float(land_buffer_km)) and 0 <= float(land_buffer_km) <= 50):
+        raise InputError(f"--land-buffer-km {land_buffer_km}: give a distance from 0 to 50 km (default 1)")
+    for path in masks or []:
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such mask file; check the --mask path")
+
+
 def read_calibration(params, card: dict) -> tuple[str, list[str]]:
     """How to read the scene: as asked, else as the model's training data was read (the
     dataset's calibration on the card), so that predict applies the same chain as training."""
@@ -188,6 +200,14 @@ def read_calibration(params, card: dict) -> tuple[str, list[str]]:
                         "a bare raster is read as it is: give the product (.SAFE folder or .zip) to apply the same "
                         "calibration"]
     return trained, []
+
+
+def unmasked(masks, grid, row: int, valid: np.ndarray) -> np.ndarray:
+    """valid, less the masked pixels of the strip starting at grid ``row``."""
+    from rasterio.windows import Window
+
+    masked = masks.window(grid, Window(0, row, valid.shape[1], valid.shape[0]))
+    return valid if masked is None else valid & ~masked
 
 
 def scene_reader(scene, grid, stretch):
@@ -238,6 +258,8 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     """Predict a whole scene. ``engine``/``card`` replace the model's (tests, benchmarks)."""
     import tempfile
 
+    from ..masks import build_masks
+    from ..masks.land import CoastDistance
     from ..scenes import choose_grid, compute_stretch, open_scene_or_empty
     from .outputs import OutputSet
     from .sliding import predict_strips, with_tta
@@ -258,6 +280,9 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     with scene, tempfile.TemporaryDirectory(prefix="slick-predict-") as tmp_dir:
         warnings += check_scene_fits(scene, card, params.allow_other_mode)
         grid = choose_grid(scene, pixel_size)
+        progress.update(0.01, "masks: land and mask files")
+        masks = build_masks(grid, float(params.land_buffer_km) if params.land_mask else None, params.masks)
+        warnings += masks.warnings
         stretch = None
         if empty:
             warnings.append(f"{params.scene}: the scene has no valid pixels; the outputs are empty (all nodata)")
@@ -279,11 +304,13 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         tags = {"SLICK_MODEL": card.get("name"), "SLICK_SCENE": str(Path(params.scene).resolve()),
                 "SLICK_THRESHOLD": threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
         outputs = OutputSet(params.out, grid, params.format, True, simplify, float(params.min_area_km2),
-                            scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags)
+                            scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags,
+                            coast_km=CoastDistance(grid).km)
         with outputs:
             for strip in predict_strips(run, scene_reader(scene, grid, stretch), grid.height, grid.width, tile,
                                         float(params.overlap), int(params.batch_size), progress.sub(0.05, 0.9)):
-                outputs.write(strip.row, strip.prob >= threshold, strip.valid, strip.prob)
+                outputs.write(strip.row, strip.prob >= threshold, unmasked(masks, grid, strip.row, strip.valid),
+                              strip.prob)
             progress.update(0.92, "writing overviews and outlines")
     seconds = time.perf_counter() - t0
     progress.update(1.0, f"{outputs.n_outlines} slick outlines")
@@ -295,6 +322,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         threshold_from="--threshold" if params.threshold is not None else "model card",
         mpx_per_s=round(grid.width * grid.height / 1e6 / max(seconds, 1e-9), 3), warnings=warnings,
         read={"kind": scene.kind, "polarisation": scene.polarisation, "calibration": calibration},
+        masks=masks.describe(),
         params=asdict(params),
     )
     return result

@@ -55,12 +55,12 @@ class OutputSet:
 
     def __init__(self, prefix, grid, fmt: str = "gpkg", with_prob: bool = True, simplify_m: float = 0.0,
                  min_area_km2: float = 0.0, scene: str = "", acq_time: str | None = None,
-                 model: str | None = None, tags: dict | None = None):
+                 model: str | None = None, tags: dict | None = None, coast_km=None):
         self.grid, self.fmt = grid, fmt
         self.paths = output_paths(prefix, fmt, with_prob)
         self.tags = tags or {}
         px_area_km2 = abs(grid.transform[0] * grid.transform[4]) / 1e6
-        self.collector = OutlineCollector(grid.transform, simplify_m, min_area_km2, scene, acq_time, model)
+        self.collector = OutlineCollector(grid.transform, simplify_m, min_area_km2, scene, acq_time, model, coast_km)
         # Pre-filter on pixel count (half the minimum: simplification changes areas a little).
         self.vectorizer = StripVectorizer(min_pixels=0.5 * min_area_km2 / px_area_km2, on_component=self.collector)
         self.slick_pixels = 0

@@ -31,5 +31,5 @@ def write_raster(path, arr, transform, crs="EPSG:32633", nodata=None):
     return Path(path)
 
 
-def utm_transform(x=500000.0, y=7000000.0, px=25.0):
+def utm_transform(x=500000.0, y=8000000.0, px=25.0):  # open sea (72 N, 15 E): no land mask
     return from_origin(x, y, px, px)

@@ -57,14 +57,14 @@ def test_dice_ignores_nodata_and_checks_transform(tmp_path):
     pred = truth.copy()
     pred[:50] = 1 - pred[:50]  # wrong in the top 50 rows ...
     pred[:50, :] = 255  # ... which are nodata in the prediction
-    t = from_origin(500000, 7000000, 25, 25)
+    t = from_origin(500000, 8000000, 25, 25)
     _write(tmp_path / "p.tif", pred, t, nodata=255)
     _write(tmp_path / "t.tif", truth, t)
     counts = counts_from_rasters(tmp_path / "p.tif", tmp_path / "t.tif", rows_per_strip=64)
     assert counts.dice == 1.0 and counts.fp == counts.fn == 0
     assert counts.tp + counts.tn == 250 * 200
 
-    _write(tmp_path / "shifted.tif", truth, from_origin(500000 + 12.5, 7000000, 25, 25))
+    _write(tmp_path / "shifted.tif", truth, from_origin(500000 + 12.5, 8000000, 25, 25))
     with pytest.raises(InputError, match="x origin"):
         counts_from_rasters(tmp_path / "p.tif", tmp_path / "shifted.tif")
     _write(tmp_path / "small.tif", truth[:-1], t)
