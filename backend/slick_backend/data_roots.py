@@ -57,11 +57,12 @@ class Roots:
         """``what``: where the path was written, when not in the request itself."""
         if not self.restricted:
             return
-        from .scenes.safe import parse_subdataset
+        if value.startswith(("SENTINEL1_CALIB:", "/vsizip/")):
+            # a GDAL name (SENTINEL1_CALIB:...:/data/X.SAFE/manifest.safe:EW_HH:...) or a /vsizip/ path
+            # names the file it reads (imported here: the server starts without numpy's scenes package)
+            from .scenes.safe import parse_subdataset
 
-        # a GDAL name (SENTINEL1_CALIB:...:/data/X.SAFE/manifest.safe:EW_HH:...) and a /vsizip/ path
-        # name the file they read
-        value = parse_subdataset(value)[0]
+            value = parse_subdataset(value)[0]
         path = Path(value).expanduser().resolve()
         if not any(path == root or root in path.parents for root in self.roots):
             allowed = ", ".join(map(str, self.roots)) or "none configured (start with --data-root DIR)"
