@@ -55,3 +55,18 @@ def test_plugin_never_imports_torch():
         if name.split(".")[0] in heavy
     ]
     assert offenders == []
+
+
+def test_cli_parser_and_server_start_without_numpy():
+    """The plugin's first-run setup starts `serve` from a minimal wheel set (no numpy, rasterio or
+    torch): building the CLI and the server app must not import them."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom slick_backend.cli.main import build_parser\nbuild_parser()\n"
+            "from slick_backend.server.app import create_app\n"
+            "heavy = sorted(m for m in ('numpy', 'rasterio', 'torch', 'osgeo') if m in sys.modules)\n"
+            "print(','.join(heavy))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "", f"imported at start: {done.stdout.strip()}"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..scenes.calibration import CALIBRATIONS
-from ..scenes.kinds import KINDS
+from ..scenes.options import CALIBRATIONS, KINDS
 
 VALUE_KINDS = ["auto", *KINDS]
 POLARISATIONS = ["HH", "VV", "HV", "VH"]

@@ -31,11 +31,24 @@ bounded by the window: each read warps only that window (rasterio.warp.reproject
 docs/preprocessing.md for what is stretched (dB) and why.
 """
 
-from .calibration import CALIBRATIONS
-from .grid import Grid, choose_grid, parse_utm_zone, utm_crs
-from .safe import scene_exists, scene_stem
-from .scene import EmptyScene, Scene, check_read_options, open_scene, open_scene_or_empty, read_window
-from .stretch import Stretch, apply_stretch, compute_stretch
+import importlib
+
+# name -> submodule; loaded on first use, so that scenes.safe and scenes.options (stdlib only)
+# import without numpy, rasterio and GDAL (the CLI's parser, the server's start)
+_WHERE = {
+    "CALIBRATIONS": "options", "scene_exists": "safe", "scene_stem": "safe",
+    "EmptyScene": "scene", "Scene": "scene", "check_read_options": "scene", "open_scene": "scene",
+    "open_scene_or_empty": "scene", "read_window": "scene",
+    "Grid": "grid", "choose_grid": "grid", "parse_utm_zone": "grid", "utm_crs": "grid",
+    "Stretch": "stretch", "apply_stretch": "stretch", "compute_stretch": "stretch",
+}
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+
 
 __all__ = [
     "CALIBRATIONS",

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputError
+from .options import CALIBRATIONS  # noqa: F401 - re-exported
 
-CALIBRATIONS = ("none", "sigma0", "sigma0-denoised")
 NOISE_FLOOR = 1e-5
 
 

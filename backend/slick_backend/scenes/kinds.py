@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from .options import KINDS  # noqa: F401 - re-exported
 
-KINDS = ("linear", "db", "amplitude", "stretched")
 MODES = {"IW", "EW", "SM", "WV"}  # not S1..S6: "s1" starts many file names
 POLS = {"HH", "VV", "HV", "VH"}
 # Product-type suffix of a SAFE name (S1A_EW_GRDM_1SDH_...): dual / single, H or V transmit.

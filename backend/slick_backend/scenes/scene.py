@@ -14,6 +14,7 @@ from ..errors import InputError
 from . import safe
 from .calibration import CALIBRATIONS, Calibration
 from .kinds import KINDS, kind_from_metadata, kind_from_values, mode_pol_from_metadata
+from .options import POLARISATIONS
 
 log = logging.getLogger(__name__)
 
@@ -330,7 +331,6 @@ class Scene:
         self.close()
 
 
-POLARISATIONS = ("HH", "VV", "HV", "VH")
 
 
 class EmptyScene(Scene):
