@@ -29,12 +29,12 @@
       <translation>Adapter le modèle d'étiquetage à ces étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="40" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="41" />
       <source>Adapt to each scene (no labels needed)</source>
       <translation>Adapter à chaque scène (sans étiquettes)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="48" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="60" />
       <source>Adaptive-threshold dark-spot detector, for comparison</source>
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
@@ -67,6 +67,11 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="179" />
       <source>Architecture (unset: deeplabv3, or the source's)</source>
       <translation>Architecture (vide : deeplabv3, ou celle de la source)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="55" />
+      <source>Areas to leave out as well: sea ice, platforms, wind farms (polygons, or a raster whose non-zero pixels are masked)</source>
+      <translation>Zones à exclure aussi : glace de mer, plateformes, parcs éoliens (polygones, ou raster dont les pixels non nuls sont masqués)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="330" />
@@ -129,7 +134,7 @@
       <translation>Candidat {i} sur {n} : Entrée accepte, Suppr rejette, un clic affine, N passe.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="47" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="59" />
       <source>Classic baseline</source>
       <translation>Méthode classique</translation>
     </message>
@@ -239,12 +244,12 @@
       <translation>Configuration d'expérience (*.toml)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="76" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="96" />
       <source>Export outlines</source>
       <translation>Exporter les contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="53" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="70" />
       <source>Export...</source>
       <translation>Exporter…</translation>
     </message>
@@ -267,6 +272,11 @@
       <location filename="../slick_plugin/ui/model_card.py" line="32" />
       <source>Fine-tuned from</source>
       <translation>Affiné à partir de</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="155" />
+      <source>Folder of scenes to predict</source>
+      <translation>Dossier des scènes à prédire</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="85" />
@@ -299,6 +309,11 @@
       <translation>Étiquettes</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="47" />
+      <source>Land and the sea within 1 km of the coast (GSHHG full-resolution coastline) are left out: nodata in the probability and mask, no outline. docs/masks.md says how.</source>
+      <translation>La terre et la mer à moins de 1 km de la côte (trait de côte GSHHG pleine résolution) sont exclues : sans donnée dans la probabilité et le masque, aucun contour. docs/masks.md explique comment.</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="122" />
       <source>Learning rate</source>
       <translation>Taux d'apprentissage</translation>
@@ -319,6 +334,11 @@
       <translation>La liste des modèles</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="83" />
+      <source>Mask layer</source>
+      <translation>Couche de masque</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="191" />
       <source>Maximum epochs</source>
       <translation>Nombre maximal d'époques</translation>
@@ -329,7 +349,7 @@
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="60" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="77" />
       <source>Model</source>
       <translation>Modèle</translation>
     </message>
@@ -384,6 +404,11 @@
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="46" />
+      <source>No slicks over land (coastline + 1 km)</source>
+      <translation>Pas de nappes sur la terre (trait de côte + 1 km)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="339" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
@@ -394,7 +419,7 @@
       <translation>Sites hors ligne : un dossier de fichiers wheel à installer au lieu d'internet</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="38" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="39" />
       <source>Only the current map extent</source>
       <translation>Seulement l'emprise actuelle de la carte</translation>
     </message>
@@ -429,6 +454,11 @@
       <translation>Dossier de sortie</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="161" />
+      <source>Output folder (the same folder again resumes the batch)</source>
+      <translation>Dossier de sortie (le même dossier reprend le lot)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="113" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
@@ -452,6 +482,16 @@
       <location filename="../slick_plugin/ui/dock.py" line="96" />
       <source>Predict</source>
       <translation>Prédire</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="63" />
+      <source>Predict every scene of a folder (GeoTIFFs, Sentinel-1 .SAFE folders and .zip products) into an output folder, then add the outlines of them all. Choosing the same output folder again resumes.</source>
+      <translation>Prédire chaque scène d'un dossier (GeoTIFF, dossiers .SAFE et produits .zip Sentinel-1) dans un dossier de sortie, puis ajouter les contours de toutes les scènes. Choisir de nouveau le même dossier de sortie reprend le lot.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="62" />
+      <source>Predict many scenes...</source>
+      <translation>Prédire de nombreuses scènes...</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="256" />
@@ -499,7 +539,7 @@
       <translation>la base d'authentification de QGIS n'est pas disponible ({why})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="41" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="42" />
       <source>Re-measure the model's normalisation statistics on each scene before predicting (AdaBN): no labels needed. docs/models.md gives what it changes on real mosaics.</source>
       <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
     </message>
@@ -694,27 +734,27 @@
       <translation>Paramètres de Slick…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="51" />
+      <location filename="../slick_plugin/tasks/params.py" line="56" />
       <source>Slick {kind}</source>
       <translation>Slick {kind}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="129" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="196" />
       <source>Slick: baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="200" />
+      <location filename="../slick_plugin/tasks/params.py" line="241" />
       <source>Slick: classic baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="214" />
+      <location filename="../slick_plugin/tasks/params.py" line="255" />
       <source>Slick: evaluate {name}</source>
       <translation>Slick : évaluer {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="227" />
+      <location filename="../slick_plugin/tasks/params.py" line="268" />
       <source>Slick: experiment {name}</source>
       <translation>Slick : expérience {name}</translation>
     </message>
@@ -724,12 +764,22 @@
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="186" />
+      <location filename="../slick_plugin/tasks/params.py" line="224" />
+      <source>Slick: predict the scenes of {folder}</source>
+      <translation>Slick : prédire les scènes de {folder}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="225" />
+      <source>Slick: predict {n} scenes</source>
+      <translation>Slick : prédire {n} scènes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="194" />
       <source>Slick: predict {scene}</source>
       <translation>Slick : prédire {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="76" />
+      <location filename="../slick_plugin/tasks/params.py" line="81" />
       <source>Slick: prepare a dataset</source>
       <translation>Slick : préparer un jeu de données</translation>
     </message>
@@ -739,12 +789,17 @@
       <translation>Slick : installer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="118" />
+      <location filename="../slick_plugin/tasks/params.py" line="123" />
       <source>Slick: train {name}</source>
       <translation>Slick : entraîner {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="120" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="167" />
+      <source>Slick: {model} on the scenes of {folder}</source>
+      <translation>Slick : {model} sur les scènes de {folder}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="144" />
       <source>Slick: {model} on {scene}</source>
       <translation>Slick : {model} sur {scene}</translation>
     </message>
@@ -804,7 +859,7 @@
       <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="63" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="80" />
       <source>Threshold</source>
       <translation>Seuil</translation>
     </message>
@@ -999,6 +1054,11 @@
       <translation>vérification : démarrage du serveur du backend</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/tasks/params.py" line="216" />
+      <source>choose a folder of scenes</source>
+      <translation>choisissez un dossier de scènes</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="91" />
       <source>choose a new output folder</source>
       <translation>choisissez un nouveau dossier de sortie</translation>
@@ -1009,7 +1069,7 @@
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="70" />
+      <location filename="../slick_plugin/tasks/params.py" line="75" />
       <source>choose at least one scene layer</source>
       <translation>choisissez au moins une couche de scène</translation>
     </message>
@@ -1044,7 +1104,7 @@
       <translation>création de l'environnement {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="100" />
+      <location filename="../slick_plugin/tasks/params.py" line="105" />
       <source>dataset</source>
       <translation>jeu de données</translation>
     </message>
@@ -1064,7 +1124,7 @@
       <translation>code de sortie {code}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="224" />
+      <location filename="../slick_plugin/tasks/params.py" line="265" />
       <source>experiment config</source>
       <translation>configuration d'expérience</translation>
     </message>
@@ -1074,7 +1134,7 @@
       <translation>l'export vers {path} a échoué : {message}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="171" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="238" />
       <source>exported {n} outlines to {path}</source>
       <translation>{n} contours exportés vers {path}</translation>
     </message>
@@ -1094,12 +1154,17 @@
       <translation>conservé dans la base d'authentification de QGIS ; saisissez-en un nouveau pour le remplacer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="73" />
+      <location filename="../slick_plugin/tasks/params.py" line="78" />
       <source>label layer</source>
       <translation>couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="40" />
+      <location filename="../slick_plugin/tasks/params.py" line="39" />
+      <source>mask layer</source>
+      <translation>couche de masque</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="45" />
       <source>model</source>
       <translation>modèle</translation>
     </message>
@@ -1124,12 +1189,12 @@
       <translation>aucune URL de backend n'est définie ; définissez-la dans les paramètres de Slick ou utilisez un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="113" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="137" />
       <source>no model: train one or refresh the model list</source>
       <translation>aucun modèle : entraînez-en un ou actualisez la liste des modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/predict_panel.py" line="160" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="227" />
       <source>no outline layer to export</source>
       <translation>aucune couche de contours à exporter</translation>
     </message>
@@ -1147,6 +1212,11 @@
       <location filename="../slick_plugin/tasks/polling.py" line="70" />
       <source>no reason given</source>
       <translation>aucune raison donnée</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/predict_panel.py" line="181" />
+      <source>no scene could be predicted; nothing to add</source>
+      <translation>aucune scène n'a pu être prédite ; rien à ajouter</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="111" />
@@ -1229,7 +1299,7 @@
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="183" />
+      <location filename="../slick_plugin/tasks/params.py" line="190" />
       <source>scene</source>
       <translation>scène</translation>
     </message>
@@ -1237,6 +1307,11 @@
       <location filename="../slick_plugin/layers/label_layer.py" line="73" />
       <source>scene (auto if empty)</source>
       <translation>scène (auto si vide)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="218" />
+      <source>scenes</source>
+      <translation>scènes</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="90" />
@@ -1304,7 +1379,7 @@
       <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="109" />
+      <location filename="../slick_plugin/tasks/params.py" line="114" />
       <source>the DeepLab decoder only applies to the DeepLabv3 architecture</source>
       <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
     </message>
@@ -1424,7 +1499,7 @@
       <translation>le modèle d'étiquetage adapté à ces étiquettes figure dans la liste des modèles SAM de l'onglet Étiqueter sous le nom {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="156" />
+      <location filename="../slick_plugin/tasks/params.py" line="161" />
       <source>the labelling model can only be adapted at a pixel size of {px:g} m</source>
       <translation>le modèle d'étiquetage ne peut être adapté qu'à une taille de pixel de {px:g} m</translation>
     </message>
@@ -1604,12 +1679,17 @@
       <translation>{name} ajouté : étiquetez-le, entraînez ou prédisez dessus</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="107" />
+      <location filename="../slick_plugin/ui/predict_panel.py" line="178" />
+      <source>{n} of {total} scenes failed (see {status}); first: {error}</source>
+      <translation>{n} scènes sur {total} ont échoué (voir {status}) ; la première : {error}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="112" />
       <source>{path} already exists: choose a new model folder</source>
       <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="154" />
+      <location filename="../slick_plugin/tasks/params.py" line="159" />
       <source>{path} already exists: choose a new model name</source>
       <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
     </message>
@@ -1617,6 +1697,11 @@
       <location filename="../slick_plugin/backend/wording.py" line="81" />
       <source>{path} already exists: {advice}</source>
       <translation>{path} existe déjà : {advice}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="220" />
+      <source>{path} is a file: choose an output folder</source>
+      <translation>{path} est un fichier : choisissez un dossier de sortie</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/label_layer.py" line="63" />

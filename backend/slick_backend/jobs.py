@@ -19,6 +19,7 @@ JOBS: dict[str, tuple[str, str, str]] = {
     "train": ("slick_backend.train.api", "TrainParams", "run_train"),
     "evaluate": ("slick_backend.train.evaluate", "EvaluateParams", "run_evaluate"),
     "predict": ("slick_backend.predict.api", "PredictParams", "run_predict"),
+    "predict-batch": ("slick_backend.predict.batch", "BatchPredictParams", "run_batch_predict"),
     "baseline": ("slick_backend.baseline", "BaselineParams", "run_baseline"),
     "export-onnx": ("slick_backend.predict.onnx_export", "ExportParams", "run_export_onnx"),
     "experiment": ("slick_backend.experiment.api", "ExperimentParams", "run_experiment"),

@@ -34,6 +34,11 @@ def _need_file(path: str, what: str) -> None:
         raise ParamsInvalid(tr("{what}: {path} does not exist").format(what=what, path=path or "-"))
 
 
+def _need_masks(masks: list[str]) -> None:
+    for mask in masks:
+        _need_file(mask, tr("mask layer"))
+
+
 def _need_model(model: str) -> None:
     """A model folder, or the name of a model shipped with the backend (it checks that one)."""
     if model not in SHIPPED_MODELS:
@@ -177,13 +182,47 @@ class PredictRequest(JobRequest):
     threshold: float | None = None  # None: the model card's threshold
     adapt_bn: bool = False  # re-estimate the model's BatchNorm statistics on this scene (no labels)
     overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
+    land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
+    masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
 
     def validate(self) -> None:
         _need_model(self.model)
         _need_file(self.scene, tr("scene"))
+        _need_masks(self.masks)
 
     def title(self) -> str:
         return tr("Slick: predict {scene}").format(scene=scene_name(self.scene))
+
+
+@dataclasses.dataclass
+class BatchPredictRequest(JobRequest):
+    """Many scenes into one output folder (the backend's BatchPredictParams): DIR/<scene id>/ per
+    scene and DIR/slicks.gpkg, the outlines of them all. Sent again with the same folder, it resumes."""
+
+    KIND = "predict-batch"
+    model: str  # a model dir or a shipped model name
+    scenes: list[str]  # scene files, product folders / zips, or folders of scenes
+    out: str  # the output folder
+    threshold: float | None = None  # None: the model card's threshold
+    adapt_bn: bool = False
+    workers: int = 1  # scenes at a time in the backend
+    overwrite: bool = False  # predict again the scenes already done in ``out``
+    land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
+    masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
+
+    def validate(self) -> None:
+        _need_model(self.model)
+        if not self.scenes:
+            raise ParamsInvalid(tr("choose a folder of scenes"))
+        for scene in self.scenes:
+            _need_file(scene, tr("scenes"))
+        if Path(self.out).is_file():
+            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out))
+
+    def title(self) -> str:
+        if len(self.scenes) == 1:
+            return tr("Slick: predict the scenes of {folder}").format(folder=Path(self.scenes[0]).name)
+        return tr("Slick: predict {n} scenes").format(n=len(self.scenes))
 
 
 @dataclasses.dataclass
@@ -192,6 +231,8 @@ class BaselineRequest(JobRequest):
     scene: str
     out: str
     overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
+    land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
+    masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
 
     def validate(self) -> None:
         _need_file(self.scene, tr("scene"))

@@ -1,9 +1,11 @@
-"""`slick-backend predict --model DIR --scene RASTER --out PREFIX`: a model over a whole scene."""
+"""`slick-backend predict --model DIR --scene RASTER --out PREFIX`: a model over a whole scene;
+``--scenes A B ... --out DIR``: over many (cli/predict_batch.py)."""
 
 from __future__ import annotations
 
 import json
 
+from .predict_batch import add_batch_options, check_form, run_batch
 from .scene_args import add_mask_options, add_scene_options, mask_options, scene_options
 
 
@@ -23,9 +25,11 @@ def add_parser(subparsers):
     )
     p.add_argument("--model", default="", metavar="MODEL",
                    help="model dir written by `slick-backend train`, or a shipped model name (slick-s1-source)")
-    p.add_argument("--scene", required=True, metavar="SCENE",
+    p.add_argument("--scene", default=None, metavar="SCENE",
                    help="Sentinel-1 scene: any raster `prepare` accepts, or a product (.SAFE folder or .zip)")
-    p.add_argument("--out", required=True, metavar="PREFIX", help="output prefix, e.g. out/scene1")
+    p.add_argument("--out", required=True, metavar="PREFIX",
+                   help="output prefix, e.g. out/scene1 (with --scenes: an output folder)")
+    add_batch_options(p)
     p.add_argument("--overlap", type=float, default=0.25,
                    help="fraction of the tile shared with the neighbouring window on each side (default 0.25: "
                         "windows every half tile)")
@@ -57,6 +61,9 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..predict.api import PredictParams, run_predict
 
+    check_form(args)
+    if args.scenes:
+        return run_batch(args, progress, {**scene_options(args), **mask_options(args)})
     params = PredictParams(
         scene=args.scene, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
         tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,

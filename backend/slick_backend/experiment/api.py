@@ -11,11 +11,13 @@ from typing import Literal
 
 from ..atomic import write_text_atomic
 from ..errors import InputError
+from ..executors import make_executor, threads_per_run
 from ..progress import Progress
 from .config import load_config
-from .executors import make_executor, threads_per_run
 from .grid import build_plan
 from .runner import Runner, exclusive, remove_leftovers
+
+RUN_TASK = "slick_backend.experiment.trainrun:execute_run"  # one grid run: train + evaluate (executors.py)
 
 
 @dataclass
@@ -86,7 +88,7 @@ def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
 
 def _run_locked(params: ExperimentParams, cfg, plan, out: Path, progress: Progress) -> dict:
     workers = int(params.workers or cfg.workers)
-    executor = make_executor(params.executor, workers, params.ray_address, cfg.gpu_fraction)
+    executor = make_executor(params.executor, RUN_TASK, workers, params.ray_address, cfg.gpu_fraction)
     write_text_atomic(out / "plan.json", json.dumps({
         "config": str(Path(params.config).resolve()), "overrides": list(params.overrides),
         "settings": {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ("architectures", "formats")},

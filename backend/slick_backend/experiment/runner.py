@@ -62,14 +62,14 @@ def record_to_result(record: dict) -> ModelResult:
 
 
 @contextlib.contextmanager
-def exclusive(out_dir: Path):
-    """Hold DIR/.lock for the experiment's lifetime: two experiments never share a directory."""
+def exclusive(out_dir: Path, what: str = "experiment"):
+    """Hold DIR/.lock for the job's lifetime: two experiments (batches) never share a directory."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / ".lock", "w") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError(f"{out_dir}: another experiment is running in this directory; wait for it or "
+            raise InputError(f"{out_dir}: another {what} is running in this directory; wait for it or "
                              "choose another --out") from None
         yield
 

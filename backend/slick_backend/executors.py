@@ -1,6 +1,9 @@
-"""Executors: run the grid's runs several at a time, in local processes or on a Ray cluster.
+"""Executors: run tasks several at a time, in local processes or on a Ray cluster; the
+experiment's grid runs (experiment/api.py) and batch prediction's scenes (predict/batch.py).
 
-Both call the same ``trainrun.execute_run(spec, threads)`` and hand each outcome to the
+Both call a task named "module:function" (a module-level ``task(spec, threads, progress) ->
+dict``, imported by name in the spawned process or Ray worker that runs it: the experiment's
+``trainrun.execute_run``, batch prediction's scene), and hand each outcome to the
 driver's callback as soon as it arrives, so the runner records finished runs one by one and a
 killed experiment loses only the runs in flight. The driver polls ``progress.check()`` while it
 waits; on cancel, workers are terminated (local) or their tasks force-cancelled (Ray).
@@ -12,14 +15,15 @@ floating-point reductions whichever process runs them.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import time
 import traceback
 from collections.abc import Callable
 
-from ..errors import InputError
-from ..progress import Progress
+from .errors import InputError
+from .progress import Progress
 
 Done = Callable[[dict, dict | None, str | None], None]  # (spec, record or None, error text or None)
 RunProgress = Callable[[dict, float, str], None]  # (spec, fraction of that run, its message)
@@ -52,19 +56,21 @@ def _init_worker(parent: int, queue) -> None:
     _exit_with_parent(parent)
 
 
-def _execute_reporting(spec: dict, threads: int | None) -> dict:
+def _task(name: str) -> Callable[..., dict]:
+    """The task function named "module:function" (imported in the worker that runs it)."""
+    module, func = name.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def _execute_reporting(spec: dict, threads: int | None, task: str) -> dict:
     """Pool task: the run, reporting its epochs to the driver."""
-    from .trainrun import execute_run
-
     progress = QueueProgress(_QUEUE, spec["id"]) if _QUEUE is not None else None
-    return execute_run(spec, threads, progress)
+    return _task(task)(spec, threads, progress)
 
 
-def _execute_on_ray(spec: dict, threads: int | None, queue) -> dict:
+def _execute_on_ray(spec: dict, threads: int | None, queue, task: str) -> dict:
     """Ray task: the run, reporting its epochs to the driver through a Ray queue (an actor)."""
-    from .trainrun import execute_run
-
-    return execute_run(spec, threads, QueueProgress(queue, spec["id"]) if queue is not None else None)
+    return _task(task)(spec, threads, QueueProgress(queue, spec["id"]) if queue is not None else None)
 
 
 def threads_per_run(workers: int) -> int:
@@ -96,9 +102,10 @@ class LocalExecutor:
 
     name = "local"
 
-    def __init__(self, workers: int = 1, threads: int | None = None):
+    def __init__(self, task: str, workers: int = 1, threads: int | None = None):
         self.workers = max(1, int(workers))
         self.threads = threads or threads_per_run(self.workers)
+        self.task = task
 
     def run(self, specs: list[dict], done: Done, progress: Progress, on_progress: RunProgress | None = None) -> None:
         """``on_progress(spec, fraction, message)``: a run's own progress (epochs), as it trains."""
@@ -120,7 +127,7 @@ class LocalExecutor:
                     on_progress(by_id[run_id], fraction, message)
 
         try:
-            pending = {id(s): (s, pool.apply_async(_execute_reporting, (s, self.threads))) for s in specs}
+            pending = {id(s): (s, pool.apply_async(_execute_reporting, (s, self.threads, self.task))) for s in specs}
             while pending:
                 progress.check()
                 drain()
@@ -151,12 +158,13 @@ class RayExecutor:
 
     name = "ray"
 
-    def __init__(self, workers: int = 1, address: str | None = None, gpu_fraction: float = 0.25,
+    def __init__(self, task: str, workers: int = 1, address: str | None = None, gpu_fraction: float = 0.25,
                  threads: int | None = None):
         self.workers = max(1, int(workers))
         self.address = address
         self.gpu_fraction = gpu_fraction
         self.threads = threads or threads_per_run(self.workers)
+        self.task = task
 
     def run(self, specs: list[dict], done: Done, progress: Progress, on_progress: RunProgress | None = None) -> None:
         """``on_progress(spec, fraction, message)``: a run's epochs, sent through a Ray queue."""
@@ -186,7 +194,7 @@ class RayExecutor:
 
                 queue = Queue(maxsize=1000, actor_options={"num_cpus": 0})
             task = ray.remote(_execute_on_ray).options(num_cpus=self.threads, num_gpus=gpus, max_retries=0)
-            refs = {task.remote(s, self.threads, queue): s for s in specs}
+            refs = {task.remote(s, self.threads, queue, self.task): s for s in specs}
 
             def drain() -> None:
                 """Every update sent so far (a task's puts are done when it returns), for runs not
@@ -218,11 +226,11 @@ class RayExecutor:
                 ray.shutdown()
 
 
-def make_executor(kind: str, workers: int, address: str | None = None, gpu_fraction: float = 0.25):
+def make_executor(kind: str, task: str, workers: int, address: str | None = None, gpu_fraction: float = 0.25):
     if kind == "local":
         if address:
             raise InputError("--ray-address is only used with --executor ray")
-        return LocalExecutor(workers)
+        return LocalExecutor(task, workers)
     if kind == "ray":
-        return RayExecutor(workers, address, gpu_fraction)
+        return RayExecutor(task, workers, address, gpu_fraction)
     raise InputError(f"--executor {kind}: choose local or ray")
