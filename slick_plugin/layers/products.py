@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from qgis.core import QgsProject, QgsRasterLayer
+from qgis.core import QgsProject, QgsRasterLayer, QgsRasterRange
 
 from ..i18n import tr
 from .sources import SUBDATASET as _SUBDATASET
@@ -68,6 +68,16 @@ def polarisation_sources(path: str) -> dict[str, str]:
     return dict(sorted(found.items(), key=lambda kv: (kv[0] not in CO_POLS, kv[0])))
 
 
+def _gcp_crs(source: str):
+    from osgeo import gdal
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    ds = gdal.Open(source)
+    wkt = ds.GetGCPProjection() if ds is not None else ""
+    crs = QgsCoordinateReferenceSystem.fromWkt(wkt) if wkt else QgsCoordinateReferenceSystem()
+    return crs if crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")  # Sentinel-1 GCPs are WGS 84
+
+
 class _Quiet:
     """gdal.quiet_errors for GDAL builds older than 3.7."""
 
@@ -92,5 +102,11 @@ def add_product_layer(path: str, polarisation: str, project: QgsProject | None =
     if not layer.isValid():
         raise ProductError(tr("{path}: QGIS cannot display the {pol} band of this product").format(
             path=path, pol=polarisation))
+    if not layer.crs().isValid():
+        # GDAL georeferences the band by its GCPs; QGIS 3.22 shows them only once the layer
+        # has their CRS (else the layer has no CRS and draws nothing)
+        layer.setCrs(_gcp_crs(sources[polarisation]))
+    # DN 0 is no data in GRD products (the borders and the frame around the warped swath)
+    layer.dataProvider().setUserNoDataValue(1, [QgsRasterRange(0, 0)])
     (project or QgsProject.instance()).addMapLayer(layer)
     return layer

@@ -29,6 +29,26 @@ def products(tmp_path_factory) -> dict[str, Path]:
     return found
 
 
+def _draws_something(layer) -> bool:
+    """Render the layer alone (as the canvas would, in its CRS) and look for non-transparent pixels."""
+    from qgis.core import QgsMapRendererSequentialJob, QgsMapSettings
+    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtGui import QColor
+
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(200, 200))
+    settings.setBackgroundColor(QColor(0, 0, 0, 0))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    image = job.renderedImage()
+    return any(image.pixelColor(x, y).alpha() > 0 and image.pixelColor(x, y).value() > 0
+               for x in range(0, 200, 10) for y in range(0, 200, 10))
+
+
 def _backend_reads(source: str) -> dict:
     code = ("import json, sys; from slick_backend.scenes import open_scene\n"
             "with open_scene(sys.argv[1]) as s: print(json.dumps([s.id, s.polarisation, s.mode]))")
@@ -59,6 +79,8 @@ def test_open_product_adds_the_chosen_band(qgis_iface, products, georef, pick):
         assert Path(source_file(source)) == (product / "manifest.safe" if georef == "safe" else product)
         assert label_key(source) == name and scene_name(source) == f"{name}_{pol}"
         # Svalbard waters: the GCPs georeference the layer (QGIS warps it; the project CRS is untouched)
+        assert layer.crs().authid() == "EPSG:4326"  # without it QGIS 3.22 draws nothing
+        assert _draws_something(layer)
         extent = layer.extent()
         assert 5 < extent.center().x() < 35 and 74 < extent.center().y() < 82
         request = PredictRequest(model="slick-s1-source", scene=source, out=str(product.parent / "p"))
