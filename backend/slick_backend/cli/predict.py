@@ -17,10 +17,13 @@ def add_parser(subparsers):
             "Run a trained model over a whole Sentinel-1 scene with overlapping windows blended by a "
             "Hann weight (no seams at window edges), in strips so memory does not grow with the scene. "
             "Writes PREFIX_prob.tif (float32 probability 0..1, nodata -1), PREFIX_mask.tif (uint8: 1 = slick, "
-            "0 = not, 255 = nodata) and PREFIX_slicks.gpkg (layer 'slicks': id, area_km2, perimeter_km, "
-            "length_km, mean_prob, max_prob, scene, acq_time, model, created). Rasters are tiled, deflate-"
-            "compressed GeoTIFFs with overviews on the scene's UTM grid at the model's pixel size; an input "
-            "already in UTM at that pixel size keeps its exact grid."
+            "0 = not, 255 = nodata) and PREFIX_slicks.gpkg (layer 'slicks': outlines with area, perimeter, "
+            "centreline length, mean width, shape measures, confidence, distance to coast, scene, time; layer "
+            "'centrelines'; every field in docs/outlines.md). Land (the GSHHG coastline + 1 km) and --mask "
+            "areas are nodata with no outline (docs/masks.md). Rasters are tiled, deflate-compressed "
+            "GeoTIFFs with overviews on the scene's UTM grid at the model's pixel size; an input already in "
+            "UTM at that pixel size keeps its exact grid. With --scenes A B ... (files, product folders or "
+            "zips, folders, @list.txt) and --out DIR: many scenes, resumable (docs/batch.md)."
         ),
     )
     p.add_argument("--model", default="", metavar="MODEL",
