@@ -81,10 +81,6 @@ def counts_from_arrays(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray | 
     return Counts(tp, fp, fn, tn)
 
 
-def dice_from_arrays(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray | None = None) -> float:
-    return counts_from_arrays(pred, truth, valid).dice
-
-
 # --- rasters ---------------------------------------------------------------------------------
 
 

@@ -99,12 +99,6 @@ class BackendClient:
     def job(self, job_id: str) -> dict:
         return self.request("GET", f"/jobs/{urllib.parse.quote(str(job_id))}")
 
-    def job_log(self, job_id: str) -> str:
-        data = self.request("GET", f"/jobs/{urllib.parse.quote(str(job_id))}/log")
-        if isinstance(data, dict):
-            return str(data.get("text", ""))
-        return "" if data is None else str(data)
-
     def cancel(self, job_id: str) -> dict:
         return self.request("DELETE", f"/jobs/{urllib.parse.quote(str(job_id))}")
 

@@ -118,15 +118,6 @@ def _is_null(value) -> bool:
     return hasattr(value, "isNull") and value.isNull()
 
 
-def is_label_layer(layer) -> bool:
-    """Any polygon vector layer can hold labels; ours have the four fields."""
-    return (
-        isinstance(layer, QgsVectorLayer)
-        and layer.isValid()
-        and layer.geometryType() == QgsWkbTypes.PolygonGeometry
-    )
-
-
 def has_label_fields(layer: QgsVectorLayer) -> bool:
     names = set(layer.fields().names())
     return all(name in names for name in FIELD_NAMES)

@@ -36,13 +36,6 @@ class LoRAQKV(nn.Module):
         v = v + self.scale * self.b_v(self.a_v(x))
         return torch.cat([q, k, v], dim=-1)
 
-    def merged_weight(self) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """The plain qkv weight with the LoRA updates folded in (for SAM's interactive use)."""
-        w = self.qkv.weight.detach().clone()
-        w[: self.dim] += self.scale * self.b_q.weight @ self.a_q.weight
-        w[2 * self.dim :] += self.scale * self.b_v.weight @ self.a_v.weight
-        return w, None if self.qkv.bias is None else self.qkv.bias.detach().clone()
-
 
 def add_lora(core: SamCore, rank: int = 4) -> SamCore:
     for block in core.image_encoder.blocks:
