@@ -145,7 +145,8 @@ def check_scene_fits(scene, card: dict, allow_other: bool) -> list[str]:
 def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None, adapt=None):
     """(engine callable, description). ONNX without --onnx exports the model dir first.
     ``adapt(module)``, when given, changes the loaded module before use (AdaBN)."""
-    from .engines import OnnxEngine, TorchEngine, resolve_device
+    from ..devices import resolve_device
+    from .engines import OnnxEngine, TorchEngine
 
     if adapt is not None:
         from ..models.modeldir import load_model_dir

@@ -19,17 +19,6 @@ ONNX_INPUT = "image"
 ONNX_OUTPUT = "probability"
 
 
-def resolve_device(device: str) -> str:
-    """'auto' -> 'cuda' when torch sees a GPU, else 'cpu'. Not for the ONNX engine (no torch)."""
-    if device == "cpu":
-        return device
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError(f"--device {device}: no CUDA device is available here; use --device cpu or auto")
-    return device
 
 
 class TorchEngine:

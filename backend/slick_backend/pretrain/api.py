@@ -113,8 +113,8 @@ def realism_report(cfg, sims: list[dict], progress: Progress) -> dict:
 def _write_model(params: PretrainSourceParams, cfg, trained: Path, sims: list[dict], realism: dict,
                  progress: Progress) -> dict:
     from ..atomic import atomic_dir
+    from ..devices import resolve_device
     from ..models.modeldir import load_model_dir, save_model_dir, write_card
-    from ..train.loop import resolve_device
     from .card import render_readme, threshold_curve
 
     model = load_model_dir(trained)
@@ -127,7 +127,9 @@ def _write_model(params: PretrainSourceParams, cfg, trained: Path, sims: list[di
                                           "stretch_domain", "manifest_sha256", "dataset_manifest_sha256")} for s in sims],
         "realism": realism,
     })
-    device = resolve_device(str(cfg.training.get("device", "auto")))
+    import torch
+
+    device = torch.device(resolve_device(str(cfg.training.get("device", "auto"))))
     progress.update(STEPS["threshold"][0], "choosing the threshold on the simulated validation scenes")
     Path(params.out).parent.mkdir(parents=True, exist_ok=True)
     with atomic_dir(params.out, overwrite=params.overwrite) as tmp:

@@ -155,14 +155,16 @@ def scene_counts(module, data_dir: str | Path, manifest: dict, split: str, thres
 
 def run_evaluate(params: EvaluateParams, progress) -> dict:
     params.validate()
+    import torch
+
     from ..atomic import write_text_atomic
     from ..dataset.reader import load_manifest
+    from ..devices import resolve_device
     from ..models.catalog import shipped_name_of
     from ..models.modeldir import load_model_dir
     from ..predict.api import card_threshold
-    from .loop import resolve_device
 
-    device = resolve_device(params.device)
+    device = torch.device(resolve_device(params.device))
     model_dir = params.model_dir()
     model = load_model_dir(model_dir, str(device))
     manifest = load_manifest(params.data)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from ..devices import resolve_device
 from .augment import PRESETS, augment
 from .data import TileSet
 from .loss import SegLoss
@@ -48,16 +49,6 @@ class LoopConfig:
     on_best: Callable | None = None  # on_best(cpu state dict, epoch, val loss, val dice) after each improving epoch
 
 
-def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        from ..errors import InputError
-
-        raise InputError(f"--device {name}: no CUDA device is available here; use --device cpu or auto")
-    return torch.device(name)
-
-
 def _to_tensors(images: np.ndarray, masks: np.ndarray):
     return torch.from_numpy(images).float().unsqueeze(1), torch.from_numpy(masks).float().unsqueeze(1)
 
@@ -81,7 +72,7 @@ def dice_from(tp: int, fp: int, fn: int) -> float:
 
 
 def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict:
-    device = resolve_device(cfg.device)
+    device = torch.device(resolve_device(cfg.device))
     cuda = device.type == "cuda"
     module.to(device)
     if cuda:
