@@ -16,8 +16,8 @@ from typing import Any
 import tomllib
 
 from ..errors import InputError
+from ..models.names import ARCHS
 
-ARCHS = {"deeplabv3", "samlora", "samsvd"}
 PIXEL_SIZES = {10, 25}
 PROTOCOLS = {"bootstrap", "paper"}
 INITS = ("base", "transfer")

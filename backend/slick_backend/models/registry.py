@@ -18,11 +18,11 @@ from torch import nn
 
 from ..errors import InputError
 from .deeplab import BACKBONES, DECODERS, DeepLabCore, load_imagenet
+from .names import ARCHS
 from .sam_common import SAM_CONFIGS, SamCore, check_tile, resize_sam_state
 
 log = logging.getLogger(__name__)
 
-ARCHS = ("deeplabv3", "samlora", "samsvd")
 BACKBONES_BY_ARCH = {"deeplabv3": BACKBONES, "samlora": tuple(SAM_CONFIGS), "samsvd": tuple(SAM_CONFIGS)}
 DEFAULT_BACKBONE = {"deeplabv3": "resnet50", "samlora": "vit_b", "samsvd": "vit_b"}
 

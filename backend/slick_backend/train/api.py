@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
+from ..models.names import ARCHS
 
 log = logging.getLogger(__name__)
 
 AUGMENT_PRESETS = ("standard", "sim2real")
-ARCHS = ("deeplabv3", "samlora", "samsvd")
 DECODERS = ("aspp", "plus")
 INITS = ("base", "transfer")
 ADAPT_TILES = 256  # tiles spread over the dataset for adapt_bn: enough for stable statistics
