@@ -324,12 +324,16 @@ def create_app(config: ServerConfig) -> FastAPI:
     def sam_embed(body: EmbedRequest) -> dict:
         if body.point is None and body.window is None:
             raise ApiError(422, "give a point [x, y] or a window [xmin, ymin, xmax, ymax]")
+        from ..scenes.safe import is_product, scene_exists
+
         roots.check_path(body.raster)
         raster = Path(body.raster).expanduser()
-        if not raster.is_file():
-            raise InputError(f"{body.raster}: no such raster file; give the path of a GeoTIFF on the server's machine")
+        if not scene_exists(raster) and not (is_product(body.raster) and scene_exists(body.raster)):
+            raise InputError(f"{body.raster}: no such raster file or Sentinel-1 product; give the path of a GeoTIFF "
+                             "or a product on the server's machine")
         payload = body.model_dump()
-        payload["raster"] = str(raster.resolve())
+        # a product's GDAL band name (SENTINEL1_CALIB:...) is passed as it is: it names the band
+        payload["raster"] = body.raster if str(body.raster).startswith("SENTINEL1_CALIB:") else str(raster.resolve())
         payload["model"] = _resolve_sam_model(body.model)
         payload["model_name"] = body.model
         return sam.request("embed", payload, session=body.session)

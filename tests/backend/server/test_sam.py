@@ -200,6 +200,30 @@ def test_simulate_job_then_sam_on_a_gcp_scene(server, tmp_path):
         assert g.is_valid and g.distance(centre) < 1.0  # degrees: near the simulated slick
 
 
+def test_sam_on_a_sentinel1_product_zip_and_its_bands(server, tmp_path):
+    """A simulated Sentinel-1 product (zip): SAM on the product, on its HV band by GDAL's name (as
+    a QGIS layer of the product sends it); the two bands are different images, cached apart."""
+    import shapely
+    from slick_backend.progress import NullProgress
+    from slick_backend.simulate.api import SimulateParams, run_simulate
+
+    run_simulate(SimulateParams(out=str(tmp_path / "sim"), mode="EW", scenes=1, size=384, seed=1, georef="safe-zip"),
+                 NullProgress())
+    product = next((tmp_path / "sim").glob("*.zip"))
+    geoms, crs = _read_polygons(tmp_path / "sim" / "labels.gpkg")
+    centre = shapely.unary_union(geoms).centroid
+    inner = f"/vsizip/{product}/{product.stem}.SAFE/manifest.safe"
+    ids = []
+    for raster in (str(product), f"SENTINEL1_CALIB:UNCALIB:{inner}:EW_HV:AMPLITUDE"):
+        emb = server.client.post("/sam/embed", json={"raster": raster, "point": [centre.x, centre.y], "crs": crs})
+        assert emb.status_code == 200, emb.text
+        ids.append(emb.json()["embedding_id"])
+        fc = server.client.post("/sam/prompt", json={"embedding_id": ids[-1], "crs": crs,
+                                                      "points": [[centre.x, centre.y]], "out_crs": "EPSG:4326"})
+        assert fc.status_code == 200, fc.text
+    assert ids[0] != ids[1]
+
+
 def _read_polygons(path):
     """Label polygons and their CRS, read with pyogrio's raw reader (no geopandas)."""
     import shapely

@@ -20,7 +20,21 @@ import numpy as np
 from ...atomic import atomic_file
 
 
-def raster_checksum(path: str | Path) -> str:
+def scene_checksum(path: str | Path) -> str:
+    """What keys a scene's embeddings: its file's checksum; for a Sentinel-1 product, that of its
+    zip or manifest.safe, with the name as given (which carries the band: HH and HV differ)."""
+    from ...scenes.safe import parse_subdataset
+
+    file = Path(parse_subdataset(str(path))[0])
+    if file.is_dir():
+        file = file / "manifest.safe"
+    digest = file_checksum(file)
+    if str(file) == str(path):
+        return digest
+    return hashlib.sha256(f"{digest}:{path}".encode()).hexdigest()
+
+
+def file_checksum(path: str | Path) -> str:
     """SHA-256 over size, mtime and the first and last MiB: cheap on multi-GB rasters and checkpoints."""
     path = Path(path)
     st = path.stat()

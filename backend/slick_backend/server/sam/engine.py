@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import InputError
-from .cache import EmbeddingCache, Entry, embedding_id, raster_checksum
+from .cache import EmbeddingCache, Entry, embedding_id, scene_checksum
 from .decoder import build_decoder
 from .model import LoadedSam, load_sam
 from .polygons import mask_to_features
@@ -50,7 +50,7 @@ class _SceneState:
     def __init__(self, path: str, pixel_size: float | None) -> None:
         from ...scenes import choose_grid, compute_stretch, open_scene
 
-        self.path, self.checksum = path, raster_checksum(path)
+        self.path, self.checksum = path, scene_checksum(path)
         self.scene = open_scene(path)
         if pixel_size is None:  # a projected input keeps its own pixel; else the paper's 25 m
             t = self.scene.transform
@@ -83,12 +83,14 @@ class SamEngine:
     def scene(self, path: str, pixel_size: float | None) -> _SceneState:
         key = (path, pixel_size)
         state = self.scenes.get(key)
-        if state is not None and state.checksum != raster_checksum(path):
+        if state is not None and state.checksum != scene_checksum(path):
             state.scene.close()
             state = None  # the file changed on disk: reopen, new stretch
         if state is None:
-            if not Path(path).is_file():
-                raise InputError(f"{path}: no such raster file")
+            from ...scenes import scene_exists
+
+            if not scene_exists(path):
+                raise InputError(f"{path}: no such raster file or Sentinel-1 product")
             state = self.scenes[key] = _SceneState(path, pixel_size)
             while len(self.scenes) > 4:
                 self.scenes.popitem(last=False)[1].scene.close()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
-from .cache import raster_checksum
+from .cache import file_checksum
 
 TINY_SIZE = 256
 WIDTH_TO_BACKBONE = {768: "vit_b", 1024: "vit_l", 1280: "vit_h"}
@@ -114,7 +114,7 @@ def load_sam(model: str, device: str = "cpu") -> LoadedSam:
             key = f"dir-{card.get('weights_sha256')}"
         elif path.is_file():
             core, _ = _from_checkpoint(path)
-            size, px, key = core.tile, None, f"ckpt-{raster_checksum(path)}"
+            size, px, key = core.tile, None, f"ckpt-{file_checksum(path)}"
         else:
             raise InputError(f"{model}: no such SAM model; give 'tiny', a .safetensors SAM checkpoint or a SamLoRA model dir")
     core.eval()
