@@ -30,7 +30,7 @@ import numpy as np
 
 from .errors import InputError
 from .progress import Progress
-from .vectorize import FORMATS, StripVectorizer, acquisition_time
+from .vectorize import FORMATS, StripVectorizer
 
 log = logging.getLogger(__name__)
 STRIP_ROWS = 256  # with the halo and float32 temporaries: ~6 kB per grid column
@@ -66,7 +66,7 @@ class BaselineParams:
         if not self.scene or not scene_exists(self.scene):
             raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
         check_read_options(self.value_kind, self.polarisation, self.calibration)
-        from .predict.api import check_mask_options
+        from .masks import check_mask_options
 
         check_mask_options(self.land_buffer_km, self.masks)
         if not self.out:
@@ -129,10 +129,8 @@ def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progres
 
 def masked(strips, masks, grid):
     """Dark-spot strips with the masked pixels neither dark nor valid."""
-    from .predict.api import unmasked
-
     for row, dark, ok in strips:
-        keep = unmasked(masks, grid, row, ok)
+        keep = masks.unmasked(grid, row, ok)
         yield row, dark & keep, keep
 
 
@@ -144,7 +142,7 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     from .masks import build_masks
     from .masks.land import CoastDistance
     from .predict.outputs import OutputSet
-    from .scenes import choose_grid, open_scene_or_empty
+    from .scenes import acquisition_time, choose_grid, open_scene_or_empty
 
     params.validate()
     t0 = time.perf_counter()

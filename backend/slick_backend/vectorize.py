@@ -17,7 +17,6 @@ attribute, with its formula and units, is listed in docs/outlines.md.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,29 +193,6 @@ def slick_length_m(geom) -> float:
     from .outline_shape import rectangle_axes
 
     return rectangle_axes(geom)[0]
-
-
-_NAME_TIME = re.compile(r"(\d{8})T(\d{6})")
-
-
-def acquisition_time(path: str | Path, tags: dict | None = None) -> str | None:
-    """ISO 8601 acquisition time from a Sentinel-1 style file name, else from GDAL tags."""
-    m = _NAME_TIME.search(Path(path).name)
-    if m:
-        try:
-            return _dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").isoformat()
-        except ValueError:
-            pass
-    for key in ("ACQUISITION_TIME", "ACQUISITION_START_TIME", "TIFFTAG_DATETIME"):
-        value = (tags or {}).get(key)
-        if value:
-            for fmt in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
-                try:
-                    return _dt.datetime.strptime(value.strip().rstrip("Z"), fmt).isoformat()
-                except ValueError:
-                    continue
-            return str(value)
-    return None
 
 
 class OutlineCollector:

@@ -16,7 +16,7 @@ import numpy as np
 from .files import FileMask
 from .land import LandMask
 
-__all__ = ["FileMask", "LandMask", "MaskSet", "build_masks"]
+__all__ = ["FileMask", "LandMask", "MaskSet", "build_masks", "check_mask_options"]
 
 
 @dataclass
@@ -34,6 +34,27 @@ class MaskSet:
 
     def describe(self) -> list[dict]:
         return [part.describe() for part in self.parts]
+
+    def unmasked(self, grid, row: int, valid: np.ndarray) -> np.ndarray:
+        """``valid``, less the masked pixels of the strip of the grid starting at ``row``."""
+        from rasterio.windows import Window
+
+        masked = self.window(grid, Window(0, row, valid.shape[1], valid.shape[0]))
+        return valid if masked is None else valid & ~masked
+
+
+def check_mask_options(land_buffer_km, masks) -> None:
+    """The mask fields of predict / baseline / batch params: one-line errors."""
+    import math
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    if not (math.isfinite(float(land_buffer_km)) and 0 <= float(land_buffer_km) <= 50):
+        raise InputError(f"--land-buffer-km {land_buffer_km}: give a distance from 0 to 50 km (default 1)")
+    for path in masks or []:
+        if not Path(path).exists():
+            raise InputError(f"{path}: no such mask file; check the --mask path")
 
 
 def build_masks(grid, land_buffer_km: float | None, files: list[str] | tuple = ()) -> MaskSet:

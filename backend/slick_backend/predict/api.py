@@ -21,7 +21,7 @@ import numpy as np
 from ..atomic import check_outputs_free, check_writable
 from ..errors import InputError
 from ..progress import Progress
-from ..vectorize import FORMATS, acquisition_time
+from ..vectorize import FORMATS
 
 log = logging.getLogger(__name__)
 ENGINES = ("torch", "onnx")
@@ -60,6 +60,8 @@ class PredictParams:
         if not scene_exists(self.scene):
             raise InputError(f"{self.scene}: scene file or Sentinel-1 product not found; check the --scene path")
         check_read_options(self.value_kind, self.polarisation, self.calibration)
+        from ..masks import check_mask_options
+
         check_mask_options(self.land_buffer_km, self.masks)
         if not self.out:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
@@ -177,14 +179,6 @@ def build_engine(params: PredictParams, card: dict, tmp_dir: Path | None, adapt=
     return OnnxEngine(onnx_path, params.device)
 
 
-def check_mask_options(land_buffer_km, masks) -> None:
-    if not (math.isfinite(float(land_buffer_km)) and 0 <= float(land_buffer_km) <= 50):
-        raise InputError(f"--land-buffer-km {land_buffer_km}: give a distance from 0 to 50 km (default 1)")
-    for path in masks or []:
-        if not Path(path).exists():
-            raise InputError(f"{path}: no such mask file; check the --mask path")
-
-
 def read_calibration(params, card: dict) -> tuple[str, list[str]]:
     """How to read the scene: as asked, else as the model's training data was read (the
     dataset's calibration on the card), so that predict applies the same chain as training."""
@@ -201,14 +195,6 @@ def read_calibration(params, card: dict) -> tuple[str, list[str]]:
                         "a bare raster is read as it is: give the product (.SAFE folder or .zip) to apply the same "
                         "calibration"]
     return trained, []
-
-
-def unmasked(masks, grid, row: int, valid: np.ndarray) -> np.ndarray:
-    """valid, less the masked pixels of the strip starting at grid ``row``."""
-    from rasterio.windows import Window
-
-    masked = masks.window(grid, Window(0, row, valid.shape[1], valid.shape[0]))
-    return valid if masked is None else valid & ~masked
 
 
 def scene_reader(scene, grid, stretch):
@@ -261,7 +247,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
 
     from ..masks import build_masks
     from ..masks.land import CoastDistance
-    from ..scenes import choose_grid, compute_stretch, open_scene_or_empty
+    from ..scenes import acquisition_time, choose_grid, compute_stretch, open_scene_or_empty
     from .outputs import OutputSet
     from .sliding import predict_strips, with_tta
 
@@ -310,7 +296,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         with outputs:
             for strip in predict_strips(run, scene_reader(scene, grid, stretch), grid.height, grid.width, tile,
                                         float(params.overlap), int(params.batch_size), progress.sub(0.05, 0.9)):
-                outputs.write(strip.row, strip.prob >= threshold, unmasked(masks, grid, strip.row, strip.valid),
+                outputs.write(strip.row, strip.prob >= threshold, masks.unmasked(grid, strip.row, strip.valid),
                               strip.prob)
             progress.update(0.92, "writing overviews and outlines")
     seconds = time.perf_counter() - t0

@@ -36,7 +36,7 @@ import importlib
 # name -> submodule; loaded on first use, so that scenes.safe and scenes.options (stdlib only)
 # import without numpy, rasterio and GDAL (the CLI's parser, the server's start)
 _WHERE = {
-    "CALIBRATIONS": "options", "scene_exists": "safe", "scene_stem": "safe",
+    "CALIBRATIONS": "options", "scene_exists": "safe", "scene_stem": "safe", "acquisition_time": "kinds",
     "EmptyScene": "scene", "Scene": "scene", "check_read_options": "scene", "open_scene": "scene",
     "open_scene_or_empty": "scene", "read_window": "scene",
     "Grid": "grid", "choose_grid": "grid", "parse_utm_zone": "grid", "utm_crs": "grid",
@@ -52,6 +52,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "CALIBRATIONS",
+    "acquisition_time",
     "EmptyScene",
     "Grid",
     "Scene",

@@ -8,6 +8,7 @@ is already 1..255 with 0 = nodata, like the paper's mosaics).
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from pathlib import Path
 
@@ -89,3 +90,26 @@ def mode_pol_from_metadata(path: str | Path, tags: dict) -> tuple[str | None, st
         pol = pol or next((t for t in tokens if t in POLS), None)
         pol = pol or next((PRODUCT_POL[t] for t in tokens if t in PRODUCT_POL), None)
     return mode, pol
+
+
+_NAME_TIME = re.compile(r"(\d{8})T(\d{6})")
+
+
+def acquisition_time(path: str | Path, tags: dict | None = None) -> str | None:
+    """ISO 8601 acquisition time from a Sentinel-1 style file name, else from GDAL tags."""
+    m = _NAME_TIME.search(Path(path).name)
+    if m:
+        try:
+            return _dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S").isoformat()
+        except ValueError:
+            pass
+    for key in ("ACQUISITION_TIME", "ACQUISITION_START_TIME", "TIFFTAG_DATETIME"):
+        value = (tags or {}).get(key)
+        if value:
+            for fmt in ("%Y:%m:%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+                try:
+                    return _dt.datetime.strptime(value.strip().rstrip("Z"), fmt).isoformat()
+                except ValueError:
+                    continue
+            return str(value)
+    return None

@@ -31,7 +31,7 @@ from .auth import check_header
 from .device import DeviceInfo
 from .jobs import TERMINAL, JobManager
 from .params import ParamsError, available_kinds, build_params, params_json, schema, uses_gpu
-from .sam.client import SamBusy, SamClient, SamError
+from .sam.client import SamClient, SamError, SamSuperseded
 
 log = logging.getLogger("slick.server")
 
@@ -205,8 +205,8 @@ def create_app(config: ServerConfig) -> FastAPI:
     async def on_slick(request: Request, exc: SlickError):
         return _error(400, str(exc))
 
-    @app.exception_handler(SamBusy)
-    async def on_superseded(request: Request, exc: SamBusy):
+    @app.exception_handler(SamSuperseded)
+    async def on_superseded(request: Request, exc: SamSuperseded):
         return _error(409, str(exc))
 
     @app.exception_handler(SamError)

@@ -4,10 +4,10 @@ import numpy as np
 import pyogrio
 import pytest
 import shapely
+from slick_backend.scenes import acquisition_time
 from slick_backend.vectorize import (
     OutlineCollector,
     StripVectorizer,
-    acquisition_time,
     clean_geometry,
     slick_length_m,
     to_map,

@@ -27,7 +27,7 @@ class SamError(SlickError):
         self.status = status
 
 
-class SamBusy(SlickError):
+class SamSuperseded(SlickError):
     """Superseded by a newer request of the same session (HTTP 409)."""
 
 
@@ -149,5 +149,5 @@ class SamClient:
             return answer["result"]
         status = int(answer.get("status", 500))
         if status == 409:
-            raise SamBusy(answer.get("error", "superseded"))
+            raise SamSuperseded(answer.get("error", "superseded"))
         raise SamError(answer.get("error", "SAM worker error"), status)
