@@ -59,11 +59,17 @@ class Counts:
         denom = self.tp + self.fn
         return math.nan if denom == 0 else self.tp / denom
 
+    def scores(self) -> dict:
+        """Dice, precision, recall, IoU and the counts, JSON-safe: an undefined precision or recall
+        (nothing predicted, nothing to find) is None, not NaN."""
+        def defined(x: float) -> float | None:
+            return None if math.isnan(x) else x
+
+        return {"dice": self.dice, "precision": defined(self.precision), "recall": defined(self.recall),
+                "iou": self.iou, "tp": int(self.tp), "fp": int(self.fp), "fn": int(self.fn)}
+
     def as_dict(self) -> dict:
-        out = asdict(self)
-        out.update(dice=self.dice, iou=self.iou, precision=self.precision, recall=self.recall)
-        out["valid_pixels"] = self.tp + self.fp + self.fn + self.tn
-        return out
+        return {**asdict(self), **self.scores(), "valid_pixels": self.tp + self.fp + self.fn + self.tn}
 
 
 def counts_from_arrays(pred: np.ndarray, truth: np.ndarray, valid: np.ndarray | None = None) -> Counts:

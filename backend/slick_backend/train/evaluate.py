@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..metrics import Counts
 
 
 @dataclass
@@ -51,12 +52,8 @@ class EvaluateParams:
 
 
 def scores(tp: int, fp: int, fn: int) -> dict:
-    denom = 2 * tp + fp + fn
-    return {"dice": 1.0 if denom == 0 else 2 * tp / denom,
-            "precision": None if tp + fp == 0 else tp / (tp + fp),
-            "recall": None if tp + fn == 0 else tp / (tp + fn),
-            "iou": 1.0 if tp + fp + fn == 0 else tp / (tp + fp + fn),
-            "tp": int(tp), "fp": int(fp), "fn": int(fn)}
+    """metrics.Counts' scores of a confusion count (the one definition of Dice and friends)."""
+    return Counts(tp, fp, fn).scores()
 
 
 class _Band:

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from ..devices import resolve_device
+from ..metrics import Counts
 from .augment import PRESETS, augment
 from .data import TileSet
 from .loss import SegLoss
@@ -65,10 +66,6 @@ def hard_counts(logits: torch.Tensor, target: torch.Tensor) -> tuple[int, int, i
     pred = (logits > 0) & valid
     truth = (target == 1) & valid
     return int((pred & truth).sum()), int((pred & ~truth).sum()), int((~pred & truth).sum())
-
-
-def dice_from(tp: int, fp: int, fn: int) -> float:
-    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
 
 
 def fit(module, train: TileSet, val: TileSet, cfg: LoopConfig, progress) -> dict:
@@ -203,4 +200,4 @@ def evaluate_tiles(module, tiles: TileSet, loss_fn, bs, move, autocast) -> tuple
         a, b, c = hard_counts(logits.float(), mk)
         tp, fp, fn = tp + a, fp + b, fn + c
     module.train()
-    return sum(losses) / len(tiles), dice_from(tp, fp, fn)
+    return sum(losses) / len(tiles), Counts(tp, fp, fn).dice

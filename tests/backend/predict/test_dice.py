@@ -81,3 +81,20 @@ def test_counts_from_arrays_formula():
     assert (c.tp, c.fp, c.fn, c.tn) == (1, 1, 1, 1)
     assert c.dice == pytest.approx(0.5) and c.iou == pytest.approx(1 / 3)
     assert counts_from_arrays(np.zeros((2, 2)), np.zeros((2, 2))).dice == 1.0
+
+
+def test_scores_are_json_safe_and_defined_once():
+    """Nothing predicted, nothing to find: Dice and IoU 1, precision and recall undefined (None,
+    not NaN, so the JSON stays valid); training, evaluation and the dice command share it."""
+    import json
+    import math
+
+    from slick_backend.metrics import Counts
+    from slick_backend.train.evaluate import scores
+
+    empty = Counts(0, 0, 0, 100)
+    assert math.isnan(empty.precision) and empty.scores()["precision"] is None
+    assert json.loads(json.dumps(empty.as_dict())) == {"tp": 0, "fp": 0, "fn": 0, "tn": 100, "dice": 1.0,
+                                                      "precision": None, "recall": None, "iou": 1.0,
+                                                      "valid_pixels": 100}
+    assert scores(3, 1, 2) == Counts(3, 1, 2).scores() and scores(3, 1, 2)["dice"] == 6 / 9
