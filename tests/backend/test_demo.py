@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 
 def test_quick_demo_produces_every_output(tmp_path: Path):
     out = tmp_path / "demo"
@@ -32,7 +34,10 @@ def test_quick_demo_produces_every_output(tmp_path: Path):
     for sample in ("sample_123", "sample_135", "sample_70"):
         assert (out / "real_zero_shot" / f"{sample}_slicks.gpkg").is_file()
         assert (out / "real_zero_shot" / f"{sample}_adapted_slicks.gpkg").is_file()
-        assert 0.0 <= real[sample]["dice_model_adapted"] <= 1.0
+    # re-measuring BatchNorm statistics on each mosaic (AdaBN, no labels) finds the slicks on all
+    # three (docs/models.md: 0.68 / 0.68 / 0.31 against 0.05 / 0.68 / 0.24 as shipped)
+    assert real["mean"]["dice_model_adapted"] > max(0.4, real["mean"]["dice_model"])
+    assert real["sample_135"]["dice_model_adapted"] > 0.5 > real["sample_135"]["dice_model"]
 
     rows = list(csv.DictReader((out / "experiment" / "results.csv").open()))
     assert sorted(r["type"] for r in rows) == ["base", "transfer"]  # N = 2, one draw, paired
@@ -43,6 +48,11 @@ def test_quick_demo_produces_every_output(tmp_path: Path):
     pred = summary["prediction"]
     for key in ("dice_model", "dice_baseline"):
         assert 0.0 <= pred[key] <= 1.0
+    import rasterio
+
+    with rasterio.open(f"{out / 'prediction' / pred['scene']}_mask.tif") as ds:  # the Dice is of this mask
+        mask = ds.read(1)
+    assert set(np.unique(mask)) <= {0, 1, 255} and (mask == 1).any()
     prefix = out / "prediction" / pred["scene"]
     for suffix in ("_prob.tif", "_mask.tif", "_slicks.gpkg"):
         assert Path(f"{prefix}{suffix}").is_file()

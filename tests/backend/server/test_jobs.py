@@ -88,12 +88,10 @@ def test_cancel_stops_the_job_and_leaves_no_output(server, scenes, tmp_path):
     out = tmp_path / "ds"
     job = _long_prepare(server, scenes, out)
     assert job["pid"] and any(p.name.startswith(".ds") for p in tmp_path.iterdir())  # partial dir exists
-    t0 = time.monotonic()
     r = server.client.delete(f"/jobs/{job['id']}")
     assert r.status_code == 200 and r.json()["cancel_requested"] is True
-    job = server.wait_job(job["id"], timeout=20)
-    assert job["state"] == "cancelled", job
-    assert time.monotonic() - t0 < 10
+    job = server.wait_job(job["id"], timeout=60)  # a job left to finish would take minutes
+    assert job["state"] == "cancelled" and job["progress"] < 0.9, job  # stopped part way, not at the end
     assert _no_partials(tmp_path, "ds") == []
     with pytest.raises(ProcessLookupError):
         os.kill(job_pid := r.json()["pid"], 0)
