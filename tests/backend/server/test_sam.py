@@ -91,32 +91,52 @@ def test_prompt_at_the_window_edge_moves_the_window(server, raster, embedded):
     assert nx0 + margin < edge_point[0] < nx1 - margin
 
 
-def test_newer_request_of_a_session_supersedes_the_older(tmp_path, server_factory, arctic):
-    # The worker answers one request at a time: keep a fresh server's worker busy with another
-    # session's first embed (worker start, model build, raster open: seconds) so that session
-    # "s"'s first request is still waiting when its second arrives.
-    server = server_factory(tmp_path)
-    other = str(arctic / "sample_70" / "raw_mosaic.tif")
-    answers = {}
+# A stand-in SAM worker on real pipes: it answers nothing until a second request arrives, then
+# answers that one; so the first request of a session is surely pending when the second comes.
+HOLDING_WORKER = """
+import json, sys
+lines = []
+for raw in sys.stdin:
+    lines.append(json.loads(raw))
+    if len(lines) == 2:
+        print(json.dumps({"id": lines[1]["id"], "ok": True, "result": {"answered": lines[1]["payload"]["n"]}}),
+              flush=True)
+"""
 
-    def post(key, body):
-        answers[key] = server.client.post("/sam/embed", json=body)
 
-    busy = threading.Thread(target=post, args=("busy", {
-        "raster": other, "window": [300000, 8000000, 900000, 8700000], "crs": "EPSG:32636", "session": "busy"}))
-    busy.start()
-    time.sleep(0.05)
-    old = threading.Thread(target=post, args=("old", {
-        "raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"}))
-    old.start()
-    time.sleep(0.05)
-    new = server.client.post("/sam/embed", json={"raster": other, "point": [0, 0], "crs": "EPSG:32636", "session": "s"})
-    old.join(60)
-    busy.join(60)
-    if answers["busy"].status_code == 200 and answers["old"].status_code == 200:
-        pytest.skip("the busy embed finished before the second request arrived; nothing was pending")
-    assert answers["old"].status_code == 409 and "superseded" in answers["old"].json()["error"]
-    assert new.status_code == 200, new.text
+def test_newer_request_of_a_session_supersedes_the_older(tmp_path):
+    import subprocess
+    import sys
+
+    from slick_backend.server.sam.client import SamClient, SamSuperseded
+
+    class HoldingClient(SamClient):
+        def _ensure(self):
+            if not self.running():
+                self.proc = subprocess.Popen([sys.executable, "-c", HOLDING_WORKER], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE)
+                threading.Thread(target=self._read, args=(self.proc,), daemon=True).start()
+            return self.proc
+
+    client = HoldingClient(tmp_path, tmp_path, timeout=30)
+    outcome = {}
+
+    def first():
+        try:
+            outcome["first"] = client.request("embed", {"n": 1}, session="s")
+        except SamSuperseded as exc:
+            outcome["first"] = exc
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not client.pending and time.monotonic() < deadline:  # the first is written and waiting
+        time.sleep(0.01)
+    assert len(client.pending) == 1
+    assert client.request("embed", {"n": 2}, session="s") == {"answered": 2}
+    thread.join(30)
+    assert isinstance(outcome["first"], SamSuperseded) and "superseded" in str(outcome["first"])
+    client.stop()
 
 
 def test_bad_sam_requests_are_4xx(server, raster, embedded):
