@@ -23,7 +23,7 @@ JOBS: dict[str, tuple[str, str, str]] = {
     "baseline": ("slick_backend.baseline", "BaselineParams", "run_baseline"),
     "export-onnx": ("slick_backend.predict.onnx_export", "ExportParams", "run_export_onnx"),
     "experiment": ("slick_backend.experiment.api", "ExperimentParams", "run_experiment"),
-    "prepare-train": ("slick_backend.train.api", "PrepareTrainParams", "run_prepare_train"),
+    "prepare-train": ("slick_backend.prepare_train", "PrepareTrainParams", "run_prepare_train"),
     "finetune-prompt": ("slick_backend.prompt.finetune", "FinetunePromptParams", "run_finetune_prompt"),
 }
 

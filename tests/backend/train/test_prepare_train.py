@@ -79,8 +79,9 @@ def test_prepare_train_params_are_typed_in_the_server_schema(simulated, tmp_path
     JSON schema describes them; the typed train options are TrainParams without ``data``."""
     import dataclasses
 
+    from slick_backend.prepare_train import PrepareTrainParams
     from slick_backend.server.params import ParamsError, build_params, schema
-    from slick_backend.train.api import PrepareTrainParams, TrainParams
+    from slick_backend.train.api import TrainParams
 
     scenes, labels = simulated
     prepare = {"scenes": scenes, "labels": labels, "out": str(tmp_path / "ds")}
