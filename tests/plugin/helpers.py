@@ -23,6 +23,21 @@ def wait_task(task, timeout: float = 240.0) -> None:
     wait_for(lambda: task.finished_ok is not None, timeout, f"the {task.kind} task")
 
 
+def shipped_predict_panel(ctx):
+    """A Predict tab on the real backend's model list, the shipped source model chosen, no AdaBN
+    (then a batch worker loads the model once for all its scenes)."""
+    from slick_plugin.ui.predict_panel import PredictPanel
+
+    panel = PredictPanel(ctx)
+    answers = []
+    ctx.modelsChanged.connect(answers.append)
+    ctx.refresh_models()
+    wait_for(lambda: answers, 60, "the model list")
+    panel.model.setCurrentIndex(panel.model.findData("slick-s1-source"))
+    panel.adapt.setChecked(False)
+    return panel
+
+
 def polygonize_labels(arctic_dir: Path, samples: list[str], out: Path) -> Path:
     """The real slick labels of the samples as polygons in EPSG:4326, with a `scene` field
     naming each sample folder (one of the keys the backend matches scenes by)."""

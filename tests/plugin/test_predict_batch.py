@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from conftest import BACKEND_PYTHON, ROOT
-from helpers import wait_for, wait_task
+from helpers import shipped_predict_panel, wait_for, wait_task
 from qgis.core import Qgis, QgsVectorLayer
 
 # two 256 px EW scenes (a GeoTIFF, a product zip) and a file that is no raster, in one folder
@@ -29,19 +29,12 @@ for sub, seed, georef in (("a", 1, "utm"), ("b", 2, "safe-zip")):
 
 
 def test_predict_many_scenes_adds_the_merged_outlines(ctx, tmp_path, qgis_iface):
-    from slick_plugin.ui.predict_panel import PredictPanel
 
     (tmp_path / "scenes").mkdir()
     proc = subprocess.run([str(BACKEND_PYTHON), "-c", SCENES, str(tmp_path)], capture_output=True, text=True,
                           cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    panel = PredictPanel(ctx)
-    answers = []
-    ctx.modelsChanged.connect(answers.append)
-    ctx.refresh_models()
-    wait_for(lambda: answers, 60, "the model list")
-    panel.model.setCurrentIndex(panel.model.findData("slick-s1-source"))
-    panel.adapt.setChecked(False)  # then each backend worker loads the model once for all its scenes
+    panel = shipped_predict_panel(ctx)
     assert panel.batch_button.text() == "Predict many scenes..."
     out = tmp_path / "batch"
     task = panel.predict_many(str(tmp_path / "scenes"), str(out))

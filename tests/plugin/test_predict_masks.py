@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from helpers import wait_for, wait_task
+from helpers import shipped_predict_panel, wait_task
 from osgeo import gdal
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -38,7 +38,6 @@ def _value_at(path: str, x: float, y: float) -> float:
 
 
 def test_land_and_a_mask_layer_are_left_out(ctx, mosaic_135, tmp_path):
-    from slick_plugin.ui.predict_panel import PredictPanel
 
     raster = QgsRasterLayer(str(mosaic_135), "sample_135")
     mask_file = tmp_path / "ice.geojson"
@@ -47,13 +46,7 @@ def test_land_and_a_mask_layer_are_left_out(ctx, mosaic_135, tmp_path):
     assert raster.isValid() and mask.isValid()
     QgsProject.instance().addMapLayers([raster, mask])
     try:
-        panel = PredictPanel(ctx)
-        answers = []
-        ctx.modelsChanged.connect(answers.append)
-        ctx.refresh_models()
-        wait_for(lambda: answers, 60, "the model list")
-        panel.model.setCurrentIndex(panel.model.findData("slick-s1-source"))
-        panel.adapt.setChecked(False)
+        panel = shipped_predict_panel(ctx)
         panel.scenes.set_checked([raster.id()])  # this scene only
         assert panel.land_mask.isChecked()  # the default: no slick over land
         panel.mask_layer.setLayer(mask)
