@@ -44,6 +44,7 @@ class SceneResult:
     seeps: list[dict] = field(default_factory=list)  # per seep in view: id, plume params, pixels
     info: dict = field(default_factory=dict)  # wind, lookalike counts, ...
     nesz: np.ndarray | None = None  # float32 linear noise floor added to intensity (a product's noise LUT)
+    ice: np.ndarray | None = None  # float32 0..1 sea-ice concentration (the truth of where ice is); None: no ice
 
 
 @dataclass
@@ -85,7 +86,7 @@ def simulate_scene(geom: SceneGeometry, seed_seq: np.random.SeedSequence, slicks
     theta = geom.incidence()
     info = {**layers.info, "nodata_holes": 0.0 if holes is None else round(float(holes.mean()), 3),
             "incidence_deg": [round(float(theta.min()), 2), round(float(theta.max()), 2)]}
-    return SceneResult(sigma, labels, seeps, info, nesz)
+    return SceneResult(sigma, labels, seeps, info, nesz, None if ice is None else ice.astype(np.float32, copy=False))
 
 
 def _sea(geom: SceneGeometry, rngs) -> _Layers:
