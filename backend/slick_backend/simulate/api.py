@@ -16,13 +16,19 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..atomic import atomic_dir
 from ..errors import InputError
 from ..progress import Progress
-from .modes import DEFAULT_PRODUCT, PRODUCTS
+from .modes import DEFAULT_PRODUCT, PRODUCTS, ModeSpec
+
+if TYPE_CHECKING:  # these pull in pyproj, shapely and scipy: loaded only once the parameters are valid
+    from .geometry import SceneGeometry
+    from .scene import SceneResult
+    from .sites import Site
 
 GEOREF_CHOICES = ("cycle", "gcp", "epsg4326", "utm", "safe", "safe-zip")  # safe*: Sentinel-1 products, not cycled
 MIN_SIZE, MAX_SIZE = 64, 8192  # a scene is simulated in memory: ~70 bytes per pixel at the peak (4.7 GB at 8192)
@@ -104,17 +110,147 @@ def _seep_record(geom, seep: dict) -> dict:
     return record
 
 
-def run_simulate(params: SimulateParams, progress: Progress) -> dict:
-    params.validate()
-    # heavy imports here so that parameter errors come back instantly
+@dataclass
+class _Scene:
+    """One scene of the series as drawn: where and when, its geometry, file kind and name, pixels."""
+
+    index: int
+    site: Site
+    start: dt.datetime
+    ascending: bool
+    geom: SceneGeometry
+    kind: str
+    scene_id: str
+    orbit: int
+    take: int
+    result: SceneResult
+
+
+def _product(params: SimulateParams) -> tuple[str, ModeSpec]:
+    """(product name, ModeSpec) of the run."""
+    product = DEFAULT_PRODUCT[params.mode] if params.product == "default" else params.product
+    return product, PRODUCTS[(params.mode, product)]
+
+
+def _draw_scene(params: SimulateParams, mode: ModeSpec, product: str, i: int) -> _Scene:
+    """Place scene i at its site, name it and simulate its pixels (drawing again while the slicks
+    are hidden by calm, the noise floor or land)."""
     from .geometry import place_scene
-    from .labels import label_polygons, write_labels_gpkg
     from .scene import simulate_scene
     from .sites import MODE_SITES, SITES
-    from .writers import GEOREF_KINDS, VALUE_KIND, write_epsg4326, write_gcp_grd, write_utm_db
 
-    product = DEFAULT_PRODUCT[params.mode] if params.product == "default" else params.product
-    mode = PRODUCTS[(params.mode, product)]
+    root = np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i])
+    placement_seq, scene_seq = root.spawn(2)
+    rng = np.random.default_rng(placement_seq)
+    site = SITES[MODE_SITES[params.mode][i % len(MODE_SITES[params.mode])]]
+    start, ascending = _acquisition(params.mode, i, site.lon, rng)
+    geom = place_scene(mode, site, params.size, rng, ascending)
+    kind = _georef_kind(params.georef, i)
+    scene_id, orbit, take = _scene_id(params.mode, mode.polarisation, kind, i, start, rng, product)
+    result = simulate_scene(geom, scene_seq)
+    for attempt in range(1, 9):
+        if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
+            break
+        result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
+    return _Scene(i, site, start, ascending, geom, kind, scene_id, orbit, take, result)
+
+
+def _georef_kind(georef: str, i: int) -> str:
+    from .writers import GEOREF_KINDS
+
+    return GEOREF_KINDS[i % 3] if georef == "cycle" else georef
+
+
+def _tags(mode: ModeSpec, scene: _Scene) -> dict:
+    return {
+        "S1_MODE": mode.name,
+        "S1_POLARISATION": mode.polarisation,
+        "ACQUISITION_TIME": scene.start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "S1_PASS": "ASCENDING" if scene.ascending else "DESCENDING",
+        "SITE": scene.site.name,
+        "SIMULATED": "slick-backend simulate",
+    }
+
+
+def _write_scene_file(tmp: Path, scene: _Scene, mode: ModeSpec, product: str, tags: dict) -> tuple[Path, dict]:
+    """Write the scene as its georeferencing kind; (path, what the manifest records about the file)."""
+    from .writers import write_epsg4326, write_gcp_grd, write_utm_db
+
+    geom, result, kind = scene.geom, scene.result, scene.kind
+    path = tmp / (scene.scene_id + (".tiff" if kind == "gcp" else ".tif"))
+    if kind in ("safe", "safe-zip"):
+        from .safe_product import write_safe_product
+
+        made = write_safe_product(tmp, geom, result.intensity, result.nesz, mode=mode.name, product=product,
+                                  pol=mode.polarisation, start=scene.start, ascending=scene.ascending,
+                                  orbit=scene.orbit, take=scene.take, as_zip=kind == "safe-zip")
+        written = {"crs": None, "gcps": len(geom.gcps_lonlat()), "nodata": None,
+                   "product_polarisations": made["polarisations"], "calibrated_with": "sigmaNought LUT",
+                   "valid_pixels": int(np.isfinite(result.intensity).sum())}
+        return made["path"], written
+    if kind == "gcp":
+        return path, write_gcp_grd(path, geom, result.intensity, tags, zero_border=(scene.index // 3) % 2 == 0)
+    if kind == "epsg4326":
+        return path, write_epsg4326(path, geom, result.intensity, tags)
+    return path, write_utm_db(path, geom, result.intensity, tags)
+
+
+def _label_rows(scene: _Scene, mode: ModeSpec) -> list[dict]:
+    """The scene's labelled slicks as rows of labels.gpkg."""
+    from .labels import label_polygons
+
+    seep_ids = {s["index"]: s["seep"] for s in scene.result.seeps}
+    return [{"scene": scene.scene_id, "seep": seep, "mode": mode.name, "site": scene.site.name,
+             "area_m2": round(area, 1), "geometry": poly}
+            for seep, poly, area in label_polygons(scene.geom, scene.result.labels, seep_ids)]
+
+
+def _scene_record(scene: _Scene, mode: ModeSpec, product: str, path: Path, written: dict, tags: dict) -> dict:
+    """The scene's entry in manifest.json."""
+    from .writers import VALUE_KIND
+
+    geom, result = scene.geom, scene.result
+    return {
+        "id": scene.scene_id,
+        "file": path.name,
+        "mode": mode.name,
+        "polarisation": mode.polarisation,
+        "product": product,
+        "pixel_m": mode.pixel_m,
+        "looks": result.info["looks"],  # drawn per scene around the product's nominal looks
+        "nominal_looks": mode.enl,
+        "georef": scene.kind,
+        "value": VALUE_KIND[scene.kind],
+        **written,
+        "site": scene.site.name,
+        "utm_epsg": scene.site.epsg,
+        "acquisition_time": tags["ACQUISITION_TIME"],
+        "pass": tags["S1_PASS"],
+        "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
+                       "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
+        "seeps": [_seep_record(geom, s) for s in result.seeps],
+        "slick_pixels": int(np.count_nonzero(result.labels)),
+        "conditions": result.info,
+    }
+
+
+def _write_manifest(tmp: Path, params: SimulateParams, scenes: list[dict], label_rows: list[dict]) -> None:
+    manifest = {
+        "format": "slick-simulation",
+        "version": 1,
+        "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out", "overwrite")},
+        "labels": {"file": "labels.gpkg", "layer": "slicks", "crs": "EPSG:4326", "polygons": len(label_rows)},
+        "scenes": scenes,
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+
+
+def run_simulate(params: SimulateParams, progress: Progress) -> dict:
+    params.validate()
+    # heavy imports only after validation, so that parameter errors come back instantly
+    from .labels import write_labels_gpkg
+
+    product, mode = _product(params)
     out = Path(params.out)
     t0 = time.monotonic()
     scenes, label_rows = [], []
@@ -124,82 +260,16 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
         for i in range(params.scenes):
             progress.check()
             progress.update(i / params.scenes, f"simulating {params.mode} scene {i + 1}/{params.scenes}")
-            root = np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i])
-            placement_seq, scene_seq = root.spawn(2)
-            rng = np.random.default_rng(placement_seq)
-            site = SITES[MODE_SITES[params.mode][i % len(MODE_SITES[params.mode])]]
-            start, ascending = _acquisition(params.mode, i, site.lon, rng)
-            geom = place_scene(mode, site, params.size, rng, ascending)
-            kind = GEOREF_KINDS[i % 3] if params.georef == "cycle" else params.georef
-            scene_id, orbit, take = _scene_id(params.mode, mode.polarisation, kind, i, start, rng, product)
-            result = simulate_scene(geom, scene_seq)
-            for attempt in range(1, 9):  # conditions that hide the slicks (calm, noise floor, land): draw again
-                if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
-                    break
-                result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
+            scene = _draw_scene(params, mode, product, i)
             progress.check()
-            tags = {
-                "S1_MODE": mode.name,
-                "S1_POLARISATION": mode.polarisation,
-                "ACQUISITION_TIME": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "S1_PASS": "ASCENDING" if ascending else "DESCENDING",
-                "SITE": site.name,
-                "SIMULATED": "slick-backend simulate",
-            }
-            path = tmp / (scene_id + (".tiff" if kind == "gcp" else ".tif"))
-            if kind in ("safe", "safe-zip"):
-                from .safe_product import write_safe_product
-
-                made = write_safe_product(tmp, geom, result.intensity, result.nesz, mode=mode.name, product=product,
-                                          pol=mode.polarisation, start=start, ascending=ascending, orbit=orbit,
-                                          take=take, as_zip=kind == "safe-zip")
-                path = made["path"]
-                written = {"crs": None, "gcps": len(geom.gcps_lonlat()), "nodata": None,
-                           "product_polarisations": made["polarisations"], "calibrated_with": "sigmaNought LUT",
-                           "valid_pixels": int(np.isfinite(result.intensity).sum())}
-            elif kind == "gcp":
-                written = write_gcp_grd(path, geom, result.intensity, tags, zero_border=(i // 3) % 2 == 0)
-            elif kind == "epsg4326":
-                written = write_epsg4326(path, geom, result.intensity, tags)
-            else:
-                written = write_utm_db(path, geom, result.intensity, tags)
-            seep_ids = {s["index"]: s["seep"] for s in result.seeps}
-            for seep, poly, area in label_polygons(geom, result.labels, seep_ids):
-                label_rows.append({"scene": scene_id, "seep": seep, "mode": mode.name, "site": site.name,
-                                   "area_m2": round(area, 1), "geometry": poly})
-            scenes.append({
-                "id": scene_id,
-                "file": path.name,
-                "mode": mode.name,
-                "polarisation": mode.polarisation,
-                "product": product,
-                "pixel_m": mode.pixel_m,
-                "looks": result.info["looks"],  # drawn per scene around the product's nominal looks
-                "nominal_looks": mode.enl,
-                "georef": kind,
-                "value": VALUE_KIND[kind],
-                **written,
-                "site": site.name,
-                "utm_epsg": site.epsg,
-                "acquisition_time": tags["ACQUISITION_TIME"],
-                "pass": tags["S1_PASS"],
-                "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
-                               "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
-                "seeps": [_seep_record(geom, s) for s in result.seeps],
-                "slick_pixels": int(np.count_nonzero(result.labels)),
-                "conditions": result.info,
-            })
-            del result
+            tags = _tags(mode, scene)
+            path, written = _write_scene_file(tmp, scene, mode, product, tags)
+            label_rows += _label_rows(scene, mode)
+            scenes.append(_scene_record(scene, mode, product, path, written, tags))
+            del scene
         progress.update(0.97, "writing labels and manifest")
         write_labels_gpkg(tmp / "labels.gpkg", label_rows)
-        manifest = {
-            "format": "slick-simulation",
-            "version": 1,
-            "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out", "overwrite")},
-            "labels": {"file": "labels.gpkg", "layer": "slicks", "crs": "EPSG:4326", "polygons": len(label_rows)},
-            "scenes": scenes,
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        _write_manifest(tmp, params, scenes, label_rows)
     progress.update(1.0, f"wrote {params.scenes} {params.mode} scenes to {out}")
     return {
         "out": str(out),
