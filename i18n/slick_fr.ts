@@ -4,6 +4,11 @@
   <context>
     <name>Slick</name>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="228" />
+      <source>#{id}: {n} dates ({first} to {last})</source>
+      <translation>n° {id} : {n} dates (du {first} au {last})</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="38" />
       <source>'Allow random initialisation' (Train &gt; Advanced)</source>
       <translation>« Autoriser l'initialisation aléatoire » (Entraîner &gt; Avancé)</translation>
@@ -17,6 +22,11 @@
       <location filename="../slick_plugin/ui/train_panel.py" line="230" />
       <source>A model named {name} already exists. Replace it and its dataset with the new ones? The old model stays until the new one is complete.</source>
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="80" />
+      <source>A source needs slicks on at least this many dates</source>
+      <translation>Une source demande des nappes à au moins ce nombre de dates</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="107" />
@@ -37,6 +47,16 @@
       <location filename="../slick_plugin/ui/predict_panel.py" line="60" />
       <source>Adaptive-threshold dark-spot detector, for comparison</source>
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="105" />
+      <source>Add files...</source>
+      <translation>Ajouter des fichiers...</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="109" />
+      <source>Add folder...</source>
+      <translation>Ajouter un dossier...</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="118" />
@@ -114,9 +134,14 @@
       <translation>URL du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="124" />
+      <location filename="../slick_plugin/ui/dock.py" line="127" />
       <source>Backend: {state}</source>
       <translation>Backend : {state}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="84" />
+      <source>Build atlas</source>
+      <translation>Construire l'atlas</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/setup_panel.py" line="34" />
@@ -127,6 +152,11 @@
       <location filename="../slick_plugin/ui/widgets.py" line="38" />
       <source>Cancel</source>
       <translation>Annuler</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="75" />
+      <source>Candidate origins closer than this are one source</source>
+      <translation>Les origines candidates plus proches que cette distance forment une seule source</translation>
     </message>
     <message>
       <location filename="../slick_plugin/maptools/candidates.py" line="149" />
@@ -147,6 +177,11 @@
       <location filename="../slick_plugin/ui/label_panel.py" line="109" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="120" />
+      <source>Clustering distance</source>
+      <translation>Distance de regroupement</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/evaluate_panel.py" line="75" />
@@ -199,7 +234,7 @@
       <translation>DeepLabv3+ (comme la source fournie)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="118" />
+      <location filename="../slick_plugin/ui/dock.py" line="121" />
       <source>Device: {device}</source>
       <translation>Matériel : {device}</translation>
     </message>
@@ -214,6 +249,16 @@
       <translation>Dessiner à la main</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="71" />
+      <source>Drift table (*.csv)</source>
+      <translation>Table de dérive (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="119" />
+      <source>Drift table (optional)</source>
+      <translation>Table de dérive (facultative)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/model_card.py" line="39" />
       <source>Epochs</source>
       <translation>Époques</translation>
@@ -224,7 +269,7 @@
       <translation>Époques (max.)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="95" />
+      <location filename="../slick_plugin/ui/dock.py" line="97" />
       <source>Evaluate</source>
       <translation>Évaluer</translation>
     </message>
@@ -232,6 +277,11 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="297" />
       <source>Evaluate a model</source>
       <translation>Évaluer un modèle</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="68" />
+      <source>Every scene that was looked at, with or without slicks: the atlas tells 'not seen' from 'no slick' by their footprints</source>
+      <translation>Chaque scène observée, avec ou sans nappe : l'atlas distingue « non vu » de « pas de nappe » par leurs emprises</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="319" />
@@ -274,6 +324,11 @@
       <translation>Affiné à partir de</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="149" />
+      <source>Folder of scenes that were looked at</source>
+      <translation>Dossier des scènes observées</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="155" />
       <source>Folder of scenes to predict</source>
       <translation>Dossier des scènes à prédire</translation>
@@ -284,7 +339,7 @@
       <translation>Pour les scènes ouvertes comme produits Sentinel-1 : les calibrer avec l'annotation du produit et retirer le bruit thermique qui fait ressembler les jonctions de sous-fauchées des scènes EW HH à des nappes sombres. Les modèles entraînés ainsi lisent les produits de la même façon lors de la prédiction.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="77" />
+      <location filename="../slick_plugin/ui/dock.py" line="78" />
       <source>Help</source>
       <translation>Aide</translation>
     </message>
@@ -294,7 +349,7 @@
       <translation>Initialisation</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="93" />
+      <location filename="../slick_plugin/ui/dock.py" line="95" />
       <source>Label</source>
       <translation>Étiqueter</translation>
     </message>
@@ -347,6 +402,11 @@
       <location filename="../slick_plugin/ui/train_panel.py" line="76" />
       <source>Maximum epochs; training stops early when validation loss stops improving</source>
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="122" />
+      <source>Minimum dates</source>
+      <translation>Dates minimales</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="77" />
@@ -404,9 +464,19 @@
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="266" />
+      <source>No chart for source {id}.</source>
+      <translation>Pas de graphique pour la source {id}.</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="46" />
       <source>No slicks over land (coastline + 1 km)</source>
       <translation>Pas de nappes sur la terre (trait de côte + 1 km)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="235" />
+      <source>No source: no place had slicks on enough dates.</source>
+      <translation>Aucune source : aucun endroit n'a eu de nappes à assez de dates.</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="339" />
@@ -434,9 +504,19 @@
       <translation>Ouvrir un produit Sentinel-1...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/evaluate_panel.py" line="71" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="94" />
       <source>Open report.html</source>
       <translation>Ouvrir report.html</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="72" />
+      <source>Optional CSV with the columns scene and drift_to_deg (where the surface drift carries oil, degrees clockwise from north): a slick's origin is then its up-drift end</source>
+      <translation>CSV facultatif avec les colonnes scene et drift_to_deg (direction vers laquelle la dérive de surface emporte l'huile, en degrés dans le sens horaire depuis le nord) : l'origine d'une nappe est alors son extrémité amont</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="137" />
+      <source>Outline files</source>
+      <translation>Fichiers de contours</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="333" />
@@ -447,6 +527,16 @@
       <location filename="../slick_plugin/ui/label_panel.py" line="338" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="115" />
+      <source>Outlines</source>
+      <translation>Contours</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="138" />
+      <source>Outlines ({patterns})</source>
+      <translation>Contours ({patterns})</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="268" />
@@ -464,6 +554,11 @@
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="121" />
+      <source>Pixel size</source>
+      <translation>Taille de pixel</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="115" />
       <source>Pixel size (m)</source>
       <translation>Taille de pixel (m)</translation>
@@ -479,7 +574,7 @@
       <translation>Polarisation à ouvrir (les modèles de Slick sont entraînés en HH ou VV) :</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="96" />
+      <location filename="../slick_plugin/ui/dock.py" line="98" />
       <source>Predict</source>
       <translation>Prédire</translation>
     </message>
@@ -549,6 +644,11 @@
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="179" />
+      <source>Replace the atlas?</source>
+      <translation>Remplacer l'atlas ?</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="229" />
       <source>Replace the model?</source>
       <translation>Remplacer le modèle ?</translation>
@@ -564,7 +664,7 @@
       <translation>Reprojette les scènes en UTM, rééchantillonne, étire les valeurs, rastérise les étiquettes et écrit des tuiles qui se chevauchent à 50 %.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="125" />
+      <location filename="../slick_plugin/ui/dock.py" line="128" />
       <source>Restart backend</source>
       <translation>Redémarrer le backend</translation>
     </message>
@@ -654,6 +754,26 @@
       <translation>Scènes</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="117" />
+      <source>Scenes looked at</source>
+      <translation>Scènes observées</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="144" />
+      <source>Scenes or footprints ({patterns})</source>
+      <translation>Scènes ou emprises ({patterns})</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="143" />
+      <source>Scenes that were looked at</source>
+      <translation>Scènes observées</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/dock.py" line="99" />
+      <source>Seep atlas</source>
+      <translation>Suintements</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="124" />
       <source>Sentinel-1 products</source>
       <translation>Produits Sentinel-1</translation>
@@ -679,7 +799,7 @@
       <translation>L'installation du backend a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="75" />
+      <location filename="../slick_plugin/ui/dock.py" line="76" />
       <source>Settings</source>
       <translation>Paramètres</translation>
     </message>
@@ -717,6 +837,11 @@
       <location filename="../slick_plugin/processing/algorithms.py" line="240" />
       <source>Slick outlines</source>
       <translation>Contours des nappes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="65" />
+      <source>Slick outlines over many dates: polygon layers with a 'scene' field, e.g. the layer that Predict many scenes... adds</source>
+      <translation>Contours de nappes sur de nombreuses dates : couches de polygones avec un champ « scene », par exemple la couche qu'ajoute Prédire de nombreuses scènes...</translation>
     </message>
     <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="238" />
@@ -759,7 +884,7 @@
       <translation>Slick : expérience {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="60" />
+      <location filename="../slick_plugin/ui/dock.py" line="61" />
       <source>Slick: oil slicks</source>
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
@@ -782,6 +907,11 @@
       <location filename="../slick_plugin/tasks/params.py" line="81" />
       <source>Slick: prepare a dataset</source>
       <translation>Slick : préparer un jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="311" />
+      <source>Slick: seep atlas {name}</source>
+      <translation>Slick : atlas des suintements {name}</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/setup_task.py" line="20" />
@@ -819,12 +949,17 @@
       <translation>Modèle source (transfert ; vide : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="129" />
+      <source>Sources</source>
+      <translation>Sources</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="31" />
       <source>Start a local backend</source>
       <translation>Lancer un backend local</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="73" />
+      <location filename="../slick_plugin/ui/dock.py" line="74" />
       <source>Start backend</source>
       <translation>Lancer le backend</translation>
     </message>
@@ -844,6 +979,11 @@
       <translation>La grille bootstrap d'une configuration d'expérience (reprenable) : results.csv, figure 2, tableaux et report.html.</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="90" />
+      <source>The chart of the chosen source appears here when the atlas is done.</source>
+      <translation>Le graphique de la source choisie apparaît ici quand l'atlas est terminé.</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/processing/algorithms.py" line="284" />
       <source>The classic adaptive-threshold dark-spot detector, for comparison with the learned models.</source>
       <translation>Le détecteur classique de taches sombres à seuil adaptatif, pour comparer avec les modèles appris.</translation>
@@ -852,6 +992,11 @@
       <location filename="../slick_plugin/ui/train_panel.py" line="166" />
       <source>The labelling model works at {px:g} m: choose that pixel size to adapt it</source>
       <translation>Le modèle d'étiquetage travaille à {px:g} m : choisissez cette taille de pixel pour l'adapter</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="76" />
+      <source>The pixel size of the recurrence raster</source>
+      <translation>La taille de pixel du raster de récurrence</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/label_panel.py" line="98" />
@@ -889,7 +1034,7 @@
       <translation>Jeton</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="94" />
+      <location filename="../slick_plugin/ui/dock.py" line="96" />
       <source>Train</source>
       <translation>Entraîner</translation>
     </message>
@@ -944,14 +1089,24 @@
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="97" />
+      <location filename="../slick_plugin/backend/wording.py" line="102" />
       <source>a command on the backend machine (see Help)</source>
       <translation>une commande sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="79" />
+      <location filename="../slick_plugin/backend/wording.py" line="84" />
       <source>a dataset already exists in {path}: {advice}</source>
       <translation>un jeu de données existe déjà dans {path} : {advice}</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="83" />
+      <source>a new folder in the work folder</source>
+      <translation>un nouveau dossier dans le dossier de travail</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="301" />
+      <source>a source needs at least 1 date</source>
+      <translation>une source demande au moins 1 date</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/eta.py" line="37" />
@@ -1059,7 +1214,7 @@
       <translation>choisissez un dossier de scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="91" />
+      <location filename="../slick_plugin/backend/wording.py" line="96" />
       <source>choose a new output folder</source>
       <translation>choisissez un nouveau dossier de sortie</translation>
     </message>
@@ -1067,6 +1222,16 @@
       <location filename="../slick_plugin/ui/label_panel.py" line="205" />
       <source>choose a scene and a model for the proposals</source>
       <translation>choisissez une scène et un modèle pour les propositions</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="304" />
+      <source>choose an output folder</source>
+      <translation>choisissez un dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="289" />
+      <source>choose at least one outline layer or file</source>
+      <translation>choisissez au moins une couche ou un fichier de contours</translation>
     </message>
     <message>
       <location filename="../slick_plugin/tasks/params.py" line="75" />
@@ -1077,6 +1242,11 @@
       <location filename="../slick_plugin/ui/label_panel.py" line="189" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="291" />
+      <source>choose the scenes that were looked at (scene layers, files or a folder)</source>
+      <translation>choisissez les scènes observées (couches de scène, fichiers ou un dossier)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/maptools/sam_tools.py" line="238" />
@@ -1117,6 +1287,11 @@
       <location filename="../slick_plugin/maptools/sam_tools.py" line="206" />
       <source>draw the box over a Sentinel-1 scene layer</source>
       <translation>tracez le rectangle sur une couche de scène Sentinel-1</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="297" />
+      <source>drift table</source>
+      <translation>table de dérive</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/launch.py" line="109" />
@@ -1184,6 +1359,11 @@
       <translation>aucun gestionnaire d'invites SAM : lancez d'abord le backend</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="193" />
+      <source>no atlas built: choose another output folder to keep {folder}</source>
+      <translation>aucun atlas construit : choisissez un autre dossier de sortie pour garder {folder}</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/manager.py" line="159" />
       <source>no backend URL is set; set it in Slick settings or use a local backend</source>
       <translation>aucune URL de backend n'est définie ; définissez-la dans les paramètres de Slick ou utilisez un backend local</translation>
@@ -1199,12 +1379,12 @@
       <translation>aucune couche de contours à exporter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="74" />
+      <location filename="../slick_plugin/backend/wording.py" line="79" />
       <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick {option}, or install the weights on the backend machine (see Help)</source>
       <translation>aucun poids pré-entraîné '{name}' n'est installé pour ce backbone (cherché dans {folder}) : cochez {option}, ou installez les poids sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="77" />
+      <location filename="../slick_plugin/backend/wording.py" line="82" />
       <source>no pretrained weights exist for {backbone}: tick {option}</source>
       <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez {option}</translation>
     </message>
@@ -1219,6 +1399,11 @@
       <translation>aucune scène n'a pu être prédite ; rien à ajouter</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/layers/atlas.py" line="116" />
+      <source>none of the atlas files could be opened: {paths}</source>
+      <translation>aucun des fichiers de l'atlas n'a pu être ouvert : {paths}</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/layers/results.py" line="111" />
       <source>none of the result files could be opened: {paths}</source>
       <translation>aucun des fichiers de résultat n'a pu être ouvert : {paths}</translation>
@@ -1229,7 +1414,7 @@
       <translation>non mesurée : aucune scène n'est restée pour la validation ({n} scène(s) étiquetée(s), toutes utilisées pour l'entraînement). Étiquetez des nappes sur 3 scènes ou plus pour obtenir un Dice de validation ; l'entraînement s'est arrêté sur la perte d'entraînement à la place.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="32" />
+      <location filename="../slick_plugin/ui/dock.py" line="33" />
       <source>not running (see the message bar)</source>
       <translation>arrêté (voir la barre de messages)</translation>
     </message>
@@ -1242,6 +1427,11 @@
       <location filename="../slick_plugin/backend/setup.py" line="234" />
       <source>on Debian or Ubuntu, install python3-venv</source>
       <translation>sous Debian ou Ubuntu, installez python3-venv</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="293" />
+      <source>outline layer</source>
+      <translation>couche de contours</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="299" />
@@ -1274,7 +1464,7 @@
       <translation>préparation des données d'entrée...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/client.py" line="130" />
+      <location filename="../slick_plugin/backend/client.py" line="124" />
       <source>probing the device...</source>
       <translation>détection du matériel…</translation>
     </message>
@@ -1284,7 +1474,7 @@
       <translation>initialisation aléatoire (sans poids pré-entraînés)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="30" />
+      <location filename="../slick_plugin/ui/dock.py" line="31" />
       <source>ready</source>
       <translation>prêt</translation>
     </message>
@@ -1294,7 +1484,7 @@
       <translation>son remplacement</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="150" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="141" />
       <source>saving {layer} failed: {errors}</source>
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
@@ -1309,9 +1499,19 @@
       <translation>scène (auto si vide)</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="172" />
+      <source>scene layer</source>
+      <translation>couche de scène</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/tasks/params.py" line="218" />
       <source>scenes</source>
       <translation>scènes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/atlas.py" line="100" />
+      <source>seep sources (label: number of dates)</source>
+      <translation>sources de suintement (étiquette : nombre de dates)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/results.py" line="90" />
@@ -1334,9 +1534,19 @@
       <translation>probabilité de nappe</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/layers/atlas.py" line="102" />
+      <source>slick recurrence (share of scenes)</source>
+      <translation>récurrence des nappes (part des scènes)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="47" />
       <source>slick-s1-prompt (the shipped slick prompt model), a SAM checkpoint name or path, or a fine-tuned SamLoRA model folder</source>
       <translation>slick-s1-prompt (le modèle de prompts livré pour les nappes), le nom ou le chemin d'un checkpoint SAM, ou le dossier d'un modèle SamLoRA affiné</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/layers/atlas.py" line="101" />
+      <source>source uncertainty (95 % ellipses)</source>
+      <translation>incertitude des sources (ellipses à 95 %)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/manager.py" line="83" />
@@ -1344,7 +1554,7 @@
       <translation>démarrage du backend...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="29" />
+      <location filename="../slick_plugin/ui/dock.py" line="30" />
       <source>starting the backend... (QGIS stays usable)</source>
       <translation>démarrage du backend... (QGIS reste utilisable)</translation>
     </message>
@@ -1359,17 +1569,17 @@
       <translation>arrêté</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="28" />
+      <location filename="../slick_plugin/ui/dock.py" line="29" />
       <source>stopped (starts on first use)</source>
       <translation>arrêté (démarre à la première utilisation)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/dock.py" line="31" />
+      <location filename="../slick_plugin/ui/dock.py" line="32" />
       <source>stopped unexpectedly; restarting</source>
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="95" />
+      <location filename="../slick_plugin/backend/wording.py" line="100" />
       <source>the '{option}' option</source>
       <translation>l'option « {option} »</translation>
     </message>
@@ -1469,9 +1679,19 @@
       <translation>le découpage de {layer} a déjà été écrit</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/wording.py" line="60" />
+      <source>the clustering distance (Seep atlas)</source>
+      <translation>la distance de regroupement (Atlas des suintements)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="54" />
       <source>the dataset</source>
       <translation>le jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="59" />
+      <source>the drift table (Seep atlas)</source>
+      <translation>la table de dérive (Atlas des suintements)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="224" />
@@ -1519,6 +1739,11 @@
       <translation>le nombre maximal d'époques (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/wording.py" line="61" />
+      <source>the minimum dates (Seep atlas)</source>
+      <translation>le nombre minimal de dates (Atlas des suintements)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="55" />
       <source>the model</source>
       <translation>le modèle</translation>
@@ -1539,6 +1764,11 @@
       <translation>le nom</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/wording.py" line="57" />
+      <source>the outlines (Seep atlas)</source>
+      <translation>les contours (Atlas des suintements)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/setup.py" line="212" />
       <source>the pinned requirements are missing: {path}</source>
       <translation>la liste figée des dépendances est absente : {path}</translation>
@@ -1547,6 +1777,11 @@
       <location filename="../slick_plugin/backend/wording.py" line="50" />
       <source>the pixel size</source>
       <translation>la taille des pixels</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="299" />
+      <source>the pixel size and the clustering distance must be more than 0 m</source>
+      <translation>la taille de pixel et la distance de regroupement doivent dépasser 0 m</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="258" />
@@ -1567,6 +1802,11 @@
       <location filename="../slick_plugin/backend/wording.py" line="51" />
       <source>the scenes</source>
       <translation>les scènes</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/backend/wording.py" line="58" />
+      <source>the scenes looked at (Seep atlas)</source>
+      <translation>les scènes observées (Atlas des suintements)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="358" />
@@ -1614,7 +1854,7 @@
       <translation>torch ({variant}) est installé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="89" />
+      <location filename="../slick_plugin/backend/wording.py" line="94" />
       <source>train under another name, or accept replacing it when asked</source>
       <translation>entraînez sous un autre nom, ou acceptez de le remplacer quand c'est proposé</translation>
     </message>
@@ -1624,7 +1864,7 @@
       <translation>transfert (depuis un modèle)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/client.py" line="144" />
+      <location filename="../slick_plugin/backend/client.py" line="138" />
       <source>unknown device</source>
       <translation>matériel inconnu</translation>
     </message>
@@ -1649,6 +1889,11 @@
       <translation>l'écriture de la partie visible de {layer} dans {path} a échoué (erreur {code})</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="180" />
+      <source>{folder} is not empty. Replace what it holds with the new atlas?</source>
+      <translation>{folder} n'est pas vide. Remplacer son contenu par le nouvel atlas ?</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/tasks/job_task.py" line="75" />
       <source>{kind} was cancelled</source>
       <translation>{kind} a été annulé</translation>
@@ -1659,17 +1904,17 @@
       <translation>{kind} : {reason} (journal : {log})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="173" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="164" />
       <source>{layer} cannot be edited</source>
       <translation>{layer} n'est pas modifiable</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="183" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="174" />
       <source>{layer} refused the polygon</source>
       <translation>{layer} a refusé le polygone</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/label_layer.py" line="188" />
+      <location filename="../slick_plugin/layers/label_layer.py" line="179" />
       <source>{layer}: the new polygon was not saved</source>
       <translation>{layer} : le nouveau polygone n'a pas été enregistré</translation>
     </message>
@@ -1694,7 +1939,7 @@
       <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="81" />
+      <location filename="../slick_plugin/backend/wording.py" line="86" />
       <source>{path} already exists: {advice}</source>
       <translation>{path} existe déjà : {advice}</translation>
     </message>
@@ -1702,6 +1947,11 @@
       <location filename="../slick_plugin/tasks/params.py" line="220" />
       <source>{path} is a file: choose an output folder</source>
       <translation>{path} est un fichier : choisissez un dossier de sortie</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/tasks/params.py" line="308" />
+      <source>{path} is not empty: choose a new output folder</source>
+      <translation>{path} n'est pas vide : choisissez un nouveau dossier de sortie</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/label_layer.py" line="63" />
@@ -1714,7 +1964,7 @@
       <translation>{path} : GDAL ne peut pas lire ce produit Sentinel-1 ({error})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/products.py" line="93" />
+      <location filename="../slick_plugin/layers/products.py" line="103" />
       <source>{path}: QGIS cannot display the {pol} band of this product</source>
       <translation>{path} : QGIS ne peut pas afficher la bande {pol} de ce produit</translation>
     </message>
@@ -1739,7 +1989,7 @@
       <translation>{path} : ce n'est pas le zip d'un seul produit Sentinel-1 (il devrait contenir NOM.SAFE/manifest.safe)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/products.py" line="88" />
+      <location filename="../slick_plugin/layers/products.py" line="98" />
       <source>{path}: the product has no {pol} band (it holds {pols})</source>
       <translation>{path} : le produit n'a pas de bande {pol} (il contient {pols})</translation>
     </message>
@@ -1757,6 +2007,11 @@
       <location filename="../slick_plugin/ui/settings_page.py" line="94" />
       <source>{reason}. The token is used for this QGIS session only.</source>
       <translation>{reason}. Le jeton n'est utilisé que pour cette session de QGIS.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="220" />
+      <source>{sources} seep sources from {slicks} slicks on {scenes} scenes</source>
+      <translation>{sources} sources de suintement à partir de {slicks} nappes sur {scenes} scènes</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/model_choices.py" line="15" />
@@ -1777,6 +2032,11 @@
       <location filename="../slick_plugin/ui/widgets.py" line="62" />
       <source>{title}: queued</source>
       <translation>{title} : en attente</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="161" />
+      <source>{what} '{name}' is not a file: save it as a file first (e.g. Predict &gt; Export outlines)</source>
+      <translation>{what} « {name} » n'est pas un fichier : enregistrez-la d'abord dans un fichier (par exemple Prédire &gt; Exporter les contours)</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="311" />

@@ -54,6 +54,11 @@ def dock_names() -> dict[str, str]:
         "--data": tr("the dataset"),
         "--model": tr("the model"),
         "--threshold": tr("the threshold"),
+        "--outlines": tr("the outlines (Seep atlas)"),
+        "--coverage": tr("the scenes looked at (Seep atlas)"),
+        "--drift": tr("the drift table (Seep atlas)"),
+        "--cluster-m": tr("the clustering distance (Seep atlas)"),
+        "--min-dates": tr("the minimum dates (Seep atlas)"),
     }
 
 

@@ -266,3 +266,46 @@ class ExperimentRequest(JobRequest):
 
     def title(self) -> str:
         return tr("Slick: experiment {name}").format(name=Path(self.config).stem)
+
+
+@dataclasses.dataclass
+class AtlasRequest(JobRequest):
+    """Outlines over many dates -> recurrence raster, seep sources, time series (the backend's
+    AtlasParams, slick_backend.atlas.api). Paths are files: outline layers are sent as the files
+    behind them, coverage as scene files, product folders / zips, folders of scenes or footprints."""
+
+    KIND = "atlas"
+    outlines: list[str]  # outline files (GeoPackage, Shapefile, GeoJSON), each polygon with a `scene`
+    coverage: list[str]  # the scenes that were looked at (rasters, products, folders) or footprint files
+    out: str  # the output folder
+    drift: str = ""  # optional CSV: scene, drift_to_deg (the way surface drift carries oil), acq_time
+    pixel_size: float = 100.0  # recurrence grid, metres
+    cluster_m: float = 1500.0  # candidate origins closer than this are one source, metres
+    min_dates: int = 2  # a source needs slicks on at least this many dates
+    overwrite: bool = False  # replace an atlas already in ``out`` (the dock asks first)
+
+    def validate(self) -> None:
+        if not self.outlines:
+            raise ParamsInvalid(tr("choose at least one outline layer or file"))
+        if not self.coverage:
+            raise ParamsInvalid(tr("choose the scenes that were looked at (scene layers, files or a folder)"))
+        for path in self.outlines:
+            _need_file(path, tr("outline layer"))
+        for path in self.coverage:
+            _need_file(path, tr("scenes"))
+        if self.drift:
+            _need_file(self.drift, tr("drift table"))
+        if self.pixel_size <= 0 or self.cluster_m <= 0:
+            raise ParamsInvalid(tr("the pixel size and the clustering distance must be more than 0 m"))
+        if self.min_dates < 1:
+            raise ParamsInvalid(tr("a source needs at least 1 date"))
+        out = Path(self.out)
+        if not self.out:
+            raise ParamsInvalid(tr("choose an output folder"))
+        if out.is_file():
+            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out))
+        if out.is_dir() and any(out.iterdir()) and not self.overwrite:
+            raise ParamsInvalid(tr("{path} is not empty: choose a new output folder").format(path=self.out))
+
+    def title(self) -> str:
+        return tr("Slick: seep atlas {name}").format(name=Path(self.out).name)

@@ -1,4 +1,4 @@
-"""The Slick dock: backend status (device, restart, settings, help) over four panels."""
+"""The Slick dock: backend status (device, restart, settings, help) over five panels."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr, tr_noop
 from ..settings import HELP_URL, PLUGIN_DIR
+from .atlas_panel import AtlasPanel
 from .evaluate_panel import EvaluatePanel
 from .label_panel import LabelPanel
 from .predict_panel import PredictPanel
@@ -82,18 +83,20 @@ class SlickDock(QDockWidget):
         row.addWidget(help_button)
         self.setup_panel = SetupPanel(ctx)  # only while no backend Python is found (zip users)
         self.tabs = QTabWidget()
-        self.tabs.setUsesScrollButtons(False)  # every tab in sight: the dock is as wide as the four tabs
+        self.tabs.setUsesScrollButtons(False)  # every tab in sight: the dock is as wide as the tabs
         self.tabs.setElideMode(Qt.ElideNone)
         self.label_panel = LabelPanel(ctx)
         self.train_panel = TrainPanel(ctx)
         self.evaluate_panel = EvaluatePanel(ctx)
         self.predict_panel = PredictPanel(ctx)
+        self.atlas_panel = AtlasPanel(ctx)
         icons = PLUGIN_DIR / "resources"
         for panel, icon, title in (
             (self.label_panel, "label.svg", tr("Label")),
             (self.train_panel, "train.svg", tr("Train")),
             (self.evaluate_panel, "evaluate.svg", tr("Evaluate")),
             (self.predict_panel, "predict.svg", tr("Predict")),
+            (self.atlas_panel, "atlas.svg", tr("Seep atlas")),
         ):
             self.tabs.addTab(PanelScroll(panel), QIcon(str(icons / icon)), title)
         layout = QVBoxLayout(body)

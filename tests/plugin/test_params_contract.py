@@ -31,6 +31,8 @@ SAMPLES = [
     P.BaselineRequest(scene="/d/a.tif", out="/o/a", overwrite=True, land_mask=False, masks=["/d/ice.tif"]),
     P.EvaluateRequest(model="/m/x", data="/d/ds"),
     P.ExperimentRequest(config="/c/e.toml", out="/o/e"),
+    P.AtlasRequest(outlines=["/d/slicks.gpkg", "/d/more.shp"], coverage=["/d/scenes", "/d/c.tif"], out="/o/atlas",
+                   drift="/d/drift.csv", pixel_size=50.0, cluster_m=800.0, min_dates=3, overwrite=True),
 ]
 
 # in the backend venv: build each kind's params object from the plugin's JSON body, as the server

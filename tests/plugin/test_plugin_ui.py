@@ -17,7 +17,7 @@ def test_load_open_dock_unload(qgis_iface, qgis_processing, isolated_settings):
         assert {"prepare", "train", "predict", "baseline", "evaluate"} <= names
         dock = plugin.show_dock()
         assert not dock.isHidden() and dock in qgis_iface.mainWindow().findChildren(type(dock))
-        assert dock.tabs.count() == 4
+        assert dock.tabs.count() == 5
         assert "backend" in dock.device_label.text().lower() or "device" in dock.device_label.text().lower()
         assert plugin.manager.process is None  # nothing started before first use
     finally:
