@@ -1,0 +1,132 @@
+"""Seep sources: candidate origins clustered across dates (weighted DBSCAN in metres).
+
+DBSCAN with weights, on scipy's cKDTree: the neighbours of a candidate are the candidates within
+``eps`` metres (itself included). A candidate is a core point when its neighbours weigh at least
+MIN_CORE_WEIGHT and come from at least min(min_dates, 2) distinct dates (two fragments of one slick
+or of one date do not make a core); clusters grow from core to core, and a non-core neighbour of a
+core joins its cluster without growing it. A slick whose candidates fall in two clusters stays in the
+heavier one (total candidate weight). A cluster is a source when its slicks span >= ``min_dates``
+distinct dates.
+
+Per source (weights w_i, positions x_i, V1 = sum w, V2 = sum w^2):
+
+- position: the weighted mean  mu = sum w_i x_i / V1;
+- standard error: the weighted covariance C = sum w_i (x_i - mu)(x_i - mu)^T / (V1 - V2 / V1)
+  divided by the effective number of candidates n_eff = V1^2 / V2 (n for equal weights);
+- 95 % ellipse: semi-axes sqrt(5.991 * eigenvalue) of C / n_eff (5.991: the 0.95 quantile of
+  chi-square with 2 degrees of freedom), each at least half a pixel; orientation: the major axis;
+- confidence = (1 - 2^-n_dates) * (0.5 + 0.5 * directed share), the directed share being the share of
+  the source's candidates that are up-drift ends (weight 1) rather than either-end guesses.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+CHI2_95_2D = 5.991464547107979
+MIN_CORE_WEIGHT = 1.0
+
+
+@dataclass
+class Source:
+    x: float  # metres, atlas CRS
+    y: float
+    members: np.ndarray  # candidate indices
+    slicks: list[int]  # slick indices
+    dates: list[str]  # distinct YYYY-MM-DD, sorted
+    semi_major_m: float
+    semi_minor_m: float
+    azimuth_grid_deg: float  # of the major axis, clockwise from grid north, [0, 180)
+    directed_share: float
+    confidence: float
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def n_dates(self) -> int:
+        return len(self.dates)
+
+
+def weighted_dbscan(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, eps: float,
+                    min_core_dates: int = 2) -> np.ndarray:
+    """Cluster label per point (0, 1, ...; -1: noise). ``date``: an integer code per point."""
+    from scipy.spatial import cKDTree
+
+    labels = np.full(len(xy), -1, dtype=int)
+    if len(xy) == 0:
+        return labels
+    neighbours = cKDTree(xy).query_ball_point(xy, r=eps)
+    core = np.array([weight[n].sum() >= MIN_CORE_WEIGHT - 1e-9 and len(set(date[n].tolist())) >= min_core_dates
+                     for n in neighbours], dtype=bool)
+    label = 0
+    for seed in np.flatnonzero(core):
+        if labels[seed] != -1:
+            continue
+        labels[seed] = label
+        stack = [seed]
+        while stack:
+            for k in neighbours[stack.pop()]:
+                if labels[k] == -1:
+                    labels[k] = label
+                    if core[k]:
+                        stack.append(k)
+        label += 1
+    return labels
+
+
+def one_cluster_per_slick(labels: np.ndarray, weight: np.ndarray, slick: np.ndarray) -> np.ndarray:
+    """A slick's candidates in two clusters: keep those in the heavier cluster, the others become noise."""
+    labels = labels.copy()
+    clustered = labels >= 0
+    totals = np.bincount(labels[clustered], weights=weight[clustered]) if clustered.any() else np.zeros(0)
+    for s in np.unique(slick[clustered]):
+        idx = np.flatnonzero((slick == s) & clustered)
+        found = np.unique(labels[idx])
+        if len(found) > 1:
+            best = found[np.argmax(totals[found])]
+            labels[idx[labels[idx] != best]] = -1
+    return labels
+
+
+def ellipse(xy: np.ndarray, weight: np.ndarray, floor: float) -> tuple[float, float, float, float, float]:
+    """(x, y, semi-major, semi-minor, grid azimuth of the major axis) of the 95 % ellipse of the
+    weighted mean of ``xy`` (module doc); semi-axes at least ``floor``."""
+    v1, v2 = float(weight.sum()), float((weight**2).sum())
+    mu = (weight[:, None] * xy).sum(axis=0) / v1
+    d = xy - mu
+    denom = v1 - v2 / v1
+    cov = (weight[:, None, None] * d[:, :, None] * d[:, None, :]).sum(axis=0) / denom if denom > 1e-12 \
+        else np.zeros((2, 2))
+    values, vectors = np.linalg.eigh(cov / (v1**2 / v2))
+    major = math.sqrt(CHI2_95_2D * max(float(values[1]), 0.0))
+    minor = math.sqrt(CHI2_95_2D * max(float(values[0]), 0.0))
+    azimuth = math.degrees(math.atan2(vectors[0, 1], vectors[1, 1])) % 180.0 if major > floor else 0.0
+    return float(mu[0]), float(mu[1]), max(major, floor), max(minor, floor), azimuth
+
+
+def confidence(n_dates: int, directed_share: float) -> float:
+    return (1.0 - 2.0 ** -n_dates) * (0.5 + 0.5 * directed_share)
+
+
+def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float) -> list[Source]:
+    """Sources from candidates (origins.Candidates), sorted by descending n_dates, then n_slicks,
+    confidence, and position (for a stable order)."""
+    codes = {d: k for k, d in enumerate(sorted(set(slick_dates)))}
+    date = np.array([codes[slick_dates[s]] for s in cand.slick], dtype=int)
+    labels = weighted_dbscan(cand.xy, cand.weight, date, eps, min(min_dates, 2))
+    labels = one_cluster_per_slick(labels, cand.weight, cand.slick)
+    sources = []
+    for label in np.unique(labels[labels >= 0]):
+        members = np.flatnonzero(labels == label)
+        slicks = sorted(set(cand.slick[members].tolist()))
+        dates = sorted({slick_dates[s] for s in slicks})
+        if len(dates) < min_dates:
+            continue
+        x, y, major, minor, azimuth = ellipse(cand.xy[members], cand.weight[members], floor)
+        share = float(cand.directed[members].mean())
+        sources.append(Source(x, y, members, slicks, dates, major, minor, azimuth, share,
+                              confidence(len(dates), share)))
+    sources.sort(key=lambda s: (-s.n_dates, -len(s.slicks), -s.confidence, s.x, s.y))
+    return sources
