@@ -21,6 +21,7 @@ JOBS: dict[str, tuple[str, str, str]] = {
     "predict": ("slick_backend.predict.api", "PredictParams", "run_predict"),
     "predict-batch": ("slick_backend.predict.batch", "BatchPredictParams", "run_batch_predict"),
     "baseline": ("slick_backend.baseline", "BaselineParams", "run_baseline"),
+    "atlas": ("slick_backend.atlas.api", "AtlasParams", "run_atlas"),
     "export-onnx": ("slick_backend.predict.onnx_export", "ExportParams", "run_export_onnx"),
     "experiment": ("slick_backend.experiment.api", "ExperimentParams", "run_experiment"),
     "prepare-train": ("slick_backend.prepare_train", "PrepareTrainParams", "run_prepare_train"),

@@ -15,6 +15,7 @@ COMMANDS = [
     "evaluate",
     "predict",
     "baseline",
+    "atlas",
     "dice",
     "export_onnx",
     "experiment",
