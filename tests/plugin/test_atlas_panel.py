@@ -6,12 +6,16 @@ map; mistakes are told in the dock's words before anything is sent, and so are t
 from __future__ import annotations
 
 import pytest
-from atlas_data import write_atlas, write_inputs
+from atlas_data import SEEPS, UTM, write_atlas, write_inputs, write_outlines
+from helpers import wait_for, wait_task
 from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsPointXY,
     QgsProject,
     QgsRasterLayer,
+    QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import Qt
@@ -175,3 +179,87 @@ def test_atlas_group_styles_and_charts(idle_ctx, project, tmp_path):
     panel.sources.setCurrentRow(0)
     assert panel.chart.toolTip() == result["charts"]["1"]
     assert not panel.report_button.isEnabled()  # report.html was not written
+
+
+def _utm_to(layer_crs, x: float, y: float) -> QgsPointXY:
+    transform = QgsCoordinateTransform(QgsCoordinateReferenceSystem(f"EPSG:{UTM}"), layer_crs, QgsProject.instance())
+    return transform.transform(QgsPointXY(x, y))
+
+
+def _drawn(layer, x: float, y: float) -> tuple[float, int]:
+    """(band 1 value, alpha drawn) of the recurrence pixel at UTM (x, y)."""
+    point = _utm_to(layer.crs(), x, y)
+    value, ok = layer.dataProvider().sample(point, 1)
+    half = layer.rasterUnitsPerPixelX() / 4
+    block = layer.renderer().block(1, QgsRectangle(point.x() - half, point.y() - half, point.x() + half,
+                                                   point.y() + half), 1, 1)
+    return (value if ok else None), QColor.fromRgba(block.color(0, 0)).alpha()
+
+
+def test_seep_atlas_on_the_real_backend(ctx, inputs, project, tmp_path, qgis_iface):
+    """Two seeps, six scenes (one covering neither seep): two outline sources, two scene layers and a
+    folder of scenes go to the backend; the group, its styles and the charts come back."""
+    from slick_plugin.ui.atlas_panel import AtlasPanel
+
+    panel = AtlasPanel(ctx)
+    panel.outlines.set_checked_layers([inputs["outlines"].id()])
+    panel.add_outline_files([str(inputs["more"])])
+    panel.coverage.set_checked_layers([layer.id() for layer in inputs["layers"]])
+    panel.add_coverage_folder(str(inputs["folder"]))
+    panel.drift.setFilePath(str(inputs["drift"]))
+    out = tmp_path / "sentral_atlas"
+    panel.out.setFilePath(str(out))
+    task = panel.build()
+    assert task is not None and task.kind == "atlas" and task.params["out"] == str(out)
+    wait_task(task, 300)
+    assert task.error is None, task.error
+    wait_for(lambda: panel.added_groups, 10, "the atlas layers")
+    assert panel.progress.bar.value() == 100
+    result = task.result
+    assert (result["n_scenes"], result["n_slicks"], result["n_sources"]) == (6, 6, 2)
+    group = panel.added_groups[-1]
+    assert group.name() == "sentral_atlas" and len(group.findLayers()) == 3
+    assert project.crs().authid() == "EPSG:3857"  # never changed
+
+    sources, ellipses, recurrence = (panel.layers[k] for k in ("sources", "ellipses", "recurrence"))
+    by_id = {f["id"]: f for f in sources.getFeatures()}
+    assert {i: f["n_dates"] for i, f in by_id.items()} == {1: 4, 2: 2}
+    to_utm = QgsCoordinateTransform(sources.crs(), QgsCoordinateReferenceSystem(f"EPSG:{UTM}"), project)
+    for sid, seep in ((1, "A"), (2, "B")):  # each source at its seep (the slicks start there, drift given)
+        found = to_utm.transform(by_id[sid].geometry().asPoint())
+        assert found.distance(QgsPointXY(*SEEPS[seep])) < 300
+    assert sources.labelsEnabled() and sources.labeling().settings().fieldName == "n_dates"
+    assert ellipses.featureCount() == 2 and ellipses.renderer().symbol().symbolLayer(0).brushStyle() == Qt.NoBrush
+    assert recurrence.renderer().band() == 1
+    x, y = SEEPS["A"]
+    on_one = _drawn(recurrence, x + 850, y - 10)  # 850 m down seep A's slick of s02 (drift east), on no other
+    assert on_one[0] == pytest.approx(1 / 5) and on_one[1] > 0  # slick on 1 of the 5 scenes that saw it
+    assert _drawn(recurrence, 497000, 8303500) == (0.0, 0)  # seen 5 times, never slick: not drawn
+    assert _drawn(recurrence, 504250, 8300000)[1] == 0  # between the squares: never seen, not drawn
+
+    assert [panel.sources.item(i).data(Qt.UserRole) for i in range(panel.sources.count())] == [1, 2]
+    assert panel.chart.toolTip() == result["charts"]["1"] and not panel.chart.pixmap().isNull()
+    sources.selectByIds([f.id() for f in sources.getFeatures() if f["id"] == 2])  # chosen on the map
+    assert panel.sources.currentItem().data(Qt.UserRole) == 2 and panel.chart.toolTip() == result["charts"]["2"]
+    assert panel.report_button.isEnabled() and result["report"].endswith("report.html")
+    infos = qgis_iface.messageBar().get_messages(Qgis.Info)
+    assert any("2 seep sources from 6 slicks on 6 scenes" in m for m in infos), infos
+
+
+def test_backend_refusal_is_told_in_the_dock_words(ctx, inputs, tmp_path, qgis_iface):
+    """Outlines of a scene that is not among the scenes looked at: the backend's one line names the
+    dock's controls, not its flags."""
+    from slick_plugin.ui.atlas_panel import AtlasPanel
+
+    undated = write_outlines(tmp_path / "undated.geojson", [("s99", "", 0.0, 45.0, "A")], 4326, with_time=False)
+    panel = AtlasPanel(ctx)
+    panel.add_outline_files([str(undated)])
+    panel.coverage.set_checked_layers([inputs["layers"][0].id()])
+    task = panel.build()
+    assert task is not None
+    wait_task(task, 120)
+    assert task.error and "s99" in task.error and "--" not in task.error, task.error
+    assert "the scenes looked at (Seep atlas)" in task.error
+    assert panel.progress.bar.value() == 0 and not panel.added_groups
+    errors = qgis_iface.messageBar().get_messages(Qgis.Critical)
+    assert errors and "s99" in errors[-1] and "--" not in errors[-1]
