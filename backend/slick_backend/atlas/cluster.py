@@ -22,7 +22,7 @@ Per source (weights w_i, positions x_i, V1 = sum w, V2 = sum w^2):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -42,7 +42,6 @@ class Source:
     azimuth_grid_deg: float  # of the major axis, clockwise from grid north, [0, 180)
     directed_share: float
     confidence: float
-    extra: dict = field(default_factory=dict)
 
     @property
     def n_dates(self) -> int:

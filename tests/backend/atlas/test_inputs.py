@@ -61,6 +61,8 @@ def test_raster_footprint_is_the_valid_data_on_the_grid(tmp_path):
     fp = raster_footprint(str(write_coverage(tmp_path / "S1A_x_20210601T070000.tif", 30, 20, valid)), "32N", PIXEL)
     assert fp.scene == "S1A_x_20210601T070000" and fp.acq_time.isoformat() == "2021-06-01T07:00:00+00:00"
     assert fp.geom.bounds == (LEFT, TOP - 2000, LEFT + 2000, TOP) and fp.geom.area == (400 - 25) * PIXEL**2
+    measurement = write_coverage(tmp_path / "s1a-ew-grd-hh-20210602t071500-20210602t071600-1.tiff", 4, 4)
+    assert raster_footprint(str(measurement), "32N", PIXEL).acq_time.isoformat() == "2021-06-02T07:15:00+00:00"
 
 
 def test_raster_footprint_of_a_lonlat_raster_lands_in_the_utm_zone(tmp_path):
