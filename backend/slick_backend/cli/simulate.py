@@ -7,6 +7,8 @@ import json
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
+    from ..simulate.sites import SITES  # plain data, no numpy or pyproj
+
     p = subparsers.add_parser(
         "simulate",
         help="synthetic Sentinel-1 IW/EW scenes with seep slicks, lookalikes and label polygons",
@@ -15,7 +17,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             "EW: HH, 40 m, ~10 looks, Prins Karls Forland and Sentralbanken), DIR/labels.gpkg "
             "(layer 'slicks', EPSG:4326 polygons, field 'scene' = file stem) and DIR/manifest.json. "
             "Scenes cycle through GCP-georeferenced uint16 amplitude, EPSG:4326 linear sigma0 and "
-            "UTM dB files. The same seed gives the same scenes. See docs/simulation.md."
+            "UTM dB files. The same seed gives the same scenes. With --site every scene is at one site, one "
+            "date each (a time series with known seeps for the seep atlas; DIR/drift.csv gives the drift "
+            "per scene). See docs/simulation.md."
         ),
     )
     p.add_argument("--mode", choices=["IW", "EW"], required=True, help="acquisition mode to simulate")
@@ -31,6 +35,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--product", choices=["default", "GRDM", "GRDH"], default="default",
                    help="GRD product: GRDM (EW only: 40 m, ~10 looks) or GRDH (IW: 10 m; EW: 25 m, ~3 looks); "
                    "default GRDH for IW, GRDM for EW")
+    p.add_argument("--site", choices=sorted(SITES), default="",
+                   help="put every scene at this site, one date each, a few days apart: a time series whose seeps "
+                   "are the truth (manifest 'sites'); default: the mode's sites in turn")
+    p.add_argument("--gaps", type=float, default=0.0, metavar="SHARE",
+                   help="share of the dates (0..1) whose scene is placed beside the site, missing some or all of "
+                   "its seeps (dates without coverage); default 0")
     p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists (only once the new one is complete)")
     return p
 
@@ -39,7 +49,8 @@ def run(args, progress) -> int:
     from ..simulate.api import SimulateParams, run_simulate
 
     params = SimulateParams(out=args.out, mode=args.mode, scenes=args.scenes, seed=args.seed,
-                            size=args.size, georef=args.georef, product=args.product, overwrite=args.overwrite)
+                            size=args.size, georef=args.georef, product=args.product, site=args.site, gaps=args.gaps,
+                            overwrite=args.overwrite)
     result = run_simulate(params, progress)
     summary = {k: v for k, v in result.items() if k != "scenes"}
     summary["scenes"] = len(result["scenes"])

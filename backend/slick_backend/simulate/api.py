@@ -2,9 +2,15 @@
 
 Output directory:
   <scene id>.tif / .tiff   one raster per scene, cycling through the georeferencing variants
-  labels.gpkg              layer ``slicks``: EPSG:4326 polygons, fields scene (= file stem), seep, ...
-  manifest.json            per scene: file, mode, polarisation, georef and value kind, site,
-                           acquisition time, seeps with their plume parameters, slick pixels
+  labels.gpkg              layer ``slicks``: EPSG:4326 polygons, fields scene (= file stem), seep,
+                           acq_time, ...
+  manifest.json            the sites' seeps (the truth); per scene: file, mode, polarisation, georef
+                           and value kind, site, acquisition time, drift and wind directions, seeps
+                           with their plume parameters, which site seeps were in view, leaking and
+                           labelled, slick pixels
+  drift.csv                scene, acq_time, drift_to_deg, wind_to_deg (series.py)
+
+``site`` puts every scene at one site and ``gaps`` a share of them beside it (series.py).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ MAX_SCENES = 1000
 START_DATE = dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
 MODE_CODE = {"IW": 1, "EW": 2}
 MIN_SLICK_PIXELS = 30  # a scene of the series shows at least this much visible slick (when it can)
+GAP_STREAM = 9999  # seeds the choice of gap dates (scene indices stay below MAX_SCENES)
 
 
 @dataclass
@@ -47,6 +54,8 @@ class SimulateParams:
     size: int = 2048
     georef: str = "cycle"  # or one variant for every scene
     product: str = "default"  # GRDM (EW, 40 m) or GRDH (IW 10 m, EW 25 m); default: GRDH for IW, GRDM for EW
+    site: str = ""  # every scene at this site (a time series); "": the mode's sites in turn
+    gaps: float = 0.0  # share of the scenes placed beside the site, missing some or all of its seeps
     overwrite: bool = False
 
     def validate(self) -> None:
@@ -63,6 +72,12 @@ class SimulateParams:
             raise InputError(f"--product {self.product!r}: not a Sentinel-1 {self.mode} product the simulator knows; use {choices}")
         if self.georef not in GEOREF_CHOICES:
             raise InputError(f"--georef {self.georef!r} is not known: use one of {', '.join(GEOREF_CHOICES)}")
+        from .sites import SITES  # plain data (pyproj loads on use)
+
+        if self.site and self.site not in SITES:
+            raise InputError(f"--site {self.site!r} is not a site the simulator knows: use one of {', '.join(SITES)}")
+        if isinstance(self.gaps, bool) or not isinstance(self.gaps, (int, float)) or not 0.0 <= self.gaps <= 1.0:
+            raise InputError(f"--gaps {self.gaps!r} is out of range: give the share of dates that miss seeps, 0 to 1")
         if not self.out:
             raise InputError("no output directory given: pass --out DIR")
         out = Path(self.out)
@@ -102,11 +117,14 @@ def _scene_id(mode: str, pol: str, kind: str, index: int, start: dt.datetime, rn
 
 
 def _seep_record(geom, seep: dict) -> dict:
-    """A seep's entry in the manifest: where it is (lon/lat, and in the radar grid) and its plume."""
+    """A seep's entry in the manifest: where it is (lon/lat, and in the radar grid), its plume
+    (with its starting direction on the map) and whether it left a labelled slick."""
     x, y = geom.transform @ (seep["col"], seep["row"])
     lon, lat = geom.to_lonlat().transform(x, y)
     record = {"seep": seep["seep"], "lon": round(lon, 5), "lat": round(lat, 5)}
     record.update({k: v for k, v in seep.items() if k not in ("index", "seep")})
+    record["direction_to_deg"] = round(geom.image_to_map_deg(np.radians(seep["direction_deg_image"])), 1)
+    record["labelled"] = seep["slick_pixels"] > 0
     return record
 
 
@@ -124,6 +142,7 @@ class _Scene:
     orbit: int
     take: int
     result: SceneResult
+    gap: bool = False  # placed beside the site (series.py)
 
 
 def _product(params: SimulateParams) -> tuple[str, ModeSpec]:
@@ -132,27 +151,35 @@ def _product(params: SimulateParams) -> tuple[str, ModeSpec]:
     return product, PRODUCTS[(params.mode, product)]
 
 
-def _draw_scene(params: SimulateParams, mode: ModeSpec, product: str, i: int) -> _Scene:
-    """Place scene i at its site, name it and simulate its pixels (drawing again while the slicks
-    are hidden by calm, the noise floor or land)."""
+def _draw_scene(params: SimulateParams, mode: ModeSpec, product: str, i: int, gap: bool = False) -> _Scene:
+    """Place scene i at its site (beside it for a gap date), name it and simulate its pixels. Outside
+    a one-site series, draw again while the slicks are hidden by calm, the noise floor or land; a
+    series keeps every date as drawn, missed detections included."""
     from .geometry import place_scene
     from .scene import simulate_scene
+    from .series import place_gap_scene
     from .sites import MODE_SITES, SITES
 
     root = np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i])
     placement_seq, scene_seq = root.spawn(2)
     rng = np.random.default_rng(placement_seq)
-    site = SITES[MODE_SITES[params.mode][i % len(MODE_SITES[params.mode])]]
+    site = SITES[params.site or MODE_SITES[params.mode][i % len(MODE_SITES[params.mode])]]
     start, ascending = _acquisition(params.mode, i, site.lon, rng)
-    geom = place_scene(mode, site, params.size, rng, ascending)
+    geom = (place_gap_scene if gap else place_scene)(mode, site, params.size, rng, ascending)
     kind = _georef_kind(params.georef, i)
     scene_id, orbit, take = _scene_id(params.mode, mode.polarisation, kind, i, start, rng, product)
     result = simulate_scene(geom, scene_seq)
     for attempt in range(1, 9):
-        if np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
+        if params.site or np.count_nonzero(result.labels) >= MIN_SLICK_PIXELS:
             break
         result = simulate_scene(geom, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], i, attempt]))
-    return _Scene(i, site, start, ascending, geom, kind, scene_id, orbit, take, result)
+    return _Scene(i, site, start, ascending, geom, kind, scene_id, orbit, take, result, gap)
+
+
+def _gap_dates(params: SimulateParams) -> set[int]:
+    from .series import gap_dates
+
+    return gap_dates(params.scenes, params.gaps, np.random.SeedSequence([params.seed, MODE_CODE[params.mode], GAP_STREAM]))
 
 
 def _georef_kind(georef: str, i: int) -> str:
@@ -195,18 +222,19 @@ def _write_scene_file(tmp: Path, scene: _Scene, mode: ModeSpec, product: str, ta
     return path, write_utm_db(path, geom, result.intensity, tags)
 
 
-def _label_rows(scene: _Scene, mode: ModeSpec) -> list[dict]:
+def _label_rows(scene: _Scene, mode: ModeSpec, tags: dict) -> list[dict]:
     """The scene's labelled slicks as rows of labels.gpkg."""
     from .labels import label_polygons
 
     seep_ids = {s["index"]: s["seep"] for s in scene.result.seeps}
     return [{"scene": scene.scene_id, "seep": seep, "mode": mode.name, "site": scene.site.name,
-             "area_m2": round(area, 1), "geometry": poly}
+             "acq_time": tags["ACQUISITION_TIME"], "area_m2": round(area, 1), "geometry": poly}
             for seep, poly, area in label_polygons(scene.geom, scene.result.labels, seep_ids)]
 
 
 def _scene_record(scene: _Scene, mode: ModeSpec, product: str, path: Path, written: dict, tags: dict) -> dict:
     """The scene's entry in manifest.json."""
+    from .series import site_seeps_truth
     from .writers import VALUE_KIND
 
     geom, result = scene.geom, scene.result
@@ -226,23 +254,34 @@ def _scene_record(scene: _Scene, mode: ModeSpec, product: str, path: Path, writt
         "utm_epsg": scene.site.epsg,
         "acquisition_time": tags["ACQUISITION_TIME"],
         "pass": tags["S1_PASS"],
+        "drift_to_deg": result.info["drift_to_deg"],
+        "wind_to_deg": result.info["wind_direction_deg"],
+        "gap": scene.gap,
         "radar_grid": {"rows": geom.rows, "cols": geom.cols, "transform_utm": list(geom.transform)[:6],
                        "heading_deg": round(geom.heading_deg, 3), "range_offset_km": round(geom.range_offset_km, 2)},
         "seeps": [_seep_record(geom, s) for s in result.seeps],
+        "site_seeps": site_seeps_truth(geom, result.intensity, result.seeps),
         "slick_pixels": int(np.count_nonzero(result.labels)),
         "conditions": result.info,
     }
 
 
 def _write_manifest(tmp: Path, params: SimulateParams, scenes: list[dict], label_rows: list[dict]) -> None:
+    """manifest.json, and drift.csv from the same scene records."""
+    from .series import drift_csv, sites_record
+    from .sites import SITES
+
     manifest = {
         "format": "slick-simulation",
         "version": 1,
         "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out", "overwrite")},
         "labels": {"file": "labels.gpkg", "layer": "slicks", "crs": "EPSG:4326", "polygons": len(label_rows)},
+        "sites": sites_record([SITES[name] for name in dict.fromkeys(s["site"] for s in scenes)]),
+        "drift": {"file": "drift.csv", "columns": ["scene", "acq_time", "drift_to_deg", "wind_to_deg"]},
         "scenes": scenes,
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    (tmp / "drift.csv").write_text(drift_csv(scenes))
 
 
 def run_simulate(params: SimulateParams, progress: Progress) -> dict:
@@ -254,17 +293,18 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
     out = Path(params.out)
     t0 = time.monotonic()
     scenes, label_rows = [], []
+    gaps = _gap_dates(params)
     overwrite = params.overwrite or out.is_dir()  # an empty existing directory is simply filled
     with atomic_dir(out, overwrite=overwrite) as tmp:
         os.chmod(tmp, 0o755)  # a normal data directory once renamed (mkdtemp makes it private)
         for i in range(params.scenes):
             progress.check()
             progress.update(i / params.scenes, f"simulating {params.mode} scene {i + 1}/{params.scenes}")
-            scene = _draw_scene(params, mode, product, i)
+            scene = _draw_scene(params, mode, product, i, gap=i in gaps)
             progress.check()
             tags = _tags(mode, scene)
             path, written = _write_scene_file(tmp, scene, mode, product, tags)
-            label_rows += _label_rows(scene, mode)
+            label_rows += _label_rows(scene, mode, tags)
             scenes.append(_scene_record(scene, mode, product, path, written, tags))
             del scene
         progress.update(0.97, "writing labels and manifest")
@@ -275,6 +315,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
         "out": str(out),
         "manifest": str(out / "manifest.json"),
         "labels": str(out / "labels.gpkg"),
+        "drift": str(out / "drift.csv"),
         "scenes": [str(out / s["file"]) for s in scenes],
         "slick_polygons": len(label_rows),
         "slick_pixels": int(sum(s["slick_pixels"] for s in scenes)),

@@ -83,6 +83,13 @@ class SceneGeometry:
         col, row = np.linalg.solve(m, v)
         return math.atan2(row, col)
 
+    def image_to_map_deg(self, image_angle: float) -> float:
+        """An image angle (rad) as a map direction (deg clockwise from north, 0..360)."""
+        t = self.transform
+        col, row = math.cos(image_angle), math.sin(image_angle)
+        east, north = t.a * col + t.b * row, t.d * col + t.e * row
+        return math.degrees(math.atan2(east, north)) % 360.0
+
     def utm_to_image(self, x: float, y: float) -> tuple[float, float]:
         """UTM point -> fractional (row, col)."""
         col, row = ~self.transform @ (x, y)

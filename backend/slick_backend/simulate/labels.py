@@ -42,9 +42,10 @@ def label_polygons(
 
 
 def write_labels_gpkg(path: Path, rows: list[dict]) -> None:
-    """rows: dicts with scene, seep, mode, site, geometry (shapely Polygon in EPSG:4326)."""
+    """rows: dicts with scene, seep, mode, site, acq_time (ISO 8601), area_m2, geometry (shapely
+    Polygon in EPSG:4326)."""
     geoms = np.array([shapely.to_wkb(r["geometry"]) for r in rows], dtype=object)
-    names = ["scene", "seep", "mode", "site", "area_m2"]
+    names = ["scene", "seep", "mode", "site", "acq_time", "area_m2"]
     data = [np.array([r[n] for r in rows], dtype=object if n != "area_m2" else np.float64) for n in names]
     logging.getLogger("pyogrio").setLevel(logging.WARNING)  # no "Created N records" on the console
     pyogrio.raw.write(

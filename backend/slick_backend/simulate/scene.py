@@ -162,6 +162,11 @@ def _slicks(geom: SceneGeometry, layers: _Layers, rs: np.random.Generator, slick
     seeps_out: list[dict] = []
     flow = DriftField(shape, px, layers.wind.direction, layers.wind.mean, rs)
     drift_dir = layers.wind.direction + rs.normal(0.0, math.radians(30))
+    # the surface drift at the site (current, eddies, wind drift), as an ocean model would give it: what carries
+    # the plumes (they start around drift_dir and turn into the flow); the nearest edge when the site is off-scene
+    at_site = flow.heading(*geom.utm_to_image(*geom.site.centre_utm()))
+    layers.info["drift_to_deg"] = round(geom.image_to_map_deg(drift_dir if at_site is None else at_site), 1)
+    layers.info["plume_start_to_deg"] = round(geom.image_to_map_deg(drift_dir), 1)
     wf = wind_factor(layers.wind.speed)
     active_any = False
     for k, (seep_id, row, col, persistent) in enumerate(_seeps_in_scene(geom, rs), start=1):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyproj import Transformer
-
 
 @dataclass(frozen=True)
 class Seep:
@@ -31,10 +29,14 @@ class Site:
     land: tuple[tuple[tuple[float, float], ...], ...] = ()  # stylised land polygons (lon, lat), not a map
 
     def land_utm(self) -> list[list[tuple[float, float]]]:
+        from pyproj import Transformer
+
         to_utm = Transformer.from_crs(4326, self.epsg, always_xy=True)
         return [[to_utm.transform(lon, lat) for lon, lat in ring] for ring in self.land]
 
     def centre_utm(self) -> tuple[float, float]:
+        from pyproj import Transformer  # here: the CLI lists the sites without loading pyproj
+
         to_utm = Transformer.from_crs(4326, self.epsg, always_xy=True)
         return to_utm.transform(self.lon, self.lat)
 
