@@ -11,6 +11,7 @@ Entry point: ``slick_backend.atlas.api`` (AtlasParams, run_atlas; job kind "atla
     grid.py          the common UTM grid, grid azimuth of true north
     recurrence.py    share of covering scenes with slick per pixel, coverage count (recurrence.tif)
     origins.py       candidate origins from each slick's centreline (outline_shape.centreline)
+    fragments.py     plume pieces: axis ends that another slick of the scene continues
     cluster.py       weighted DBSCAN of candidate origins -> sources with ellipse and confidence
     series.py        per source x covering scene: detected, area, length (timeseries.csv)
     writers.py       sources.gpkg (sources, ellipses) and JSON

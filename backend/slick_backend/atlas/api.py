@@ -95,6 +95,7 @@ def _inputs(params: AtlasParams, files, progress: Progress) -> dict:
 
 def _measure(slicks, obs, slick_scene, crs: str, progress: Progress) -> dict:
     """Per slick: area, centreline axis and length, a point inside, drift direction on the grid."""
+    from .fragments import continued_ends
     from .grid import north_azimuth
     from .origins import axis
 
@@ -108,8 +109,9 @@ def _measure(slicks, obs, slick_scene, crs: str, progress: Progress) -> dict:
     inside = np.array([s.geom.representative_point().coords[0] for s in slicks], float).reshape(-1, 2)
     drift = np.array([np.nan if obs[k].drift_to_deg is None else obs[k].drift_to_deg for k in slick_scene], float)
     drift_grid = drift + north_azimuth(crs, inside[:, 0], inside[:, 1]) if len(slicks) else drift
+    links = continued_ends([s.geom for s in slicks], lines, slick_scene)
     return {"lines": lines, "length_m": length, "area_m2": np.array([s.geom.area for s in slicks], float),
-            "inside": inside, "drift_grid": drift_grid}
+            "inside": inside, "drift_grid": drift_grid, "links": links}
 
 
 def _build(params: AtlasParams, data: dict, obs, slick_scene, progress: Progress) -> dict:
@@ -128,10 +130,10 @@ def _build(params: AtlasParams, data: dict, obs, slick_scene, progress: Progress
     hits, count = accumulate(grid, ((o.footprint, [slicks[i].geom for i in o.slicks]) for o in obs),
                              progress.sub(0.55, 0.7))
     shape = _measure(slicks, obs, slick_scene, crs, progress.sub(0.7, 0.85))
-    cand = candidate_origins(shape["lines"], shape["inside"], shape["drift_grid"])
+    cand = candidate_origins(shape["lines"], shape["inside"], shape["drift_grid"], shape["links"])
     progress.update(0.86, f"clustering {len(cand.xy)} candidate origins")
     sources = find_sources(cand, [obs[k].date for k in slick_scene], float(params.cluster_m), params.min_dates,
-                           float(params.pixel_size) / 2)
+                           float(params.pixel_size) / 2, shape["links"])
     return write_outputs(params, {"grid": grid, "hits": hits, "count": count, "obs": obs, "slicks": slicks,
                                   "slick_scene": slick_scene, "shape": shape, "cand": cand, "sources": sources,
                                   "crs": crs}, progress.sub(0.88, 1.0))

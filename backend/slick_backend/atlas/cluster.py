@@ -109,9 +109,34 @@ def confidence(n_dates: int, directed_share: float) -> float:
     return (1.0 - 2.0 ** -n_dates) * (0.5 + 0.5 * directed_share)
 
 
-def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float) -> list[Source]:
+def attach_fragments(sources: list[Source], links: np.ndarray) -> None:
+    """Add to each source the slicks that reach one of its slicks through the fragment links
+    (fragments.continued_ends) and belong to no source: the other pieces of its plumes."""
+    owner = {i: k for k, src in enumerate(sources) for i in src.slicks}
+    neighbours: dict[int, set] = {}
+    for i, ends in enumerate(links):
+        for j in ends[ends >= 0].tolist():
+            neighbours.setdefault(i, set()).add(j)
+            neighbours.setdefault(j, set()).add(i)
+    frontier = list(owner)
+    while frontier:  # breadth first: a piece joins the source of the nearest owned piece in its chain
+        nxt = []
+        for i in frontier:
+            for j in sorted(neighbours.get(i, ())):
+                if j not in owner:
+                    owner[j] = owner[i]
+                    sources[owner[i]].slicks.append(j)
+                    nxt.append(j)
+        frontier = nxt
+    for src in sources:
+        src.slicks.sort()
+
+
+def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float,
+                 links: np.ndarray | None = None) -> list[Source]:
     """Sources from candidates (origins.Candidates), sorted by descending n_dates, then n_slicks,
-    confidence, and position (for a stable order)."""
+    confidence, and position (for a stable order); with ``links``, each source also gets the plume
+    pieces linked to its slicks (attach_fragments)."""
     codes = {d: k for k, d in enumerate(sorted(set(slick_dates)))}
     date = np.array([codes[slick_dates[s]] for s in cand.slick], dtype=int)
     labels = weighted_dbscan(cand.xy, cand.weight, date, eps, min(min_dates, 2))
@@ -127,5 +152,7 @@ def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor
         share = float(cand.directed[members].mean())
         sources.append(Source(x, y, members, slicks, dates, major, minor, azimuth, share,
                               confidence(len(dates), share)))
+    if links is not None:
+        attach_fragments(sources, links)
     sources.sort(key=lambda s: (-s.n_dates, -len(s.slicks), -s.confidence, s.x, s.y))
     return sources

@@ -40,10 +40,13 @@ def axis(geom):
     return max(lines, key=lambda line: line.length), float(sum(line.length for line in lines))
 
 
-def candidate_origins(lines: list, inside: np.ndarray, drift_grid_deg: np.ndarray) -> Candidates:
+def candidate_origins(lines: list, inside: np.ndarray, drift_grid_deg: np.ndarray,
+                      links: np.ndarray | None = None) -> Candidates:
     """Candidates of every slick: ``lines`` its axis (or None), ``inside`` [n, 2] a point inside each
-    outline, ``drift_grid_deg`` [n] the drift direction on the grid (NaN: none)."""
+    outline, ``drift_grid_deg`` [n] the drift direction on the grid (NaN: none), ``links`` [n, 2] the
+    slick continuing each axis end (fragments.continued_ends; -1: none): a continued end is no candidate."""
     xy, weight, slick, directed = [], [], [], []
+    links = np.full((len(lines), 2), -1) if links is None else links
 
     def add(point, w: float, i: int, up: bool) -> None:
         xy.append(point)
@@ -55,19 +58,20 @@ def candidate_origins(lines: list, inside: np.ndarray, drift_grid_deg: np.ndarra
         if line is None or line.length <= 0:
             add(inside[i], 1.0, i, False)
             continue
-        a, b = np.asarray(line.coords[0], float), np.asarray(line.coords[-1], float)
-        up = _up_drift(a, b, drift_grid_deg[i])
+        ends = [np.asarray(line.coords[0], float), np.asarray(line.coords[-1], float)]
+        up = _up_drift(ends[0], ends[1], drift_grid_deg[i])
         if up is None:
-            add(a, 0.5, i, False)
-            add(b, 0.5, i, False)
-        else:
-            add(up, 1.0, i, True)
+            for k in (0, 1):
+                if links[i, k] < 0:
+                    add(ends[k], 0.5, i, False)
+        elif links[i, up] < 0:
+            add(ends[up], 1.0, i, True)
     return Candidates(np.array(xy, float).reshape(-1, 2), np.array(weight, float), np.array(slick, int),
                       np.array(directed, bool))
 
 
-def _up_drift(a: np.ndarray, b: np.ndarray, drift_deg: float):
-    """The end of the axis a-b that the drift comes from; None when it cannot be told."""
+def _up_drift(a: np.ndarray, b: np.ndarray, drift_deg: float) -> int | None:
+    """Which end of the axis a-b (0: a, 1: b) the drift comes from; None when it cannot be told."""
     if not math.isfinite(drift_deg):
         return None
     u = np.array([math.sin(math.radians(drift_deg)), math.cos(math.radians(drift_deg))])
@@ -75,4 +79,4 @@ def _up_drift(a: np.ndarray, b: np.ndarray, drift_deg: float):
     length = float(np.hypot(*along))
     if length <= 0 or abs(float(along @ u)) / length < math.sin(math.radians(PERPENDICULAR_DEG)):
         return None
-    return a if a @ u < b @ u else b
+    return 0 if a @ u < b @ u else 1
