@@ -35,7 +35,8 @@ from machine import machine, machine_info  # noqa: E402
 
 
 def make_dataset(root: Path, tile: int, n_train: int, tiles_per_scene: int) -> Path:
-    from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "backend"))  # the tests' tiny-dataset writer
+    from tinydata import scene_splits, write_tiny_dataset
 
     target = root / f"data_{tile}_{n_train}_{tiles_per_scene}"
     if not target.exists():

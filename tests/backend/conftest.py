@@ -1,10 +1,13 @@
 """Fixtures shared by all backend tests: where the repo and the real Arctic fixtures are."""
 
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))  # test helpers next to this file: tinydata.py
 ARCTIC = ROOT.parent / "shared" / "data" / "arctic_ew"
 
 

@@ -79,7 +79,7 @@ def test_live_bar_on_a_terminal(clock):
 
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory):
-    from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+    from tinydata import scene_splits, write_tiny_dataset
 
     return write_tiny_dataset(tmp_path_factory.mktemp("tiny") / "ds", scene_splits(2, 1, 1, "p"), seed=1)
 

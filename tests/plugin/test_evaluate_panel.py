@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import BACKEND_PYTHON
+from conftest import BACKEND_PYTHON, ROOT
 from helpers import wait_task
 
 CONFIG = """
@@ -45,7 +45,8 @@ source_data = "source"
 WRITE = """
 import sys
 from pathlib import Path
-from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+sys.path.insert(0, sys.argv[2])
+from tinydata import scene_splits, write_tiny_dataset
 root = Path(sys.argv[1])
 write_tiny_dataset(root / "target", scene_splits(3, 1, 2, "tgt"), seed=1)
 write_tiny_dataset(root / "source", scene_splits(3, 1, 1, "src"), seed=2, contrast=80.0)
@@ -55,7 +56,8 @@ write_tiny_dataset(root / "source", scene_splits(3, 1, 1, "src"), seed=2, contra
 def test_experiment_shows_figure_table_and_report(ctx, tmp_path):
     from slick_plugin.ui.evaluate_panel import EvaluatePanel
 
-    subprocess.run([str(BACKEND_PYTHON), "-c", WRITE, str(tmp_path)], check=True, timeout=120)
+    helpers = ROOT / "tests" / "backend"  # tinydata.py lives with the backend tests
+    subprocess.run([str(BACKEND_PYTHON), "-c", WRITE, str(tmp_path), str(helpers)], check=True, timeout=120)
     config = tmp_path / "exp.toml"
     config.write_text(CONFIG)
     panel = EvaluatePanel(ctx)

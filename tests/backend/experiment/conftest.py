@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+from tinydata import scene_splits, write_tiny_dataset
 
 
 @pytest.fixture(scope="session")

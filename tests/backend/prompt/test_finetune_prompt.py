@@ -66,7 +66,7 @@ def test_the_sam_engine_takes_the_adapted_model(dataset, tmp_path):
 
 
 def test_tiles_of_other_sizes_become_256_px_windows_around_their_slicks(tmp_path):
-    from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+    from tinydata import scene_splits, write_tiny_dataset
 
     small = write_tiny_dataset(tmp_path / "small", scene_splits(2, 0, 0), tile=64)
     windows = windows_of(small, "train", 256)

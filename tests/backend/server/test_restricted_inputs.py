@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from slick_backend.experiment.tinydata import scene_splits, write_tiny_dataset
+from tinydata import scene_splits, write_tiny_dataset
 
 EXPERIMENT = """
 [experiment]

@@ -1,4 +1,4 @@
-"""A tiny synthetic dataset in the exact `prepare` layout, for tests and the benchmark.
+"""A tiny synthetic dataset in the exact `prepare` layout, for tests and the experiment benchmark.
 
 Bright sea with dark elongated slicks, written as real georeferenced GeoTIFF tiles plus a
 manifest.json (docs/ARCHITECTURE.md), so training and evaluation run their real code on it
