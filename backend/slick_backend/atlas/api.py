@@ -76,13 +76,17 @@ def run_atlas(params: AtlasParams, progress: Progress) -> dict:
 
 def _inputs(params: AtlasParams, files, progress: Progress) -> dict:
     """The slicks in the atlas CRS and every coverage footprint."""
+    import shapely
+
     from ..data_roots import guard
     from .coverage import coverage_paths, read_footprints
-    from .grid import atlas_zone
+    from .grid import atlas_grid, atlas_zone
     from .outlines import lonlat_bounds, reproject
 
     crs, zone = atlas_zone(lonlat_bounds(files))
     slicks = reproject(files, crs)
+    box = shapely.total_bounds([s.geom for s in slicks])
+    atlas_grid(crs, box, box, float(params.pixel_size))  # too many pixels even without margin: say so now
     paths = coverage_paths(list(params.coverage))
     footprints = []
     for k, path in enumerate(paths):

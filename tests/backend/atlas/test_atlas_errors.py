@@ -89,7 +89,7 @@ def test_existing_out_needs_overwrite(capsys, small):
     ("--min-dates", "0", "--min-dates 0: give a whole number of dates, 1 or more"),
     ("--pixel-size", "-5", "--pixel-size -5.0: give a positive number"),
     ("--cluster-m", "0", "--cluster-m 0.0: give a positive number"),
-    ("--pixel-size", "1", "--pixel-size 1: the atlas grid over the outlines would be"),
+    ("--pixel-size", "0.5", "--pixel-size 0.5: the atlas grid over the outlines would be"),
 ])
 def test_bad_numbers(capsys, small, option, value, message):
     line = error_line(capsys, "--outlines", small["outlines"], "--coverage", small["a"], small["b"], "--out",
