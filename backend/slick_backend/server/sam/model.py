@@ -10,18 +10,50 @@ decoder at one input size) plus a key that names the exact weights, used in cach
 - a SamLoRA / SVD-SAM model dir: the trained module (LoRA paths in place) at its tile size.
 - "slick-s1-prompt" (the shipped prompt model) or another prompt model dir (prompt/): a small
   SAR encoder with SAM's prompt encoder and mask decoder, 256 px windows at its 25 m grid.
+
+``find_sam_model`` (stdlib only: the server process calls it) turns the name a client gave
+into what ``load_sam`` (in the worker) loads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...errors import InputError
-from .cache import file_checksum
 
 TINY_SIZE = 256
 WIDTH_TO_BACKBONE = {768: "vit_b", 1024: "vit_l", 1280: "vit_h"}
+
+
+def sam_checkpoints(sam_dir: Path) -> list[dict]:
+    """The SAM checkpoints (*.safetensors) offered for prompting, by name (file stem) and path."""
+    if not sam_dir.is_dir():
+        return []
+    return [{"name": p.stem, "path": str(p)} for p in sorted(sam_dir.glob("*.safetensors"))]
+
+
+def _no_such_model(model: str) -> InputError:
+    return InputError(f"{model}: no such SAM model; give slick-s1-prompt, 'tiny', a .safetensors SAM checkpoint, "
+                      "a prompt model or a SamLoRA model dir")
+
+
+def find_sam_model(model: str, sam_dir: Path, check_path: Callable[[str], None]) -> str:
+    """What the worker loads for ``model``: a name it knows, a checkpoint of ``sam_dir`` by name, or
+    an existing path (absolute) that ``check_path`` allows (a restricted server's data roots)."""
+    from ...prompt.store import SHIPPED_NAME
+
+    if model == "tiny" or model.startswith("random:") or model == SHIPPED_NAME:  # the worker knows these
+        return model
+    for c in sam_checkpoints(sam_dir):
+        if c["name"] == model:
+            return c["path"]
+    check_path(model)
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise _no_such_model(model)
+    return str(path.resolve())
 
 
 @dataclass
@@ -113,10 +145,12 @@ def load_sam(model: str, device: str = "cpu") -> LoadedSam:
             size, px = int(card["tile"]), card.get("pixel_size")
             key = f"dir-{card.get('weights_sha256')}"
         elif path.is_file():
+            from .cache import file_checksum
+
             core, _ = _from_checkpoint(path)
             size, px, key = core.tile, None, f"ckpt-{file_checksum(path)}"
         else:
-            raise InputError(f"{model}: no such SAM model; give 'tiny', a .safetensors SAM checkpoint or a SamLoRA model dir")
+            raise _no_such_model(model)
     core.eval()
     for p in core.parameters():
         p.requires_grad_(False)
