@@ -70,7 +70,7 @@ def raster_footprint(path: str, zone: str, pixel_size: float) -> Footprint:
     scene, empty = open_scene_or_empty(path)
     with scene:
         # measurement TIFFs are named s1a-ew-grd-hh-20240501t171838-...: the name's time, whatever its case
-        stamp = parse_time(acquisition_time(scene.path.name.upper(), scene.tags))
+        stamp = parse_time(acquisition_time(scene.path.name, scene.tags))
         if empty:
             log.warning("%s: the scene has no valid pixel; it covers nothing", path)
             return Footprint(scene.id, str(path), _empty(), stamp)

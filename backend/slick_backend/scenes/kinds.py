@@ -92,7 +92,7 @@ def mode_pol_from_metadata(path: str | Path, tags: dict) -> tuple[str | None, st
     return mode, pol
 
 
-_NAME_TIME = re.compile(r"(\d{8})T(\d{6})")
+_NAME_TIME = re.compile(r"(\d{8})[Tt](\d{6})")  # SAFE names use T, measurement TIFFs t
 
 
 def acquisition_time(path: str | Path, tags: dict | None = None) -> str | None:

@@ -59,6 +59,8 @@ def test_map_geometry_and_attributes(tmp_path):
     assert geom.bounds == (300000.0, 5999800.0, 303000.0, 6000000.0)
     assert slick_length_m(geom) == pytest.approx(3000) and clean_geometry(geom, 5).geom_type == "MultiPolygon"
     assert acquisition_time("S1B_EW_GRDM_1SDH_20211231T235959_x.tif") == "2021-12-31T23:59:59"
+    # a measurement TIFF inside a product names its times in lower case
+    assert acquisition_time("s1a-ew-grd-hh-20240501t171838-20240501t171942-053600-0681a2-001.tiff") == "2024-05-01T17:18:38"
     assert acquisition_time("scene.tif", {"TIFFTAG_DATETIME": "2020:01:02 03:04:05"}) == "2020-01-02T03:04:05"
     assert acquisition_time("scene.tif", {}) is None
     col = OutlineCollector(t, 5, 0.1, "s", None, "m")
