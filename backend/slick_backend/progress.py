@@ -8,6 +8,8 @@ slice of the parent's 0..1 range so nested steps need not know where they sit.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -190,3 +192,16 @@ class ConsoleProgress(Progress):
         """End the live line (the CLI calls this before printing its result)."""
         with self._lock:
             self._end_line()
+
+
+@contextlib.contextmanager
+def quiet_logger(name: str):
+    """Raise a library's logger to WARNING for a while: pyogrio logs "Created N records" at INFO
+    for every write, one line per scene of noise on the console."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -112,7 +112,7 @@ def polygonal(geom):
     """A valid non-empty (Multi)Polygon, or None."""
     import shapely
 
-    from ..labels.read import _polygonal as polygon_parts
+    from ..labels.read import polygonal as polygon_parts
 
     if geom is None or geom.is_empty:
         return None

@@ -7,7 +7,7 @@ import html
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..experiment.html import STYLE, _f, _table
+from ..experiment.html import STYLE, html_table, number
 
 GUIDE = """
 <h2>How to read this atlas</h2>
@@ -37,9 +37,9 @@ def write_report(target: Path, out: Path, records: list[dict], summary: dict) ->
     """``records``: the sources' fields plus lon / lat; ``summary``: n_scenes, n_slicks, n_dates,
     pixel_size, cluster_m, min_dates, drift (bool)."""
     rows = [[str(r["id"]), f"{r['lat']:.5f}", f"{r['lon']:.5f}", str(r["n_dates"]), str(r["n_observed"]),
-             str(r["n_slicks"]), r["first_date"], r["last_date"], _f(r["confidence"], ".2f"),
+             str(r["n_slicks"]), r["first_date"], r["last_date"], number(r["confidence"], ".2f"),
              f"{r['semi_major_m']:.0f} / {r['semi_minor_m']:.0f}", f"{r['orientation_deg']:.0f}"] for r in records]
-    table = _table("Sources (sources.gpkg)", ["id", "lat", "lon", "dates", "observed", "slicks", "first", "last",
+    table = html_table("Sources (sources.gpkg)", ["id", "lat", "lon", "dates", "observed", "slicks", "first", "last",
                                               "confidence", "ellipse m", "azimuth °"], rows)
     charts = "".join(f"<h3>Source {r['id']}</h3>"
                      + _png(out / "charts" / f"source_{r['id']}.png", f"detections over time, source {r['id']}")

@@ -48,9 +48,9 @@ def _layer(path, name: str, geometry_type: str, wkb: np.ndarray, records: list[d
 
 def write_sources(path, crs: str, records: list[dict], points: list, ellipses: list) -> None:
     """``records``: the source fields (SOURCE_FIELDS); ``points`` / ``ellipses``: geometries in ``crs``."""
-    from ..predict.merge import _quiet
+    from ..progress import quiet_logger
 
-    with _quiet("pyogrio"):
+    with quiet_logger("pyogrio"):
         _layer(path, "sources", "Point", _to_lonlat(points, crs), records, SOURCE_FIELDS)
         _layer(path, "ellipses", "Polygon", _to_lonlat(ellipses, crs), records, ELLIPSE_FIELDS)
 

@@ -43,11 +43,11 @@ test scenes tighten them.</li>
 """
 
 
-def _f(value, fmt: str = ".3f") -> str:
+def number(value, fmt: str = ".3f") -> str:
     return "&ndash;" if value is None or (isinstance(value, float) and math.isnan(value)) else format(value, fmt)
 
 
-def _table(caption: str, head: list[str], rows: list[list[str]], left: int = 0) -> str:
+def html_table(caption: str, head: list[str], rows: list[list[str]], left: int = 0) -> str:
     out = [f"<table><caption>{html.escape(caption)}</caption><tr>"]
     out += [f"<th{' class=l' if i < left else ''}>{h}</th>" for i, h in enumerate(head)]
     out.append("</tr>")
@@ -59,27 +59,27 @@ def _table(caption: str, head: list[str], rows: list[list[str]], left: int = 0) 
 
 def write_html(target: Path, tables, series: dict, png: Path, sources, results: list[ModelResult],
                resamples: int, title: str = "") -> Path:
-    table2 = _table(
+    table2 = html_table(
         "Table II: average Dice and the change from transfer learning, per format",
         ["tile / pixel", "average Dice", "change (paper)", "± (paper)", "bootstrap change",
          "bootstrap 95 % CI", "models", "test scenes", "draws"],
-        [[f"{r['tile']} / {r['pixel_size']} m", _f(r["average_dice"]), _f(r["change"], "+.3f"),
-          _f(r["plus_minus"]), _f(r["bootstrap_change"], "+.3f"),
-          f"[{_f(r['bootstrap_low'], '+.3f')}, {_f(r['bootstrap_high'], '+.3f')}]", str(r["models"]),
+        [[f"{r['tile']} / {r['pixel_size']} m", number(r["average_dice"]), number(r["change"], "+.3f"),
+          number(r["plus_minus"]), number(r["bootstrap_change"], "+.3f"),
+          f"[{number(r['bootstrap_low'], '+.3f')}, {number(r['bootstrap_high'], '+.3f')}]", str(r["models"]),
           str(r["test_scenes"]), str(r["max_draws"])] for r in tables.table2],
         left=1,
     )
-    by_n = _table(
+    by_n = html_table(
         "Paired change per format, architecture and N (bootstrap over test scenes and draws)",
         ["tile / pixel", "architecture", "N", "base Dice", "transfer Dice", "change", "95 % CI", "pairs"],
-        [[f"{r['tile']} / {r['pixel_size']} m", html.escape(r["arch"]), str(r["n"]), _f(r["base_dice"]),
-          _f(r["transfer_dice"]), _f(r["change"], "+.3f"), f"[{_f(r['low'], '+.3f')}, {_f(r['high'], '+.3f')}]",
+        [[f"{r['tile']} / {r['pixel_size']} m", html.escape(r["arch"]), str(r["n"]), number(r["base_dice"]),
+          number(r["transfer_dice"]), number(r["change"], "+.3f"), f"[{number(r['low'], '+.3f')}, {number(r['high'], '+.3f')}]",
           str(r["pairs"])] for r in tables.by_n],
         left=2,
     )
-    fig_rows = [[html.escape(arch), init, str(n), _f(m), f"[{_f(lo)}, {_f(hi)}]", str(k)]
+    fig_rows = [[html.escape(arch), init, str(n), number(m), f"[{number(lo)}, {number(hi)}]", str(k)]
                 for arch, inits in series.items() for init, pts in inits.items() for n, m, lo, hi, k in pts]
-    fig_table = _table("Fig. 2 values", ["architecture", "init", "N", "mean Dice", "95 % band", "models"],
+    fig_table = html_table("Fig. 2 values", ["architecture", "init", "N", "mean Dice", "95 % band", "models"],
                        fig_rows, left=2)
     image = base64.b64encode(png.read_bytes()).decode("ascii")
     scenes = len({s for r in results for s in r.scene_dice})

@@ -98,10 +98,10 @@ def read_labels(path: str | Path, layer: str | None = None) -> Labels:
         if geom.geom_type not in POLYGONAL and geom.geom_type != "GeometryCollection":
             continue
         if not geom.is_valid:
-            geom = _polygonal(shapely.make_valid(geom))
+            geom = polygonal(shapely.make_valid(geom))
             repaired += 1
         elif geom.geom_type == "GeometryCollection":
-            geom = _polygonal(geom)
+            geom = polygonal(geom)
         if geom is not None and not geom.is_empty and geom.area > 0:
             geoms[i] = geom
             keep[i] = True
@@ -118,7 +118,7 @@ def read_labels(path: str | Path, layer: str | None = None) -> Labels:
     return Labels(path, name, str(meta["crs"]), geoms[keep], None if scenes is None else scenes[keep], repaired, dropped)
 
 
-def _polygonal(geom):
+def polygonal(geom):
     """The polygon parts of a geometry (make_valid may return lines and points too)."""
     import shapely
 
@@ -143,5 +143,5 @@ def reproject_geoms(geoms: np.ndarray, src_crs: str, dst_crs: str) -> np.ndarray
     # Reprojection can fold a polygon that crosses the projection's edge: repair, do not drop.
     bad = ~shapely.is_valid(out)
     if bad.any():
-        out[bad] = [(_polygonal(shapely.make_valid(g)) or shapely.Polygon()) for g in out[bad]]
+        out[bad] = [(polygonal(shapely.make_valid(g)) or shapely.Polygon()) for g in out[bad]]
     return out

@@ -11,13 +11,12 @@ and a field a source lacks is null in its features. One source is read at a time
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from pathlib import Path
 
 import numpy as np
 
 from ..atomic import atomic_file
+from ..progress import quiet_logger
 
 MERGED_CRS = "EPSG:4326"
 FIRST_LAYER = "slicks"  # the outlines: first in the file, so a viewer that opens "the first layer" shows them
@@ -38,22 +37,10 @@ def merge_outlines(sources: list[Path], target: Path, crs: str = MERGED_CRS) -> 
         return {}
     order = sorted(layers, key=lambda name: name != FIRST_LAYER)  # stable: the others keep their order
     counts = {}
-    with atomic_file(target) as tmp, _quiet("pyogrio"):
+    with atomic_file(target) as tmp, quiet_logger("pyogrio"):
         for name in order:
             counts[name] = _merge_layer(layers[name], tmp, name, crs)
     return counts
-
-
-@contextlib.contextmanager
-def _quiet(name: str):
-    """pyogrio logs "Created N records" at INFO for every write: one line per scene is noise in the CLI."""
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(max(level, logging.WARNING))
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _union_fields(infos: list[dict]) -> dict[str, str]:
