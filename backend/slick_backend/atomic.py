@@ -9,6 +9,7 @@ partial of a writer still alive is left alone.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
 import shutil
@@ -183,3 +184,18 @@ def check_output_dir(out: str | os.PathLike, flag: str = "--out") -> None:
             pass
     except OSError as exc:
         raise InputError(f"{out}: cannot write in {folder} ({exc.strerror}); choose another {flag}") from None
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: Path, what: str = "experiment"):
+    """Hold DIR/.lock for the job's lifetime: two experiments (batches) never share a directory."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / ".lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            from .errors import InputError
+
+            raise InputError(f"{out_dir}: another {what} is running in this directory; wait for it or "
+                             "choose another --out") from None
+        yield

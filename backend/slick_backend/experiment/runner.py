@@ -15,8 +15,6 @@ training options...), so editing the config re-runs exactly the runs it changes.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import inspect
 import json
 import logging
@@ -26,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_text_atomic
-from ..errors import InputError
 from ..progress import Progress
 from .grid import Plan
 from .results import ModelResult, write_results
@@ -61,21 +58,8 @@ def record_to_result(record: dict) -> ModelResult:
     )
 
 
-@contextlib.contextmanager
-def exclusive(out_dir: Path, what: str = "experiment"):
-    """Hold DIR/.lock for the job's lifetime: two experiments (batches) never share a directory."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with open(out_dir / ".lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(f"{out_dir}: another {what} is running in this directory; wait for it or "
-                             "choose another --out") from None
-        yield
-
-
 def remove_leftovers(out_dir: Path) -> int:
-    """Temporary files of runs that were killed in flight (only safe under ``exclusive``)."""
+    """Temporary files of runs that were killed in flight (only safe under ``atomic.exclusive``)."""
     stale = [p for sub in ("models", "sources", "runs", ".") for p in (out_dir / sub).glob(".*")
              if p.name.endswith(".work") or ".partial" in p.name]
     for path in stale:

@@ -303,8 +303,8 @@ def one_line(error: str | None) -> str:
 
 def run_batch_predict(params: BatchPredictParams, progress: Progress) -> dict:
     """Predict every scene not done yet, record each as it finishes, then merge the outlines."""
+    from ..atomic import exclusive
     from ..executors import make_executor, threads_per_run
-    from ..experiment.runner import exclusive
 
     params.validate()
     scenes, notes = params.scene_list()

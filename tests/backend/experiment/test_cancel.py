@@ -80,8 +80,9 @@ def test_cancel_stops_the_workers_and_records_nothing(tmp_path, tiny_target):
 
 
 def test_one_experiment_per_directory_and_leftovers_are_cleaned(tmp_path, tiny_target):
+    from slick_backend.atomic import exclusive
     from slick_backend.errors import InputError
-    from slick_backend.experiment.runner import exclusive, remove_leftovers
+    from slick_backend.experiment.runner import remove_leftovers
 
     (tmp_path / "target").symlink_to(tiny_target)
     (tmp_path / "exp.toml").write_text(CONFIG)

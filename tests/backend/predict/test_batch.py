@@ -265,7 +265,7 @@ def test_batch_options_are_checked_before_any_work(tmp_path, coarse_model, monke
             BatchPredictParams(**{**ok, **bad}).validate()
     BatchPredictParams(**ok).validate()
     assert not (tmp_path / "out").exists()  # validating makes no folder
-    from slick_backend.experiment.runner import exclusive
+    from slick_backend.atomic import exclusive
 
     with exclusive(tmp_path / "out", "batch prediction"), \
             pytest.raises(InputError, match="another batch prediction is running in this directory"):
