@@ -83,13 +83,13 @@ class Roots:
         if not self.restricted:
             return
         from .models.catalog import is_shipped_name
-        from .prompt.store import SHIPPED_NAME
+        from .models.names import SHIPPED_PROMPT
 
         self.check_values(params)
         for key, value in params.items():
             if any(word in key.lower() for word in PATH_WORDS):
                 for s in _strings(value):
-                    if not is_shipped_name(s) and s != SHIPPED_NAME:  # a shipped model lives in the backend itself
+                    if not is_shipped_name(s) and s != SHIPPED_PROMPT:  # a shipped model lives in the backend itself
                         self.check_path(s)
 
     # --- paths inside a job's inputs -------------------------------------------------------
@@ -100,8 +100,9 @@ class Roots:
         data = getattr(params, "data", None)
         if kind in ("train", "evaluate", "finetune-prompt") and data:
             self.check_dataset(data)
-        if kind == "experiment":
-            self.check_experiment(params)
+        check_inputs = getattr(params, "check_paths", None)  # params that name paths inside their inputs
+        if check_inputs is not None:
+            check_inputs(self)
 
     def check_dataset(self, dataset: str) -> None:
         """The tiles a dataset's manifest names (relative to the dataset dir, or absolute)."""
@@ -117,25 +118,6 @@ class Roots:
                 value = tile.get(key) if isinstance(tile, dict) else None
                 if isinstance(value, str):
                     self.check_path(str(root / value), what=f"{root / 'manifest.json'}: tile {key}")
-
-    def check_experiment(self, params) -> None:
-        from .experiment.config import load_config
-        from .models.catalog import is_shipped_name, shipped_name_of
-
-        if params.executor == "ray" or params.ray_address:
-            raise ForbiddenPath("a server reachable from the network runs no Ray experiment (a cluster's paths "
-                                "cannot be checked against the data roots); use executor 'local', or run the "
-                                "experiment with the CLI")
-        cfg = load_config(params.config, params.overrides)
-        where = f"{params.config}"
-        for fmt in cfg.formats:
-            for dataset in filter(None, (fmt.data, fmt.source_data)):
-                self.check_path(dataset, what=where)
-                self.check_dataset(dataset)
-        for arch in cfg.architectures:
-            for source in filter(None, (arch.source, *arch.sources.values())):
-                if not is_shipped_name(source) and shipped_name_of(source) is None:  # the backend's own models
-                    self.check_path(source, what=where)
 
 
 def from_env() -> Roots | None:

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..atomic import write_text_atomic
+from ..atomic import exclusive, write_text_atomic
 from ..errors import InputError
 from ..executors import make_executor, threads_per_run
 from ..progress import Progress
 from .config import load_config
 from .grid import build_plan
-from .runner import Runner, exclusive, remove_leftovers
+from .runner import Runner, remove_leftovers
 
 RUN_TASK = "slick_backend.experiment.trainrun:execute_run"  # one grid run: train + evaluate (executors.py)
 
@@ -43,6 +43,26 @@ class ExperimentParams:
 
         check_output_dir(out)
         load_config(self.config, self.overrides)  # names the bad key, if any
+
+    def check_paths(self, roots) -> None:
+        """For a restricted server (data_roots.Roots): the datasets and source models the config
+        names, and their tiles, lie inside the roots; no Ray cluster, whose paths cannot be checked."""
+        from ..data_roots import ForbiddenPath
+        from ..models.catalog import is_shipped_name, shipped_name_of
+
+        if self.executor == "ray" or self.ray_address:
+            raise ForbiddenPath("a server reachable from the network runs no Ray experiment (a cluster's paths "
+                                "cannot be checked against the data roots); use executor 'local', or run the "
+                                "experiment with the CLI")
+        cfg = load_config(self.config, self.overrides)
+        for fmt in cfg.formats:
+            for dataset in filter(None, (fmt.data, fmt.source_data)):
+                roots.check_path(dataset, what=self.config)
+                roots.check_dataset(dataset)
+        for arch in cfg.architectures:
+            for source in filter(None, (arch.source, *arch.sources.values())):
+                if not is_shipped_name(source) and shipped_name_of(source) is None:  # the backend's own models
+                    roots.check_path(source, what=self.config)
 
 
 def _check_training_options(plan) -> None:
@@ -74,7 +94,7 @@ def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
     params.validate()
     roots = from_env()
     if roots is not None:  # a restricted server's job: its config, as read now, stays inside the roots
-        roots.check_experiment(params)
+        params.check_paths(roots)
     out = Path(params.out).resolve()
     cfg = load_config(params.config, params.overrides)
     progress.update(0.0, "checking the config, the datasets and the source models")

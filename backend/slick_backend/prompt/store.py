@@ -11,9 +11,10 @@ from pathlib import Path
 
 from ..atomic import atomic_dir
 from ..errors import InputError
+from ..models.names import SHIPPED_PROMPT
 
 FORMAT = "slick-prompt-model"
-SHIPPED_NAME = "slick-s1-prompt"  # the default labelling model (configs/prompt.toml)
+SHIPPED_NAME = SHIPPED_PROMPT  # the default labelling model (configs/prompt.toml)
 
 
 def shipped_prompt_path() -> Path:
