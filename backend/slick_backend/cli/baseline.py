@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from .scene_args import add_mask_options, add_scene_options, mask_options, scene_options
+from .params import params_from_args
+from .scene_args import add_mask_options, add_scene_options
 
 
 def add_parser(subparsers):
@@ -39,12 +40,7 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..baseline import BaselineParams, run_baseline
 
-    params = BaselineParams(
-        scene=args.scene, out=args.out, k_db=args.k_db, window_km=args.window_km, min_area_km2=args.min_area_km2,
-        pixel_size=args.pixel_size, stretch_sigma_db=args.stretch_sigma_db, format=args.format,
-        simplify_m=args.simplify_m, overwrite=args.overwrite, **scene_options(args), **mask_options(args),
-    )
-    result = run_baseline(params, progress)
+    result = run_baseline(params_from_args(BaselineParams, args), progress)
     result.pop("params", None)
     print(json.dumps(result, indent=2))
     return 0

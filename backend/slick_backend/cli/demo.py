@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -21,7 +23,7 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..demo import DemoParams, run_demo
 
-    params = DemoParams(out=args.out, quick=args.quick, seed=args.seed)
+    params = params_from_args(DemoParams, args)
     params.validate()
     result = run_demo(params, progress)
     print(open(result["summary"]).read())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -30,8 +32,6 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..train.evaluate import EvaluateParams, run_evaluate
 
-    result = run_evaluate(EvaluateParams(model=args.model, data=args.data, split=args.split, out=args.out,
-                                         device=args.device, batch_size=args.batch_size,
-                                         threshold=args.threshold), progress)
+    result = run_evaluate(params_from_args(EvaluateParams, args), progress)
     print(json.dumps(result, indent=2))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
@@ -44,8 +46,7 @@ def run(args, progress) -> int:
         cfg = load_config(args.config)
         overrides[:0] = [item for i in range(len(cfg.architectures))
                          for item in (f"architectures.{i}.source={args.source}", f"architectures.{i}.sources={{}}")]
-    params = ExperimentParams(config=args.config, out=args.out, executor=args.executor, workers=args.workers,
-                              ray_address=args.ray_address, overrides=overrides)
+    params = params_from_args(ExperimentParams, args, overrides=overrides)
     result = run_experiment(params, progress)
     for note in result["notes"]:
         print(f"note: {note}")

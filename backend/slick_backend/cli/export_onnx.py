@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -28,7 +30,7 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..predict.onnx_export import ExportParams, run_export_onnx
 
-    params = ExportParams(model=args.model, out=args.out, opset=args.opset, check=not args.no_check)
+    params = params_from_args(ExportParams, args, check=not args.no_check)
     result = run_export_onnx(params, progress)
     result.pop("params", None)
     print(json.dumps(result, indent=2))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
+
+from .params import params_from_args
 
 
 def add_parser(subparsers):
@@ -37,6 +38,6 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..prompt.finetune import FinetunePromptParams, run_finetune_prompt
 
-    params = FinetunePromptParams(**{f.name: getattr(args, f.name) for f in dataclasses.fields(FinetunePromptParams)})
+    params = params_from_args(FinetunePromptParams, args)
     print(json.dumps(run_finetune_prompt(params, progress), indent=2))
     return 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
+from .params import params_from_args
 from .predict_batch import add_batch_options, check_form, run_batch
-from .scene_args import add_mask_options, add_scene_options, mask_options, scene_options
+from .scene_args import add_mask_options, add_scene_options
 
 
 def add_parser(subparsers):
@@ -66,15 +67,8 @@ def run(args, progress) -> int:
 
     check_form(args)
     if args.scenes:
-        return run_batch(args, progress, {**scene_options(args), **mask_options(args)})
-    params = PredictParams(
-        scene=args.scene, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
-        tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
-        format=args.format, simplify_m=args.simplify_m, min_area_km2=args.min_area_km2,
-        allow_other_mode=args.allow_other_mode, adapt_bn=args.adapt_bn,
-        overwrite=args.overwrite, **scene_options(args), **mask_options(args),
-    )
-    result = run_predict(params, progress)
+        return run_batch(args, progress)
+    result = run_predict(params_from_args(PredictParams, args), progress)
     result.pop("params", None)
     print(json.dumps(result, indent=2))
     return 0

@@ -9,6 +9,7 @@ import json
 import sys
 
 from ..errors import InputError
+from .params import params_from_args
 
 
 def add_batch_options(p) -> None:
@@ -36,17 +37,10 @@ def check_form(args) -> None:
                          "leave --format out, or export the merged layer")
 
 
-def run_batch(args, progress, scene_options: dict) -> int:
+def run_batch(args, progress) -> int:
     from ..predict.batch import BatchPredictParams, run_batch_predict
 
-    params = BatchPredictParams(
-        scenes=args.scenes, out=args.out, model=args.model, overlap=args.overlap, batch_size=args.batch_size,
-        tta=args.tta, threshold=args.threshold, engine=args.engine, onnx=args.onnx, device=args.device,
-        simplify_m=args.simplify_m, min_area_km2=args.min_area_km2, allow_other_mode=args.allow_other_mode,
-        adapt_bn=args.adapt_bn, executor=args.executor, workers=args.workers, ray_address=args.ray_address,
-        overwrite=args.overwrite, **scene_options,
-    )
-    result = run_batch_predict(params, progress)
+    result = run_batch_predict(params_from_args(BatchPredictParams, args), progress)
     print(json.dumps(result, indent=2))
     if result["failed"]:
         print(f"slick-backend predict: {len(result['failed'])} of {result['scenes']} scenes failed (their errors: "

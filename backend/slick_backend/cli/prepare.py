@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from .scene_args import add_scene_options, scene_options
+from .params import params_from_args
+from .scene_args import add_scene_options
 
 HELP = """\
 Reproject each scene to its UTM zone at --pixel-size (bilinear), apply the per-scene 2-sigma
@@ -55,13 +56,7 @@ def run(args, progress) -> int:
     from ..dataset.prepare import PrepareParams, run_prepare
     from ..dataset.splits import parse_fractions
 
-    params = PrepareParams(
-        scenes=list(args.scenes), out=args.out, labels=args.labels, labels_layer=args.labels_layer,
-        pixel_size=args.pixel_size, tile=args.tile, overlap=args.overlap, buffer_km=args.buffer_km,
-        utm_zone=args.utm_zone, seed=args.seed, split=list(parse_fractions(args.split)),
-        min_valid=args.min_valid, stretch_domain=args.stretch_domain, overwrite=args.overwrite,
-        **scene_options(args),
-    )
+    params = params_from_args(PrepareParams, args, split=list(parse_fractions(args.split)))
     result = run_prepare(params, progress)
     print(json.dumps(result, indent=1))
     return 0

@@ -6,6 +6,8 @@ import argparse
 import json
 import shlex
 
+from .params import params_from_args
+
 HELP = """\
 Make the prompt model (box and point prompts -> slick outlines; the default labelling model)
 reproducibly from a config (configs/prompt.toml): the simulated scene sets and datasets of the
@@ -36,7 +38,6 @@ def run(args, progress) -> int:
 
     command = shlex.join(["slick-backend", "pretrain-prompt", "--config", args.config, "--out", args.out,
                           "--work", args.work] + (["--overwrite"] if args.overwrite else []))
-    params = PretrainPromptParams(config=args.config, out=args.out, work=args.work, overwrite=args.overwrite,
-                                  command=command)
+    params = params_from_args(PretrainPromptParams, args, command=command)
     print(json.dumps(run_pretrain_prompt(params, progress), indent=2))
     return 0

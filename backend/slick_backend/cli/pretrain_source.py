@@ -6,6 +6,8 @@ import argparse
 import json
 import shlex
 
+from .params import params_from_args
+
 HELP = """\
 Make the transfer source model reproducibly from a config (configs/source.toml): simulate the
 config's scene sets (e.g. EW and IW, separate sets for train and val), prepare each at the
@@ -42,7 +44,6 @@ def run(args, progress) -> int:
     # the command that reproduces this model (global flags such as --quiet change nothing in it)
     command = shlex.join(["slick-backend", "pretrain-source", "--config", args.config, "--out", args.out]
                          + (["--work", args.work] if args.work else []) + (["--overwrite"] if args.overwrite else []))
-    params = PretrainSourceParams(config=args.config, out=args.out, work=args.work, overwrite=args.overwrite,
-                                  command=command)
+    params = params_from_args(PretrainSourceParams, args, command=command)
     print(json.dumps(run_pretrain_source(params, progress), indent=2))
     return 0

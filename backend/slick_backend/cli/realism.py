@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -36,8 +38,7 @@ def run(args, progress) -> int:
     from ..realism.api import RealismParams, run_realism
     from ..realism.compare import format_table
 
-    params = RealismParams(sim=args.sim, real=args.real, pixel_size=args.pixel_size,
-                           max_scenes=args.max_scenes, json_path=args.json, stretch_domain=args.stretch_domain)
+    params = params_from_args(RealismParams, args, renames={"json_path": "json"})
     result = run_realism(params, progress)
     print(format_table(result))
     if result.get("json"):

@@ -1,4 +1,5 @@
-"""The options that say how a scene is read, shared by prepare, predict and baseline."""
+"""The options that say how a scene is read (prepare, predict, baseline) and where no slick is mapped
+(predict, baseline); their dests are the params fields of the same names (cli/params.py)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ def add_scene_options(p: argparse.ArgumentParser, calibration_default: str | Non
                    f"removed with the product's noise annotation; default {default_text})")
 
 
-def scene_options(args) -> dict:
-    return {"value_kind": args.value_kind, "polarisation": args.polarisation, "calibration": args.calibration}
-
-
 def add_mask_options(p: argparse.ArgumentParser) -> None:
     """Where no slick is mapped (predict, baseline)."""
     p.add_argument("--no-land-mask", dest="land_mask", action="store_false",
@@ -35,7 +32,3 @@ def add_mask_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mask", dest="masks", nargs="+", default=[], metavar="FILE",
                    help="areas to mask: polygons in any vector format and CRS, or a raster whose non-zero "
                    "pixels are masked (land, sea ice, platforms)")
-
-
-def mask_options(args) -> dict:
-    return {"land_mask": args.land_mask, "land_buffer_km": args.land_buffer_km, "masks": list(args.masks)}

@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from .params import params_from_args
+
 DEFAULT_STATE = "~/.cache/slick/server"
 DEFAULT_MODELS = "~/.cache/slick/models/trained"
 DEFAULT_SAM = "~/.cache/slick/models/sam"
@@ -44,9 +46,4 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args, progress) -> int:
     from ..server.startup import ServeOptions, serve  # uvicorn and fastapi: only when serving
 
-    options = ServeOptions(
-        state_dir=args.state_dir, models_dir=args.models_dir, sam_dir=args.sam_dir, host=args.host, port=args.port,
-        data_roots=list(args.data_root), gpu_jobs=args.gpu_jobs, cpu_jobs=args.cpu_jobs, log_level=args.log_level,
-        parent_pid=args.parent_pid,
-    )
-    return serve(options)
+    return serve(params_from_args(ServeOptions, args, renames={"data_roots": "data_root"}))

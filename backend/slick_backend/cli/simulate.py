@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from .params import params_from_args
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     from ..simulate.sites import SITES  # plain data, no numpy or pyproj
@@ -48,10 +50,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args, progress) -> int:
     from ..simulate.api import SimulateParams, run_simulate
 
-    params = SimulateParams(out=args.out, mode=args.mode, scenes=args.scenes, seed=args.seed,
-                            size=args.size, georef=args.georef, product=args.product, site=args.site, gaps=args.gaps,
-                            overwrite=args.overwrite)
-    result = run_simulate(params, progress)
+    result = run_simulate(params_from_args(SimulateParams, args), progress)
     summary = {k: v for k, v in result.items() if k != "scenes"}
     summary["scenes"] = len(result["scenes"])
     print(json.dumps(summary))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from .params import params_from_args
+
 
 def add_parser(subparsers):
     p = subparsers.add_parser(
@@ -66,17 +68,6 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..train.api import TrainParams, run_train
 
-    params = TrainParams(
-        data=args.data, out=args.out, arch=args.arch, backbone=args.backbone, init=args.init, source=args.source,
-        train_scenes=args.train_scenes, seed=args.seed, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-        loss=args.loss, synthesis=args.synthesis, augment=args.augment, augment_preset=args.augment_preset,
-        device=args.device,
-        allow_random_init=args.allow_random_init, models_dir=args.models_dir, light=args.light, decoder=args.decoder,
-        rank=args.rank, checkpoint=args.checkpoint,
-        patience=args.patience, tiles_per_epoch=args.tiles_per_epoch,
-        slick_tile_share=args.slick_tile_share,
-        val_tiles=args.val_tiles, name=args.name, overwrite=args.overwrite,
-    )
-    result = run_train(params, progress)
+    result = run_train(params_from_args(TrainParams, args), progress)
     print(json.dumps(result, indent=2))
     return 0
