@@ -116,23 +116,15 @@ class BackendClient:
 
 
 def describe_device(health: dict) -> str:
-    """One line for the dock: GPU name and free memory, or CPU and threads."""
-    device = health.get("device") if isinstance(health, dict) else None
-    if isinstance(device, str):
-        return device
-    if isinstance(device, dict) and (device.get("type") == "unknown" or health.get("device_probe") == "running"):
+    """One line for the dock: GPU name and free memory, or CPU and threads. ``device`` is what the
+    server's probe says (backend/slick_backend/server/device.py): type cuda, cpu or unknown (still
+    probing), name, threads, and free_memory_mb on a GPU."""
+    device = health["device"]
+    if device["type"] == "unknown":
         return tr("probing the device...")
-    if isinstance(device, dict):
-        name = device.get("name") or device.get("type") or device.get("kind") or "?"
-        extra = []
-        free = device.get("free_memory_mb")
-        if free is not None:
-            free = float(free) / 1024.0
-            extra.append(f"{float(free):.1f} GiB free")
-        threads = device.get("threads", device.get("num_threads"))
-        if threads:
-            extra.append(f"{threads} threads")
-        kind = device.get("type") or device.get("kind")
-        label = f"{kind.upper()}: {name}" if kind and kind != name else str(name)
-        return label + (f" ({', '.join(extra)})" if extra else "")
-    return tr("unknown device")
+    extra = []
+    if device.get("free_memory_mb") is not None:
+        extra.append(f"{device['free_memory_mb'] / 1024.0:.1f} GiB free")
+    if device.get("threads"):
+        extra.append(f"{device['threads']} threads")
+    return f"{device['type'].upper()}: {device['name']}" + (f" ({', '.join(extra)})" if extra else "")

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from ..backend.client import BackendClient, BackendError, BackendUnavailable
 from ..i18n import tr
 
-SUCCESS = {"done", "succeeded", "success", "completed", "finished"}
-FAILURE = {"failed", "error", "crashed"}
-CANCELLED = {"cancelled", "canceled"}
+# the server's terminal job states (backend/slick_backend/server/jobs.py); queued and running go on
+SUCCEEDED, FAILED, CANCELLED = "succeeded", "failed", "cancelled"
+TERMINAL = {SUCCEEDED, FAILED, CANCELLED}
 
 
 class JobFailed(Exception):
@@ -40,7 +40,7 @@ def follow_job(
         job = client.submit(kind, params)
     except BackendError as exc:
         raise JobFailed(str(exc)) from None
-    job_id = str(job.get("id") or job.get("job_id"))
+    job_id = str(job["id"])
     if on_submitted:
         on_submitted(job_id)
     lost_since = None
@@ -61,17 +61,13 @@ def follow_job(
             continue
         except BackendError as exc:
             raise JobFailed(str(exc)) from None
-        state = str(status.get("state", "")).lower()
-        fraction = status.get("progress") or 0.0
-        on_progress(float(fraction), str(status.get("message") or ""))
-        if state in SUCCESS:
-            return status.get("result") or {}
-        if state in FAILURE:
-            reason = status.get("error") or status.get("message") or tr("no reason given")
-            if isinstance(reason, dict):
-                reason = reason.get("message") or str(reason)
-            raise JobFailed(str(reason))
-        if state in CANCELLED:
+        state = status["state"]
+        on_progress(float(status["progress"]), status["message"])
+        if state == SUCCEEDED:
+            return status["result"] or {}
+        if state == FAILED:
+            raise JobFailed(status["error"])
+        if state == CANCELLED:
             raise JobCancelled(tr("{kind} was cancelled").format(kind=kind))
         time.sleep(poll_s)
 
@@ -82,8 +78,7 @@ def _cancel(client: BackendClient, job_id: str, wait_s: float = 15.0) -> None:
         client.cancel(job_id)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
-            state = str(client.job(job_id).get("state", "")).lower()
-            if state in SUCCESS | FAILURE | CANCELLED:
+            if client.job(job_id)["state"] in TERMINAL:
                 return
             time.sleep(0.3)
     except BackendError:
