@@ -106,9 +106,13 @@ def local_mean(values: np.ndarray, valid: np.ndarray, size: int) -> np.ndarray:
         return num / den
 
 
-def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progress: Progress | None = None):
-    """Yield (row, dark, valid) strips of the grid; the box filter sees a halo around each strip."""
+def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progress: Progress | None = None,
+                stretch=None):
+    """Yield (row, dark, valid, image) strips of the grid; the box filter sees a halo around each strip.
+    ``image``: the strip stretched with ``stretch`` (the ice flag's input), None without one."""
     from rasterio.windows import Window
+
+    from .scenes import apply_stretch
 
     size = max(3, int(round(params.window_km * 1000 / grid.pixel_size)) | 1)  # odd, centred
     halo = size // 2
@@ -118,20 +122,21 @@ def dark_strips(scene, grid, params: BaselineParams, db_per_unit: float, progres
             progress.update(row / grid.height, f"dark spots: rows {row}-{min(grid.height, row + STRIP_ROWS)}")
         h = min(STRIP_ROWS, grid.height - row)
         values, valid = scene.read(grid, Window(-halo, row - halo, grid.width + 2 * halo, h + 2 * halo))
+        inner = (slice(halo, halo + h), slice(halo, halo + grid.width))
+        image = None if stretch is None else apply_stretch(values[inner], valid[inner], stretch)
         if db_per_unit != 1.0:
             values *= np.float32(db_per_unit)
         mean = local_mean(values, valid, size)
-        inner = (slice(halo, halo + h), slice(halo, halo + grid.width))
         ok = valid[inner]
         dark = ok & (values[inner] < mean[inner] - params.k_db)
-        yield row, dark, ok
+        yield row, dark, ok, image
 
 
 def masked(strips, masks, grid):
     """Dark-spot strips with the masked pixels neither dark nor valid."""
-    for row, dark, ok in strips:
+    for row, dark, ok, image in strips:
         keep = masks.unmasked(grid, row, ok)
-        yield row, dark & keep, keep
+        yield row, dark & keep, keep, image
 
 
 def run_baseline(params: BaselineParams, progress: Progress) -> dict:
@@ -139,10 +144,11 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
     from rasterio.transform import Affine
     from shapely import STRtree, box
 
+    from .ice_flag import IceField
     from .masks import build_masks
     from .masks.land import CoastDistance
     from .predict.outputs import OutputSet
-    from .scenes import acquisition_time, choose_grid, open_scene_or_empty
+    from .scenes import acquisition_time, choose_grid, compute_stretch, open_scene_or_empty
 
     params.validate()
     t0 = time.perf_counter()
@@ -165,7 +171,8 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
         # Pass 1: dark spots and their connected components over the whole grid.
         kept = []
         vec = StripVectorizer(min_pixels=min_px, on_component=lambda c: kept.append(c.geometry))
-        for row, dark, _ok in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.0, 0.5)), masks, grid):
+        for row, dark, _ok, _ in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.0, 0.5)), masks,
+                                        grid):
             vec.add(row, dark)
         vec.close()
         tree = STRtree(kept) if kept else None
@@ -174,11 +181,14 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
         simplify = grid.pixel_size / 2 if params.simplify_m is None else float(params.simplify_m)
         tags = {"SLICK_BASELINE": f"k={params.k_db} dB, window={params.window_km} km, min area={params.min_area_km2} km2",
                 "SLICK_SCENE": str(Path(params.scene).resolve())}
+        # The ice flag reads the image as predict feeds it to a model: the scene's 2-sigma stretch in dB.
+        stretch = compute_stretch(scene, grid) if kept else None
         outputs = OutputSet(params.out, grid, params.format, False, simplify, float(params.min_area_km2), scene.id,
-                            acquisition_time(scene.path, scene.tags), "baseline", tags, coast_km=CoastDistance(grid).km)
+                            acquisition_time(scene.path, scene.tags), "baseline", tags, coast_km=CoastDistance(grid).km,
+                            ice=IceField(grid) if kept else None)
         with outputs:
-            for row, dark, ok in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.5, 0.95)),
-                                        masks, grid):
+            for row, dark, ok, image in masked(dark_strips(scene, grid, params, db_per_unit, progress.sub(0.5, 0.95),
+                                                           stretch), masks, grid):
                 h = dark.shape[0]
                 mask = np.zeros(dark.shape, bool)
                 if tree is not None:
@@ -186,7 +196,7 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
                     if len(hits):
                         mask = rasterize([kept[i] for i in hits], out_shape=dark.shape,
                                          transform=Affine.translation(0, row), dtype=np.uint8).astype(bool)
-                outputs.write(row, mask & dark, ok)
+                outputs.write(row, mask & dark, ok, image=image)
     seconds = time.perf_counter() - t0
     progress.update(1.0, f"{outputs.n_outlines} dark-spot outlines")
     result = {k: str(v) for k, v in outputs.paths.items()}

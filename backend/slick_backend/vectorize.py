@@ -224,6 +224,8 @@ class OutlineCollector:
             "mean_prob": comp.prob_sum / comp.pixels if has_prob else None,
             "max_prob": comp.prob_max if has_prob else None,
             "coast_km": self.coast_km(geom) if self.coast_km else None,
+            "ice_score": None,  # set once the whole scene is read (ice_flag.IceField, predict/outputs.py)
+            "ice_like": None,
             "scene": self.scene,
             "acq_time": self.acq_time,
             "model": self.model,
@@ -232,12 +234,12 @@ class OutlineCollector:
 
 
 FIELDS = ["id", "area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
-          "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km", "scene", "acq_time",
-          "model", "created"]
+          "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km", "ice_score",
+          "ice_like", "scene", "acq_time", "model", "created"]
 CENTRELINE_FIELDS = ["id", "scene", "acq_time", "centerline_km"]
-INT_FIELDS = {"id"}
+INT_FIELDS = {"id", "ice_like"}  # ice_like may be empty (null)
 FLOAT_FIELDS = {"area_km2", "perimeter_km", "length_km", "centerline_km", "mean_width_m", "polsby_popper",
-                "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km"}
+                "fill_factor", "aspect_ratio", "orientation_deg", "mean_prob", "max_prob", "coast_km", "ice_score"}
 # Shapefile (dBase) field names have at most 10 characters: the long ones are named here.
 SHP_NAMES = {"perimeter_km": "perim_km", "centerline_km": "cline_km", "mean_width_m": "width_m",
              "polsby_popper": "polsby", "fill_factor": "fill_fact", "aspect_ratio": "aspect",
@@ -264,11 +266,16 @@ def outline_files(path: str | Path) -> list[Path]:
 
 def _columns(rows: list[dict], fields: list[str]) -> list[np.ndarray]:
     return [
-        np.array([r.get(k) for r in rows], dtype=np.int64) if k in INT_FIELDS
+        np.array([0 if r.get(k) is None else r.get(k) for r in rows], dtype=np.int64) if k in INT_FIELDS
         else np.array([np.nan if r.get(k) is None else r.get(k) for r in rows], dtype=np.float64) if k in FLOAT_FIELDS
         else np.array([r[k] for r in rows], dtype=object)
         for k in fields
     ]
+
+
+def _null_masks(rows: list[dict], fields: list[str]) -> list[np.ndarray | None]:
+    """Where an integer field is empty (its column holds 0 there): written as null."""
+    return [np.array([r.get(k) is None for r in rows], dtype=bool) if k in INT_FIELDS else None for k in fields]
 
 
 def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: str, fmt: str = "gpkg",
@@ -294,7 +301,7 @@ def write_outlines(path: str | Path, geometries: list, rows: list[dict], crs: st
         wkb = np.array([shapely.to_wkb(g) for g in geometries], dtype=object)
         names = [SHP_NAMES.get(f, f) for f in FIELDS] if shp else FIELDS
         write(str(out), wkb, _columns(rows, FIELDS), names, crs=crs, geometry_type="MultiPolygon", driver=driver,
-              layer=None if shp else LAYER, **options)
+              layer=None if shp else LAYER, field_mask=_null_masks(rows, FIELDS), **options)
         if centrelines is not None:
             lines = np.array([shapely.to_wkb(g) for g in centrelines], dtype=object)
             names = [SHP_NAMES.get(f, f) for f in CENTRELINE_FIELDS] if shp else CENTRELINE_FIELDS

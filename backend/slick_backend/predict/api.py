@@ -245,6 +245,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
     """Predict a whole scene. ``engine``/``card`` replace the model's (tests, benchmarks)."""
     import tempfile
 
+    from ..ice_flag import IceField
     from ..masks import build_masks
     from ..masks.land import CoastDistance
     from ..scenes import acquisition_time, choose_grid, compute_stretch, open_scene_or_empty
@@ -292,12 +293,12 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
                 "SLICK_THRESHOLD": threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
         outputs = OutputSet(params.out, grid, params.format, True, simplify, float(params.min_area_km2),
                             scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags,
-                            coast_km=CoastDistance(grid).km)
+                            coast_km=CoastDistance(grid).km, ice=None if empty else IceField(grid))
         with outputs:
             for strip in predict_strips(run, scene_reader(scene, grid, stretch), grid.height, grid.width, tile,
                                         float(params.overlap), int(params.batch_size), progress.sub(0.05, 0.9)):
                 outputs.write(strip.row, strip.prob >= threshold, masks.unmasked(grid, strip.row, strip.valid),
-                              strip.prob)
+                              strip.prob, strip.image)
             progress.update(0.92, "writing overviews and outlines")
     seconds = time.perf_counter() - t0
     progress.update(1.0, f"{outputs.n_outlines} slick outlines")

@@ -55,8 +55,9 @@ class OutputSet:
 
     def __init__(self, prefix, grid, fmt: str = "gpkg", with_prob: bool = True, simplify_m: float = 0.0,
                  min_area_km2: float = 0.0, scene: str = "", acq_time: str | None = None,
-                 model: str | None = None, tags: dict | None = None, coast_km=None):
+                 model: str | None = None, tags: dict | None = None, coast_km=None, ice=None):
         self.grid, self.fmt = grid, fmt
+        self.ice = ice  # ice_flag.IceField: fed the stretched image strip by strip, scores the outlines at the end
         self.paths = output_paths(prefix, fmt, with_prob)
         self.tags = tags or {}
         px_area_km2 = abs(grid.transform[0] * grid.transform[4]) / 1e6
@@ -86,8 +87,12 @@ class OutputSet:
             raise
         return self
 
-    def write(self, row: int, mask: np.ndarray, valid: np.ndarray, prob: np.ndarray | None = None) -> None:
+    def write(self, row: int, mask: np.ndarray, valid: np.ndarray, prob: np.ndarray | None = None,
+              image: np.ndarray | None = None) -> None:
+        """``image``: the stretched scene over these rows (0..255), for the ice flag (needed when ``ice``)."""
         slick = mask & valid
+        if self.ice is not None:
+            self.ice.add(row, image, valid)  # masked pixels (land, the analyst's masks) are not surroundings
         self.slick_pixels += int(np.count_nonzero(slick))
         self.valid_pixels += int(np.count_nonzero(valid))
         if "prob" in self._writers:
@@ -102,6 +107,9 @@ class OutputSet:
         try:
             self._stack.close()  # closes the rasters and builds their overviews
             self.vectorizer.close()
+            if self.ice is not None:  # the ring below an outline is read after the outline is finished
+                for geom, row in zip(self.collector.geometries, self.collector.rows, strict=True):
+                    row.update(self.ice.attributes(geom))
             outlines_tmp = self._tmp_of["outlines"]
             write_outlines(outlines_tmp, self.collector.geometries, self.collector.rows, self.grid.crs, self.fmt,
                            self.collector.centrelines)

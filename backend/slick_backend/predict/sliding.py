@@ -93,6 +93,7 @@ class Strip:
     row: int
     prob: np.ndarray  # float32, blended probability (meaningless where not valid)
     valid: np.ndarray  # bool
+    image: np.ndarray | None = None  # the model's input over these rows (0..255, 0 = nodata): the ice flag reads it
 
 
 def predict_strips(engine: Engine, read_strip: StripReader, height: int, width: int, tile: int,
@@ -131,7 +132,7 @@ def predict_strips(engine: Engine, read_strip: StripReader, height: int, width: 
                 lo = done - base
                 hi = end - base
                 prob = acc[lo:hi] / (wy[done:end, None].astype(np.float32) * wx[None, :])
-                yield Strip(done, prob, vacc[lo:hi].copy())
+                yield Strip(done, prob, vacc[lo:hi].copy(), image[lo:hi, -col0:-col0 + width])
                 done = end
             if not last:
                 shift = rows[k + 1] - base

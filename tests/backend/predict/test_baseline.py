@@ -40,7 +40,7 @@ def test_strips_with_halo_equal_the_whole_image_filter(db_scene):
 
         values, valid = scene.read(grid, Window(0, 0, grid.width, grid.height))
     assert len(strips) == -(-700 // STRIP_ROWS) > 1
-    dark = np.concatenate([d for _, d, _ in strips])
+    dark = np.concatenate([d for _, d, _, _ in strips])
     expected = valid & (values < local_mean(values, valid, 121) - 2.0)
     assert (dark == expected).all()
     assert dark[490:530, 100:140].all() and dark.sum() == 40 * 40 + 25
