@@ -45,10 +45,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args, progress) -> int:
     from ..atlas.api import AtlasParams, run_atlas
+    from .params import params_from_args
 
-    params = AtlasParams(outlines=args.outlines, coverage=args.coverage, out=args.out, drift=args.drift,
-                         pixel_size=args.pixel_size, cluster_m=args.cluster_m, min_dates=args.min_dates,
-                         overwrite=args.overwrite)
-    result = run_atlas(params, progress)
+    result = run_atlas(params_from_args(AtlasParams, args), progress)
     print(json.dumps(result, indent=2))
     return 0
