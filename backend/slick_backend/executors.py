@@ -21,6 +21,8 @@ import os
 import time
 import traceback
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from .errors import InputError
 from .progress import Progress
@@ -28,6 +30,7 @@ from .progress import Progress
 Done = Callable[[dict, dict | None, str | None], None]  # (spec, record or None, error text or None)
 RunProgress = Callable[[dict, float, str], None]  # (spec, fraction of that run, its message)
 POLL_S = 0.5
+MAX_DEATHS = 2  # a run in flight when its worker died this often is recorded failed
 _QUEUE = None  # in a local worker: where its runs report their progress to the driver
 
 
@@ -64,7 +67,10 @@ def _task(name: str) -> Callable[..., dict]:
 
 def _execute_reporting(spec: dict, threads: int | None, task: str) -> dict:
     """Pool task: the run, reporting its epochs to the driver."""
-    progress = QueueProgress(_QUEUE, spec["id"]) if _QUEUE is not None else None
+    progress = None
+    if _QUEUE is not None:
+        _QUEUE.put((spec["id"], None, "started"))  # the driver charges a dead worker to started runs only
+        progress = QueueProgress(_QUEUE, spec["id"])
     return _task(task)(spec, threads, progress)
 
 
@@ -98,6 +104,9 @@ class LocalExecutor:
 
     On one GPU several small few-shot trainings share the device this way; choose ``workers``
     so that they fit in its memory (benchmarks/bench_experiment.py measures a run's peak).
+    A worker that dies (killed, out of memory) breaks its pool: the runs that were in flight
+    are tried again in a fresh pool, and a run in flight at ``MAX_DEATHS`` deaths is recorded
+    failed, so one scene that kills its worker never hangs nor stops the others.
     """
 
     name = "local"
@@ -113,39 +122,88 @@ class LocalExecutor:
             return
         ctx = multiprocessing.get_context("spawn")
         queue = ctx.Queue()
-        pool = ctx.Pool(processes=min(self.workers, len(specs)), initializer=_init_worker,
-                        initargs=(os.getpid(), queue))
-        by_id = {s["id"]: s for s in specs}
-
-        def drain() -> None:
-            while True:
-                try:
-                    run_id, fraction, message = queue.get_nowait()
-                except Exception:  # noqa: BLE001 - queue.Empty, or a closed queue
-                    return
-                if on_progress is not None and run_id in by_id:
-                    on_progress(by_id[run_id], fraction, message)
-
+        state = _PoolState({s["id"]: s for s in specs}, on_progress, queue)
         try:
-            pending = {id(s): (s, pool.apply_async(_execute_reporting, (s, self.threads, self.task))) for s in specs}
-            while pending:
+            todo = list(specs)
+            while todo:
+                again = self._run_pool(todo, self.workers, ctx, state, done, progress)
+                for suspect in [s for s in again if state.deaths.get(s["id"])]:
+                    # alone, so that a run which shared the pool with the killer is not charged again
+                    while self._run_pool([suspect], 1, ctx, state, done, progress):
+                        pass
+                todo = [s for s in again if not state.deaths.get(s["id"])]
+        finally:
+            queue.close()
+
+    def _run_pool(self, specs: list[dict], workers: int, ctx, state: _PoolState, done: Done,
+                  progress: Progress) -> list[dict]:
+        """Run ``specs`` in one pool; the specs to run again when a worker died."""
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(specs)), mp_context=ctx,
+                                   initializer=_init_worker, initargs=(os.getpid(), state.queue))
+        futures = {pool.submit(_execute_reporting, s, self.threads, self.task): s for s in specs}
+        again = []
+        try:
+            while futures:
                 progress.check()
-                drain()
-                ready = [k for k, (_, res) in pending.items() if res.ready()]
-                for key in ready:
-                    spec, res = pending.pop(key)
+                state.drain()
+                ready = [f for f in futures if f.done()]
+                for future in ready:
+                    spec = futures.pop(future)
                     try:
-                        record, error = res.get(), None
+                        record, error = future.result(), None
+                    except BrokenProcessPool:
+                        state.drain()  # the start reports of the runs that were in flight
+                        error = state.worker_died(spec, alone=len(specs) == 1)
+                        if error is None:
+                            again.append(spec)
+                            continue
+                        record = None
                     except Exception as exc:  # the run failed in its worker; record it, go on
                         record, error = None, _error_text(exc)
+                    state.started.discard(spec["id"])
                     done(spec, record, error)
                 if not ready:
                     time.sleep(POLL_S)
-            pool.close()
         finally:
-            pool.terminate()  # no-op after close() when all is done; kills runs in flight otherwise
-            pool.join()
-            queue.close()
+            # kill runs in flight (cancel, or the driver's own error); Python 3.11's executor has no
+            # terminate, and shutdown alone would wait for them to finish
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)
+        return again
+
+
+class _PoolState:
+    """What the driver knows of the runs across pools: which started, how often a worker died under each."""
+
+    def __init__(self, by_id: dict, on_progress: RunProgress | None, queue) -> None:
+        self.by_id, self.on_progress, self.queue = by_id, on_progress, queue
+        self.started: set[str] = set()
+        self.deaths: dict[str, int] = {}
+
+    def drain(self) -> None:
+        while True:
+            try:
+                run_id, fraction, message = self.queue.get_nowait()
+            except Exception:  # noqa: BLE001 - queue.Empty, or a closed queue
+                return
+            if fraction is None:  # the run's start, sent by its worker
+                self.started.add(run_id)
+            elif self.on_progress is not None and run_id in self.by_id:
+                self.on_progress(self.by_id[run_id], fraction, message)
+
+    def worker_died(self, spec: dict, alone: bool) -> str | None:
+        """The error to record for ``spec`` after its pool broke, or None to run it again. Only the
+        runs that had started are charged (the pool cannot tell which of them killed its worker),
+        or the one run of a pool of its own."""
+        if spec["id"] not in self.started and not alone:
+            return None
+        self.started.discard(spec["id"])
+        self.deaths[spec["id"]] = self.deaths.get(spec["id"], 0) + 1
+        if self.deaths[spec["id"]] < MAX_DEATHS:
+            return None
+        return (f"its worker process died {MAX_DEATHS} times while running it (killed, or out of memory: "
+                "try fewer workers or a smaller scene)")
 
 
 class RayExecutor:
