@@ -27,12 +27,14 @@ def partial_path(target: str | os.PathLike, suffix: str | None = None) -> Path:
     return target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.partial{ext}")
 
 
-def partials_of(target: str | os.PathLike) -> list[Path]:
-    """Every temporary output of ``target`` next to it, whoever writes it."""
+def partials_of(target: str | os.PathLike, prefix: bool = False) -> list[Path]:
+    """Every temporary output of ``target`` next to it, whoever writes it; ``prefix``: also those of
+    the files named after it (an output prefix's NAME_mask.tif ... have theirs as ".NAME_...")."""
     target = Path(target)
     if not target.parent.is_dir():
         return []
-    return [p for p in target.parent.glob(f".{_glob_escape(target.name)}.*") if ".partial" in p.name]
+    pattern = f".{_glob_escape(target.name)}" + ("*" if prefix else ".*")
+    return [p for p in target.parent.glob(pattern) if ".partial" in p.name]
 
 
 def _glob_escape(name: str) -> str:

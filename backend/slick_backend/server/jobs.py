@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..atomic import remove_path, write_text_atomic
+from ..atomic import partials_of, remove_path, write_text_atomic
 
 log = logging.getLogger("slick.server.jobs")
 
@@ -81,13 +81,9 @@ def remove_partials(params: dict[str, Any]) -> list[str]:
         value = params.get(key)
         if not isinstance(value, str) or not value:
             continue
-        target = Path(value).expanduser()
-        if not target.parent.is_dir():
-            continue
-        for entry in target.parent.glob(f".{target.name}*"):
-            if ".partial" in entry.name:
-                remove_path(entry)
-                removed.append(str(entry))
+        for entry in partials_of(Path(value).expanduser(), prefix=True):
+            remove_path(entry)
+            removed.append(str(entry))
     return removed
 
 
