@@ -165,11 +165,11 @@ class LocalExecutor:
                 if not ready:
                     time.sleep(POLL_S)
         finally:
-            # kill runs in flight (cancel, or the driver's own error); Python 3.11's executor has no
-            # terminate, and shutdown alone would wait for them to finish
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-            pool.shutdown(wait=True, cancel_futures=True)
+            if futures:  # cancelled, or the driver's own error: kill the runs in flight (Python 3.11's
+                # executor has no terminate, and shutdown alone would wait for them to finish)
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+            pool.shutdown(wait=True, cancel_futures=True)  # else workers exit normally: their finalizers run
         return again
 
 

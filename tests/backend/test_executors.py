@@ -32,3 +32,10 @@ def test_runs_without_deaths_report_their_records():
     outcomes = run_all([{"id": "x"}, {"id": "y"}], workers=2)
     assert {k: v[1] for k, v in outcomes.items()} == {"x": None, "y": None}
     assert {v[0]["id"] for v in outcomes.values()} == {"x", "y"}
+
+
+def test_workers_exit_normally_so_their_finalizers_run(tmp_path):
+    marker = tmp_path / "marker"
+    outcomes = run_all([{"id": "x", "marker": str(marker)}], workers=1)
+    assert outcomes["x"][1] is None
+    assert marker.read_text() == "exited"

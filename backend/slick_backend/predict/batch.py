@@ -153,6 +153,7 @@ _ENGINES: dict = {}  # in a worker process: (model, engine, onnx, device, weight
 def _worker_engine(params) -> tuple[object, dict, bool]:
     """(engine, card, reused): the model loaded by an earlier scene in this process, else loaded now."""
     import atexit
+    import multiprocessing.util
     import shutil
     import tempfile
 
@@ -163,7 +164,9 @@ def _worker_engine(params) -> tuple[object, dict, bool]:
     if key in _ENGINES:
         return _ENGINES[key][0], card, True
     tmp = Path(tempfile.mkdtemp(prefix="slick-batch-model-"))  # an ONNX export lives as long as the worker
-    atexit.register(shutil.rmtree, tmp, True)
+    # a multiprocessing worker leaves through os._exit, past atexit: its finalizers are what run
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(tmp), True), exitpriority=0)
+    atexit.register(shutil.rmtree, tmp, True)  # the driver itself, or a Ray worker
     _ENGINES.clear()  # one model per worker at a time
     _ENGINES[key] = (build_engine(params, card, tmp), card)
     return _ENGINES[key][0], card, False
