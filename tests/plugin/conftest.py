@@ -66,6 +66,17 @@ def isolated_settings(tmp_path_factory):
     return SlickSettings.load()
 
 
+@pytest.fixture
+def idle_ctx(qgis_iface, isolated_settings):
+    """The dock's context on a manager that is never started (for tests that need no backend)."""
+    from slick_plugin.backend.manager import BackendManager
+    from slick_plugin.ui.context import SlickContext
+
+    manager = BackendManager(isolated_settings)
+    yield SlickContext(qgis_iface, manager)
+    manager.stop()
+
+
 @pytest.fixture(scope="session")
 def mosaics(tmp_path_factory) -> dict[str, Path]:
     """Copies of the three real Arctic mosaics, each in a folder named after its sample."""

@@ -23,17 +23,6 @@ from qgis.PyQt.QtGui import QColor, QImage
 
 
 @pytest.fixture
-def idle_ctx(qgis_iface, isolated_settings):
-    """The dock's context on a manager that is never started (no backend needed)."""
-    from slick_plugin.backend.manager import BackendManager
-    from slick_plugin.ui.context import SlickContext
-
-    manager = BackendManager(isolated_settings)
-    yield SlickContext(qgis_iface, manager)
-    manager.stop()
-
-
-@pytest.fixture
 def project():
     project = QgsProject.instance()
     project.setCrs(QgsCoordinateReferenceSystem("EPSG:3857"))

@@ -30,17 +30,6 @@ from slick_plugin.layers.label_layer import create_label_layer
 
 
 @pytest.fixture
-def idle_ctx(qgis_iface, isolated_settings):
-    """The dock's context on a manager that is never started (these tests need no backend)."""
-    from slick_plugin.backend.manager import BackendManager
-    from slick_plugin.ui.context import SlickContext
-
-    manager = BackendManager(isolated_settings)
-    yield SlickContext(qgis_iface, manager)
-    manager.stop()
-
-
-@pytest.fixture
 def scene(mosaic_135):
     layer = QgsRasterLayer(str(mosaic_135), "sample_135")
     QgsProject.instance().addMapLayer(layer)
