@@ -109,9 +109,11 @@ def confidence(n_dates: int, directed_share: float) -> float:
     return (1.0 - 2.0 ** -n_dates) * (0.5 + 0.5 * directed_share)
 
 
-def attach_fragments(sources: list[Source], links: np.ndarray) -> None:
+def attach_fragments(sources: list[Source], links: np.ndarray, has_origin: set[int] = frozenset()) -> None:
     """Add to each source the slicks that reach one of its slicks through the fragment links
-    (fragments.continued_ends) and belong to no source: the other pieces of its plumes."""
+    (fragments.continued_ends) and belong to no source: the other pieces of its plumes. A slick
+    with a candidate origin of its own (``has_origin``) starts somewhere else, maybe at another
+    seep whose plume touches this one: it is never attached, nor reached through."""
     owner = {i: k for k, src in enumerate(sources) for i in src.slicks}
     neighbours: dict[int, set] = {}
     for i, ends in enumerate(links):
@@ -123,7 +125,7 @@ def attach_fragments(sources: list[Source], links: np.ndarray) -> None:
         nxt = []
         for i in frontier:
             for j in sorted(neighbours.get(i, ())):
-                if j not in owner:
+                if j not in owner and j not in has_origin:
                     owner[j] = owner[i]
                     sources[owner[i]].slicks.append(j)
                     nxt.append(j)
@@ -153,6 +155,6 @@ def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor
         sources.append(Source(x, y, members, slicks, dates, major, minor, azimuth, share,
                               confidence(len(dates), share)))
     if links is not None:
-        attach_fragments(sources, links)
+        attach_fragments(sources, links, set(cand.slick.tolist()))
     sources.sort(key=lambda s: (-s.n_dates, -len(s.slicks), -s.confidence, s.x, s.y))
     return sources

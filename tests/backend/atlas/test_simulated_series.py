@@ -110,9 +110,6 @@ def test_each_date_of_a_source_is_a_slick_of_its_seep(run):
             assert any(s == seep for sc, s, _ in slicks if sc == scene), (seep, scene, slicks)
 
 
-@pytest.mark.xfail(strict=True, reason="atlas.cluster.attach_fragments also attaches slicks that have an up-drift end "
-                   "of their own: here SB3's plume from its seep, whose tail meets SB2's plume, and the T1 pieces "
-                   "touching it join the SB2 source (reported to the lead; drop this mark once fixed)")
 def test_a_source_holds_no_slick_that_starts_at_another_seep(run):
     series, out, manifest, _ = run
     for _source, seep, slicks in _held(series, out, manifest):
