@@ -11,6 +11,7 @@ the manifest. ``product.measurement(pol)`` is the GDAL path of the measurement G
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 import zipfile
@@ -168,16 +169,15 @@ def is_product(path: str | Path) -> bool:
     p = Path(str(path))
     if p.name.lower() == "manifest.safe":
         return True
-    if p.is_dir():
-        return (p / "manifest.safe").is_file()
+    if os.path.isdir(p):  # os.path: False for any unusable name (too long, bad bytes), not OSError
+        return os.path.isfile(p / "manifest.safe")
     return p.suffix.lower() == ".zip"
 
 
 def scene_exists(path: str | Path) -> bool:
     """A raster file, a product folder with its manifest, or a SENTINEL1_CALIB name of one."""
     text, _pol = parse_subdataset(str(path))
-    p = Path(text)
-    return p.is_file() or (p.is_dir() and (p / "manifest.safe").is_file())
+    return os.path.isfile(text) or (os.path.isdir(text) and os.path.isfile(os.path.join(text, "manifest.safe")))
 
 
 def scene_stem(path: str | Path) -> str:
@@ -185,7 +185,7 @@ def scene_stem(path: str | Path) -> str:
     p = Path(parse_subdataset(str(path))[0])
     if p.name.lower() == "manifest.safe":
         p = p.parent
-    return p.stem if p.suffix.upper() in (".SAFE", ".ZIP") or p.is_file() else p.name
+    return p.stem if p.suffix.upper() in (".SAFE", ".ZIP") or os.path.isfile(p) else p.name
 
 
 def find_product(path: str | Path) -> Product:

@@ -147,6 +147,8 @@ def test_bad_sam_requests_are_4xx(server, raster, embedded):
     assert r.status_code == 400 and "CRS" in r.json()["error"]
     r = c.post("/sam/embed", json={"raster": raster, "point": [1, 2], "model": "/no/such/sam.safetensors"})
     assert r.status_code == 400 and "no such SAM model" in r.json()["error"]
+    r = c.post("/sam/embed", json={"raster": "x" * 5000, "point": [1, 2]})  # a name the OS refuses (too long)
+    assert r.status_code == 400 and "no such raster file" in r.json()["error"]
     r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"]})
     assert r.status_code == 422
     r = c.post("/sam/prompt", json={"embedding_id": embedded["embedding_id"], "points": [[1, 2]], "labels": [1, 0]})
