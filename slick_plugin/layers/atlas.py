@@ -18,8 +18,6 @@ from qgis.core import (
     QgsProject,
     QgsProperty,
     QgsRasterLayer,
-    QgsRasterShader,
-    QgsSingleBandPseudoColorRenderer,
     QgsSymbolLayer,
     QgsTextBufferSettings,
     QgsTextFormat,
@@ -30,6 +28,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..i18n import tr
 from .results import RESULT_PROPERTY
+from .styles import apply_ramp
 
 # share of covering scenes with a slick: pale yellow (seen once in a while) to dark red (nearly always)
 RECURRENCE_RAMP = ((0.0, "#ffffb2"), (0.25, "#fecc5c"), (0.5, "#fd8d3c"), (0.75, "#f03b20"), (1.0, "#bd0026"))
@@ -44,17 +43,7 @@ def style_recurrence(layer: QgsRasterLayer, band: int = 1) -> None:
         color = QColor(hex_color)
         color.setAlpha(210)
         items.append(QgsColorRampShader.ColorRampItem(max(value, LOWEST), color, f"{value:.0%}"))
-    ramp = QgsColorRampShader(LOWEST, 1.0)
-    ramp.setColorRampType(QgsColorRampShader.Interpolated)
-    ramp.setColorRampItemList(items)
-    ramp.setClip(True)  # below the first item: transparent
-    shader = QgsRasterShader()
-    shader.setRasterShaderFunction(ramp)
-    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), band, shader)
-    renderer.setClassificationMin(LOWEST)
-    renderer.setClassificationMax(1.0)
-    layer.setRenderer(renderer)
-    layer.triggerRepaint()
+    apply_ramp(layer, band, items, LOWEST)
 
 
 def style_sources(layer: QgsVectorLayer) -> None:

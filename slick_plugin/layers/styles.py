@@ -25,17 +25,22 @@ def style_probability(layer: QgsRasterLayer, threshold: float = 0.5, band: int =
         color = QColor(hex_color)
         color.setAlpha(alpha)
         items.append(QgsColorRampShader.ColorRampItem(value, color, f"{value:.2f}"))
-    ramp = QgsColorRampShader(threshold, 1.0)
+    apply_ramp(layer, band, items, threshold)
+    layer.setCustomProperty("slick/threshold", threshold)
+
+
+def apply_ramp(layer: QgsRasterLayer, band: int, items: list, lowest: float) -> None:
+    """An interpolated pseudo-colour ramp from ``lowest`` to 1; values below ``lowest`` are not drawn."""
+    ramp = QgsColorRampShader(lowest, 1.0)
     ramp.setColorRampType(QgsColorRampShader.Interpolated)
     ramp.setColorRampItemList(items)
-    ramp.setClip(True)  # below the first item (the threshold): transparent
+    ramp.setClip(True)  # below the first item: transparent
     shader = QgsRasterShader()
     shader.setRasterShaderFunction(ramp)
     renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), band, shader)
-    renderer.setClassificationMin(threshold)
+    renderer.setClassificationMin(lowest)
     renderer.setClassificationMax(1.0)
     layer.setRenderer(renderer)
-    layer.setCustomProperty("slick/threshold", threshold)
     layer.triggerRepaint()
 
 
