@@ -4,7 +4,7 @@ without the drift directions.
 
     .venv/bin/python benchmarks/bench_atlas.py            # Sentralbanken, 3 series of 40 dates of 768 px, gaps 0.15
     .venv/bin/python benchmarks/bench_atlas.py --seeds 0 --scenes 12 --size 256 --skip-predicted   # a quick look
-    .venv/bin/python benchmarks/bench_atlas.py --cluster-m 750 --min-dates 3   # the atlas with other settings
+    .venv/bin/python benchmarks/bench_atlas.py --source-radius-m 300 --min-dates 2   # the atlas with other settings
 
 1. `simulate --site SITE --scenes N --gaps G --seed S` for each of --seeds (kept in --work and reused when
    its parameters match).
@@ -18,7 +18,7 @@ without the drift directions.
    - recall: the share of the seeps with at least --min-detections labelled dates (manifest
      `site_seeps`: the dates a person could have seen a slick of the seep) that a source matches;
      also over every seep with at least one labelled date;
-   - precision: matched sources / all sources the atlas wrote (every source has >= 2 dates).
+   - precision: matched sources / all sources the atlas wrote (every source has >= --min-dates dates).
    Per series, then pooled over the series (errors, seeps and sources together).
 4. With the true outlines, every unmatched source is explained from its slicks' truth (the `seep`
    field of labels.gpkg): how far it lies from the seep whose slicks it holds.
@@ -185,7 +185,7 @@ def report(name: str, res: dict, seconds: float, min_detections: int) -> str:
 
 def atlas(outlines: Path, series: Path, drift: bool, out: Path, log: Path, args) -> float:
     cmd = cli("atlas", "--outlines", outlines, "--coverage", series, "--out", out, "--overwrite",
-              "--cluster-m", args.cluster_m, "--min-dates", args.min_dates)
+              "--cluster-m", args.cluster_m, "--source-radius-m", args.source_radius_m, "--min-dates", args.min_dates)
     return run(cmd + (["--drift", str(series / "drift.csv")] if drift else []), log)
 
 
@@ -254,7 +254,8 @@ def parse_args():
     p.add_argument("--match-m", type=float, default=1000.0, help="a source matches a seep within this distance")
     p.add_argument("--min-detections", type=int, default=5)
     p.add_argument("--cluster-m", type=float, default=1500.0, help="atlas --cluster-m (its default: 1500)")
-    p.add_argument("--min-dates", type=int, default=2, help="atlas --min-dates (its default: 2)")
+    p.add_argument("--source-radius-m", type=float, default=400.0, help="atlas --source-radius-m (its default: 400)")
+    p.add_argument("--min-dates", type=int, default=3, help="atlas --min-dates (its default: 3)")
     p.add_argument("--workers", type=int, default=2, help="predict --workers")
     p.add_argument("--skip-predicted", action="store_true")
     p.add_argument("--work", default="/tmp/bench_atlas", help="folder for the series, predictions and atlases")
@@ -269,7 +270,8 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     log = work / "commands.log"
     print("machine:", machine(numpy=numpy.__version__), flush=True)
-    print(f"atlas --cluster-m {args.cluster_m:g} --min-dates {args.min_dates}; a source matches a seep within "
+    print(f"atlas --cluster-m {args.cluster_m:g} --source-radius-m {args.source_radius_m:g} --min-dates "
+          f"{args.min_dates}; a source matches a seep within "
           f"{args.match_m:g} m")
     per_seed = [one_series(seed, work, args, log, predicted=not args.skip_predicted and k == 0)
                 for k, seed in enumerate(args.seeds)]

@@ -4,7 +4,7 @@
   <context>
     <name>Slick</name>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="228" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="233" />
       <source>#{id}: {n} dates ({first} to {last})</source>
       <translation>n° {id} : {n} dates (du {first} au {last})</translation>
     </message>
@@ -24,7 +24,12 @@
       <translation>Un modèle nommé {name} existe déjà. Le remplacer, ainsi que son jeu de données, par les nouveaux ? L'ancien modèle reste en place jusqu'à ce que le nouveau soit complet.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="80" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="77" />
+      <source>A source is made of the candidate origins this close to a dense place of a cluster</source>
+      <translation>Une source regroupe les origines candidates à moins de cette distance d'un lieu dense d'un groupe</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="83" />
       <source>A source needs slicks on at least this many dates</source>
       <translation>Une source demande des nappes à au moins ce nombre de dates</translation>
     </message>
@@ -49,12 +54,12 @@
       <translation>Détecteur de taches sombres à seuil adaptatif, pour comparaison</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="108" />
       <source>Add files...</source>
       <translation>Ajouter des fichiers...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="109" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="112" />
       <source>Add folder...</source>
       <translation>Ajouter un dossier...</translation>
     </message>
@@ -139,7 +144,7 @@
       <translation>Backend : {state}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="84" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="87" />
       <source>Build atlas</source>
       <translation>Construire l'atlas</translation>
     </message>
@@ -155,8 +160,8 @@
     </message>
     <message>
       <location filename="../slick_plugin/ui/atlas_panel.py" line="75" />
-      <source>Candidate origins closer than this are one source</source>
-      <translation>Les origines candidates plus proches que cette distance forment une seule source</translation>
+      <source>Candidate origins (where slicks start: their up-drift or narrow ends) closer than this chain into one cluster</source>
+      <translation>Les origines candidates (là où commencent les nappes : leur extrémité en amont de la dérive ou la plus étroite) plus proches que cette distance s'enchaînent en un seul groupe</translation>
     </message>
     <message>
       <location filename="../slick_plugin/maptools/candidates.py" line="149" />
@@ -179,7 +184,7 @@
       <translation>Effacer (Échap)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="120" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="123" />
       <source>Clustering distance</source>
       <translation>Distance de regroupement</translation>
     </message>
@@ -254,7 +259,7 @@
       <translation>Table de dérive (*.csv)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="119" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="122" />
       <source>Drift table (optional)</source>
       <translation>Table de dérive (facultative)</translation>
     </message>
@@ -324,7 +329,7 @@
       <translation>Affiné à partir de</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="149" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="153" />
       <source>Folder of scenes that were looked at</source>
       <translation>Dossier des scènes observées</translation>
     </message>
@@ -404,7 +409,7 @@
       <translation>Nombre maximal d'époques ; l'entraînement s'arrête plus tôt quand la perte de validation ne s'améliore plus</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="122" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="126" />
       <source>Minimum dates</source>
       <translation>Dates minimales</translation>
     </message>
@@ -464,7 +469,7 @@
       <translation>Plus aucun candidat.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="266" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="271" />
       <source>No chart for source {id}.</source>
       <translation>Pas de graphique pour la source {id}.</translation>
     </message>
@@ -474,7 +479,7 @@
       <translation>Pas de nappes sur la terre (trait de côte + 1 km)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="235" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="240" />
       <source>No source: no place had slicks on enough dates.</source>
       <translation>Aucune source : aucun endroit n'a eu de nappes à assez de dates.</translation>
     </message>
@@ -504,7 +509,7 @@
       <translation>Ouvrir un produit Sentinel-1...</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="94" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="97" />
       <source>Open report.html</source>
       <translation>Ouvrir report.html</translation>
     </message>
@@ -514,7 +519,7 @@
       <translation>CSV facultatif avec les colonnes scene et drift_to_deg (direction vers laquelle la dérive de surface emporte l'huile, en degrés dans le sens horaire depuis le nord) : l'origine d'une nappe est alors son extrémité amont</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="137" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="141" />
       <source>Outline files</source>
       <translation>Fichiers de contours</translation>
     </message>
@@ -529,12 +534,12 @@
       <translation>Contour {fid} supprimé.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="115" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="118" />
       <source>Outlines</source>
       <translation>Contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="138" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="142" />
       <source>Outlines ({patterns})</source>
       <translation>Contours ({patterns})</translation>
     </message>
@@ -554,7 +559,7 @@
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="121" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="125" />
       <source>Pixel size</source>
       <translation>Taille de pixel</translation>
     </message>
@@ -644,7 +649,7 @@
       <translation>Actualiser les modèles</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="179" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="184" />
       <source>Replace the atlas?</source>
       <translation>Remplacer l'atlas ?</translation>
     </message>
@@ -754,17 +759,17 @@
       <translation>Scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="117" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="120" />
       <source>Scenes looked at</source>
       <translation>Scènes observées</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="144" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="148" />
       <source>Scenes or footprints ({patterns})</source>
       <translation>Scènes ou emprises ({patterns})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="143" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="147" />
       <source>Scenes that were looked at</source>
       <translation>Scènes observées</translation>
     </message>
@@ -859,7 +864,7 @@
       <translation>Paramètres de Slick…</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="56" />
+      <location filename="../slick_plugin/tasks/params.py" line="58" />
       <source>Slick {kind}</source>
       <translation>Slick {kind}</translation>
     </message>
@@ -869,17 +874,17 @@
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="241" />
+      <location filename="../slick_plugin/tasks/params.py" line="247" />
       <source>Slick: classic baseline on {scene}</source>
       <translation>Slick : méthode classique sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="255" />
+      <location filename="../slick_plugin/tasks/params.py" line="261" />
       <source>Slick: evaluate {name}</source>
       <translation>Slick : évaluer {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="268" />
+      <location filename="../slick_plugin/tasks/params.py" line="274" />
       <source>Slick: experiment {name}</source>
       <translation>Slick : expérience {name}</translation>
     </message>
@@ -889,27 +894,27 @@
       <translation>Slick : nappes d'hydrocarbures</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="224" />
+      <location filename="../slick_plugin/tasks/params.py" line="230" />
       <source>Slick: predict the scenes of {folder}</source>
       <translation>Slick : prédire les scènes de {folder}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="225" />
+      <location filename="../slick_plugin/tasks/params.py" line="231" />
       <source>Slick: predict {n} scenes</source>
       <translation>Slick : prédire {n} scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="194" />
+      <location filename="../slick_plugin/tasks/params.py" line="200" />
       <source>Slick: predict {scene}</source>
       <translation>Slick : prédire {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="81" />
+      <location filename="../slick_plugin/tasks/params.py" line="87" />
       <source>Slick: prepare a dataset</source>
       <translation>Slick : préparer un jeu de données</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="311" />
+      <location filename="../slick_plugin/tasks/params.py" line="319" />
       <source>Slick: seep atlas {name}</source>
       <translation>Slick : atlas des suintements {name}</translation>
     </message>
@@ -919,7 +924,7 @@
       <translation>Slick : installer le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="123" />
+      <location filename="../slick_plugin/tasks/params.py" line="129" />
       <source>Slick: train {name}</source>
       <translation>Slick : entraîner {name}</translation>
     </message>
@@ -949,7 +954,12 @@
       <translation>Modèle source (transfert ; vide : le modèle source Slick Sentinel-1 fourni)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="129" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="124" />
+      <source>Source radius</source>
+      <translation>Rayon de source</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="133" />
       <source>Sources</source>
       <translation>Sources</translation>
     </message>
@@ -979,7 +989,7 @@
       <translation>La grille bootstrap d'une configuration d'expérience (reprenable) : results.csv, figure 2, tableaux et report.html.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="90" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="93" />
       <source>The chart of the chosen source appears here when the atlas is done.</source>
       <translation>Le graphique de la source choisie apparaît ici quand l'atlas est terminé.</translation>
     </message>
@@ -994,7 +1004,7 @@
       <translation>Le modèle d'étiquetage travaille à {px:g} m : choisissez cette taille de pixel pour l'adapter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="76" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="79" />
       <source>The pixel size of the recurrence raster</source>
       <translation>La taille de pixel du raster de récurrence</translation>
     </message>
@@ -1089,22 +1099,22 @@
       <translation>Dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="102" />
+      <location filename="../slick_plugin/backend/wording.py" line="103" />
       <source>a command on the backend machine (see Help)</source>
       <translation>une commande sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="84" />
+      <location filename="../slick_plugin/backend/wording.py" line="85" />
       <source>a dataset already exists in {path}: {advice}</source>
       <translation>un jeu de données existe déjà dans {path} : {advice}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="83" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="86" />
       <source>a new folder in the work folder</source>
       <translation>un nouveau dossier dans le dossier de travail</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="301" />
+      <location filename="../slick_plugin/tasks/params.py" line="309" />
       <source>a source needs at least 1 date</source>
       <translation>une source demande au moins 1 date</translation>
     </message>
@@ -1209,12 +1219,12 @@
       <translation>vérification : démarrage du serveur du backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="216" />
+      <location filename="../slick_plugin/tasks/params.py" line="222" />
       <source>choose a folder of scenes</source>
       <translation>choisissez un dossier de scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="96" />
+      <location filename="../slick_plugin/backend/wording.py" line="97" />
       <source>choose a new output folder</source>
       <translation>choisissez un nouveau dossier de sortie</translation>
     </message>
@@ -1224,17 +1234,17 @@
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="304" />
+      <location filename="../slick_plugin/tasks/params.py" line="312" />
       <source>choose an output folder</source>
       <translation>choisissez un dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="289" />
+      <location filename="../slick_plugin/tasks/params.py" line="296" />
       <source>choose at least one outline layer or file</source>
       <translation>choisissez au moins une couche ou un fichier de contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="75" />
+      <location filename="../slick_plugin/tasks/params.py" line="81" />
       <source>choose at least one scene layer</source>
       <translation>choisissez au moins une couche de scène</translation>
     </message>
@@ -1244,7 +1254,7 @@
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="291" />
+      <location filename="../slick_plugin/tasks/params.py" line="298" />
       <source>choose the scenes that were looked at (scene layers, files or a folder)</source>
       <translation>choisissez les scènes observées (couches de scène, fichiers ou un dossier)</translation>
     </message>
@@ -1274,7 +1284,7 @@
       <translation>création de l'environnement {path}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="105" />
+      <location filename="../slick_plugin/tasks/params.py" line="111" />
       <source>dataset</source>
       <translation>jeu de données</translation>
     </message>
@@ -1289,7 +1299,7 @@
       <translation>tracez le rectangle sur une couche de scène Sentinel-1</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="297" />
+      <location filename="../slick_plugin/tasks/params.py" line="304" />
       <source>drift table</source>
       <translation>table de dérive</translation>
     </message>
@@ -1299,7 +1309,7 @@
       <translation>code de sortie {code}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="265" />
+      <location filename="../slick_plugin/tasks/params.py" line="271" />
       <source>experiment config</source>
       <translation>configuration d'expérience</translation>
     </message>
@@ -1329,17 +1339,17 @@
       <translation>conservé dans la base d'authentification de QGIS ; saisissez-en un nouveau pour le remplacer</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="78" />
+      <location filename="../slick_plugin/tasks/params.py" line="84" />
       <source>label layer</source>
       <translation>couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="39" />
+      <location filename="../slick_plugin/tasks/params.py" line="40" />
       <source>mask layer</source>
       <translation>couche de masque</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="45" />
+      <location filename="../slick_plugin/tasks/params.py" line="46" />
       <source>model</source>
       <translation>modèle</translation>
     </message>
@@ -1359,7 +1369,7 @@
       <translation>aucun gestionnaire d'invites SAM : lancez d'abord le backend</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="193" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="198" />
       <source>no atlas built: choose another output folder to keep {folder}</source>
       <translation>aucun atlas construit : choisissez un autre dossier de sortie pour garder {folder}</translation>
     </message>
@@ -1379,19 +1389,14 @@
       <translation>aucune couche de contours à exporter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="79" />
+      <location filename="../slick_plugin/backend/wording.py" line="80" />
       <source>no pretrained weights '{name}' are installed for this backbone (looked in {folder}): tick {option}, or install the weights on the backend machine (see Help)</source>
       <translation>aucun poids pré-entraîné '{name}' n'est installé pour ce backbone (cherché dans {folder}) : cochez {option}, ou installez les poids sur la machine du backend (voir l'aide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="82" />
+      <location filename="../slick_plugin/backend/wording.py" line="83" />
       <source>no pretrained weights exist for {backbone}: tick {option}</source>
       <translation>il n'existe pas de poids pré-entraînés pour {backbone} : cochez {option}</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/tasks/polling.py" line="70" />
-      <source>no reason given</source>
-      <translation>aucune raison donnée</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/predict_panel.py" line="181" />
@@ -1399,7 +1404,7 @@
       <translation>aucune scène n'a pu être prédite ; rien à ajouter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/atlas.py" line="116" />
+      <location filename="../slick_plugin/layers/atlas.py" line="105" />
       <source>none of the atlas files could be opened: {paths}</source>
       <translation>aucun des fichiers de l'atlas n'a pu être ouvert : {paths}</translation>
     </message>
@@ -1429,7 +1434,7 @@
       <translation>sous Debian ou Ubuntu, installez python3-venv</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="293" />
+      <location filename="../slick_plugin/tasks/params.py" line="300" />
       <source>outline layer</source>
       <translation>couche de contours</translation>
     </message>
@@ -1489,7 +1494,7 @@
       <translation>l'enregistrement de {layer} a échoué : {errors}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="190" />
+      <location filename="../slick_plugin/tasks/params.py" line="196" />
       <source>scene</source>
       <translation>scène</translation>
     </message>
@@ -1499,17 +1504,17 @@
       <translation>scène (auto si vide)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="172" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="176" />
       <source>scene layer</source>
       <translation>couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="218" />
+      <location filename="../slick_plugin/tasks/params.py" line="224" />
       <source>scenes</source>
       <translation>scènes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/atlas.py" line="100" />
+      <location filename="../slick_plugin/layers/atlas.py" line="89" />
       <source>seep sources (label: number of dates)</source>
       <translation>sources de suintement (étiquette : nombre de dates)</translation>
     </message>
@@ -1534,7 +1539,7 @@
       <translation>probabilité de nappe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/atlas.py" line="102" />
+      <location filename="../slick_plugin/layers/atlas.py" line="91" />
       <source>slick recurrence (share of scenes)</source>
       <translation>récurrence des nappes (part des scènes)</translation>
     </message>
@@ -1544,7 +1549,7 @@
       <translation>slick-s1-prompt (le modèle de prompts livré pour les nappes), le nom ou le chemin d'un checkpoint SAM, ou le dossier d'un modèle SamLoRA affiné</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/layers/atlas.py" line="101" />
+      <location filename="../slick_plugin/layers/atlas.py" line="90" />
       <source>source uncertainty (95 % ellipses)</source>
       <translation>incertitude des sources (ellipses à 95 %)</translation>
     </message>
@@ -1579,7 +1584,7 @@
       <translation>arrêté de façon inattendue ; redémarrage</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="100" />
+      <location filename="../slick_plugin/backend/wording.py" line="101" />
       <source>the '{option}' option</source>
       <translation>l'option « {option} »</translation>
     </message>
@@ -1589,7 +1594,7 @@
       <translation>le décodeur DeepLab (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="114" />
+      <location filename="../slick_plugin/tasks/params.py" line="120" />
       <source>the DeepLab decoder only applies to the DeepLabv3 architecture</source>
       <translation>le décodeur DeepLab ne s'applique qu'à l'architecture DeepLabv3</translation>
     </message>
@@ -1719,7 +1724,7 @@
       <translation>le modèle d'étiquetage adapté à ces étiquettes figure dans la liste des modèles SAM de l'onglet Étiqueter sous le nom {name}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="161" />
+      <location filename="../slick_plugin/tasks/params.py" line="167" />
       <source>the labelling model can only be adapted at a pixel size of {px:g} m</source>
       <translation>le modèle d'étiquetage ne peut être adapté qu'à une taille de pixel de {px:g} m</translation>
     </message>
@@ -1739,7 +1744,7 @@
       <translation>le nombre maximal d'époques (Entraîner &gt; Avancé)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="61" />
+      <location filename="../slick_plugin/backend/wording.py" line="62" />
       <source>the minimum dates (Seep atlas)</source>
       <translation>le nombre minimal de dates (Atlas des suintements)</translation>
     </message>
@@ -1779,9 +1784,9 @@
       <translation>la taille des pixels</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="299" />
-      <source>the pixel size and the clustering distance must be more than 0 m</source>
-      <translation>la taille de pixel et la distance de regroupement doivent dépasser 0 m</translation>
+      <location filename="../slick_plugin/tasks/params.py" line="306" />
+      <source>the pixel size, the clustering distance and the source radius must be more than 0 m</source>
+      <translation>la taille de pixel, la distance de regroupement et le rayon de source doivent dépasser 0 m</translation>
     </message>
     <message>
       <location filename="../slick_plugin/backend/setup.py" line="258" />
@@ -1829,6 +1834,11 @@
       <translation>le modèle source</translation>
     </message>
     <message>
+      <location filename="../slick_plugin/backend/wording.py" line="61" />
+      <source>the source radius (Seep atlas)</source>
+      <translation>le rayon de source (Atlas des suintements)</translation>
+    </message>
+    <message>
       <location filename="../slick_plugin/backend/wording.py" line="56" />
       <source>the threshold</source>
       <translation>le seuil</translation>
@@ -1854,7 +1864,7 @@
       <translation>torch ({variant}) est installé</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="94" />
+      <location filename="../slick_plugin/backend/wording.py" line="95" />
       <source>train under another name, or accept replacing it when asked</source>
       <translation>entraînez sous un autre nom, ou acceptez de le remplacer quand c'est proposé</translation>
     </message>
@@ -1862,11 +1872,6 @@
       <location filename="../slick_plugin/ui/train_panel.py" line="58" />
       <source>transfer (from a model)</source>
       <translation>transfert (depuis un modèle)</translation>
-    </message>
-    <message>
-      <location filename="../slick_plugin/backend/client.py" line="138" />
-      <source>unknown device</source>
-      <translation>matériel inconnu</translation>
     </message>
     <message>
       <location filename="../slick_plugin/layers/products.py" line="60" />
@@ -1889,7 +1894,7 @@
       <translation>l'écriture de la partie visible de {layer} dans {path} a échoué (erreur {code})</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="180" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="185" />
       <source>{folder} is not empty. Replace what it holds with the new atlas?</source>
       <translation>{folder} n'est pas vide. Remplacer son contenu par le nouvel atlas ?</translation>
     </message>
@@ -1929,27 +1934,27 @@
       <translation>{n} scènes sur {total} ont échoué (voir {status}) ; la première : {error}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="112" />
+      <location filename="../slick_plugin/tasks/params.py" line="118" />
       <source>{path} already exists: choose a new model folder</source>
       <translation>{path} existe déjà : choisissez un nouveau dossier de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="159" />
+      <location filename="../slick_plugin/tasks/params.py" line="165" />
       <source>{path} already exists: choose a new model name</source>
       <translation>{path} existe déjà : choisissez un autre nom de modèle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/backend/wording.py" line="86" />
+      <location filename="../slick_plugin/backend/wording.py" line="87" />
       <source>{path} already exists: {advice}</source>
       <translation>{path} existe déjà : {advice}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="220" />
+      <location filename="../slick_plugin/tasks/params.py" line="226" />
       <source>{path} is a file: choose an output folder</source>
       <translation>{path} est un fichier : choisissez un dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="308" />
+      <location filename="../slick_plugin/tasks/params.py" line="316" />
       <source>{path} is not empty: choose a new output folder</source>
       <translation>{path} n'est pas vide : choisissez un nouveau dossier de sortie</translation>
     </message>
@@ -2009,7 +2014,7 @@
       <translation>{reason}. Le jeton n'est utilisé que pour cette session de QGIS.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="220" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="225" />
       <source>{sources} seep sources from {slicks} slicks on {scenes} scenes</source>
       <translation>{sources} sources de suintement à partir de {slicks} nappes sur {scenes} scènes</translation>
     </message>
@@ -2034,7 +2039,7 @@
       <translation>{title} : en attente</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/atlas_panel.py" line="161" />
+      <location filename="../slick_plugin/ui/atlas_panel.py" line="165" />
       <source>{what} '{name}' is not a file: save it as a file first (e.g. Predict &gt; Export outlines)</source>
       <translation>{what} « {name} » n'est pas un fichier : enregistrez-la d'abord dans un fichier (par exemple Prédire &gt; Exporter les contours)</translation>
     </message>
@@ -2049,7 +2054,7 @@
       <translation>{what} a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/tasks/params.py" line="34" />
+      <location filename="../slick_plugin/tasks/params.py" line="35" />
       <source>{what}: {path} does not exist</source>
       <translation>{what} : {path} n'existe pas</translation>
     </message>

@@ -58,6 +58,7 @@ def dock_names() -> dict[str, str]:
         "--coverage": tr("the scenes looked at (Seep atlas)"),
         "--drift": tr("the drift table (Seep atlas)"),
         "--cluster-m": tr("the clustering distance (Seep atlas)"),
+        "--source-radius-m": tr("the source radius (Seep atlas)"),
         "--min-dates": tr("the minimum dates (Seep atlas)"),
     }
 

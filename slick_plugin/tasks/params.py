@@ -1,7 +1,8 @@
 """One params dataclass per backend job, built on the QGIS main thread from the panels.
 
 Field names follow the backend's own params dataclasses (slick_backend.jobs: the CLI's
-option names with ``_``); ``to_params()`` gives the JSON body the server validates.
+option names with ``_``; ``--out`` is ``out_dir``, ``out_prefix`` or ``out_file``, by what the
+output is); ``to_params()`` gives the JSON body the server validates.
 ``validate()`` catches what the user can fix before anything is sent.
 """
 
@@ -48,12 +49,17 @@ def _need_model(model: str) -> None:
 @dataclasses.dataclass
 class JobRequest:
     KIND = ""
+    OUT_FIELDS = ("out_dir", "out_prefix", "out_file", "out")  # where a job writes (the CLI's --out)
 
     def to_params(self) -> dict:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and v != ""}
 
     def title(self) -> str:
         return tr("Slick {kind}").format(kind=self.KIND)
+
+    def output(self) -> str | None:
+        """Where the job writes: its folder, prefix or file; None for a job that names none."""
+        return next((getattr(self, name) for name in self.OUT_FIELDS if hasattr(self, name)), None)
 
     def validate(self) -> None:
         pass
@@ -64,10 +70,10 @@ class PrepareRequest(JobRequest):
     KIND = "prepare"
     scenes: list[str]
     labels: str
-    out: str
+    out_dir: str
     pixel_size: float = 25.0
     tile: int = 256
-    overwrite: bool = False  # replace a dataset already at ``out``
+    overwrite: bool = False  # replace a dataset already at ``out_dir``
     calibration: str = "none"  # Sentinel-1 products: none | sigma0 | sigma0-denoised (predict repeats it)
 
     def validate(self) -> None:
@@ -88,7 +94,7 @@ PROMPT_MODEL_PIXEL_M = 25.0  # the pixel size of the shipped prompt model (slick
 class TrainRequest(JobRequest):
     KIND = "train"
     data: str
-    out: str
+    out_dir: str
     arch: str | None = None  # None: deeplabv3 for base; transfer takes the source's architecture
     backbone: str | None = None
     init: str = "base"
@@ -99,7 +105,7 @@ class TrainRequest(JobRequest):
     decoder: str | None = None  # DeepLabv3: "aspp" (default) or "plus" (DeepLabv3+, the shipped source's)
     lr: float | None = None  # None: the backend runs a learning-rate range test
     name: str | None = None
-    overwrite: bool = False  # replace a model already at ``out`` (once the new one is complete)
+    overwrite: bool = False  # replace a model already at ``out_dir`` (once the new one is complete)
 
     def validate(self) -> None:
         _need_file(self.data, tr("dataset"))
@@ -107,9 +113,9 @@ class TrainRequest(JobRequest):
 
     def validate_options(self) -> None:
         """What does not need the dataset to exist yet (prepare-and-train checks it before the prepare step)."""
-        if Path(self.out).exists() and not self.overwrite:
+        if Path(self.out_dir).exists() and not self.overwrite:
             # the dock asks before replacing (and then sets overwrite); this is Processing's case
-            raise ParamsInvalid(tr("{path} already exists: choose a new model folder").format(path=self.out))
+            raise ParamsInvalid(tr("{path} already exists: choose a new model folder").format(path=self.out_dir))
         if self.arch is not None and self.decoder is not None and self.arch != "deeplabv3":
             raise ParamsInvalid(tr("the DeepLab decoder only applies to the DeepLabv3 architecture"))
 
@@ -120,7 +126,7 @@ class TrainRequest(JobRequest):
         return params
 
     def title(self) -> str:
-        return tr("Slick: train {name}").format(name=Path(self.out).name)
+        return tr("Slick: train {name}").format(name=Path(self.out_dir).name)
 
 
 @dataclasses.dataclass
@@ -128,7 +134,7 @@ class PrepareTrainRequest(JobRequest):
     """Prepare the dataset and train in one job: the Train button.
 
     Mirrors the backend's typed PrepareTrainParams: ``prepare`` is the prepare step's request,
-    ``train`` the train step's (its ``data`` is the prepared dataset, ``prepare.out``; it is not sent).
+    ``train`` the train step's (its ``data`` is the prepared dataset, ``prepare.out_dir``; it is not sent).
     """
 
     KIND = "prepare-train"
@@ -137,20 +143,20 @@ class PrepareTrainRequest(JobRequest):
     prompt_out: str | None = None  # also adapt the labelling (prompt) model to these labels, into this folder
 
     @classmethod
-    def of(cls, scenes: list[str], labels: str, dataset: str, out: str, pixel_size: float = 25.0, tile: int = 256,
+    def of(cls, scenes: list[str], labels: str, dataset: str, out_dir: str, pixel_size: float = 25.0, tile: int = 256,
            overwrite: bool = False, prompt_out: str | None = None, calibration: str = "none",
            **train) -> PrepareTrainRequest:
         """From the flat choices of the Train tab; ``train`` holds TrainRequest fields."""
         return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite,
                                   calibration=calibration),
-                   TrainRequest(data=dataset, out=out, name=Path(out).name, overwrite=overwrite, **train), prompt_out)
+                   TrainRequest(data=dataset, out_dir=out_dir, name=Path(out_dir).name, overwrite=overwrite, **train), prompt_out)
 
     def __post_init__(self) -> None:
-        self.train.data = self.prepare.out
+        self.train.data = self.prepare.out_dir
 
     @property
-    def out(self) -> str:
-        return self.train.out
+    def out_dir(self) -> str:
+        return self.train.out_dir
 
     def validate(self) -> None:
         self.prepare.validate()
@@ -170,7 +176,7 @@ class PrepareTrainRequest(JobRequest):
         return params
 
     def title(self) -> str:
-        return tr("Slick: train {name}").format(name=Path(self.train.out).name)
+        return tr("Slick: train {name}").format(name=Path(self.train.out_dir).name)
 
 
 @dataclasses.dataclass
@@ -178,10 +184,10 @@ class PredictRequest(JobRequest):
     KIND = "predict"
     model: str  # a model dir or a shipped model name
     scene: str
-    out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
+    out_prefix: str  # PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
     threshold: float | None = None  # None: the model card's threshold
     adapt_bn: bool = False  # re-estimate the model's BatchNorm statistics on this scene (no labels)
-    overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
+    overwrite: bool = False  # replace outputs at ``out_prefix`` (Processing: its output folder is the user's choice)
     land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
     masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
 
@@ -202,11 +208,11 @@ class BatchPredictRequest(JobRequest):
     KIND = "predict-batch"
     model: str  # a model dir or a shipped model name
     scenes: list[str]  # scene files, product folders / zips, or folders of scenes
-    out: str  # the output folder
+    out_dir: str  # the output folder
     threshold: float | None = None  # None: the model card's threshold
     adapt_bn: bool = False
     workers: int = 1  # scenes at a time in the backend
-    overwrite: bool = False  # predict again the scenes already done in ``out``
+    overwrite: bool = False  # predict again the scenes already done in ``out_dir``
     land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
     masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
 
@@ -216,8 +222,8 @@ class BatchPredictRequest(JobRequest):
             raise ParamsInvalid(tr("choose a folder of scenes"))
         for scene in self.scenes:
             _need_file(scene, tr("scenes"))
-        if Path(self.out).is_file():
-            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out))
+        if Path(self.out_dir).is_file():
+            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out_dir))
 
     def title(self) -> str:
         if len(self.scenes) == 1:
@@ -229,8 +235,8 @@ class BatchPredictRequest(JobRequest):
 class BaselineRequest(JobRequest):
     KIND = "baseline"
     scene: str
-    out: str
-    overwrite: bool = False  # replace outputs at ``out`` (Processing: its output folder is the user's choice)
+    out_prefix: str  # PREFIX_mask.tif, PREFIX_slicks.gpkg
+    overwrite: bool = False  # replace outputs at ``out_prefix`` (Processing: its output folder is the user's choice)
     land_mask: bool = True  # no slick over land (GSHHG coastline + land_buffer_km, the backend's default 1 km)
     masks: list[str] = dataclasses.field(default_factory=list)  # the analyst's mask layers (files)
 
@@ -259,7 +265,7 @@ class EvaluateRequest(JobRequest):
 class ExperimentRequest(JobRequest):
     KIND = "experiment"
     config: str
-    out: str
+    out_dir: str
 
     def validate(self) -> None:
         _need_file(self.config, tr("experiment config"))
@@ -280,8 +286,9 @@ class AtlasRequest(JobRequest):
     out: str  # the output folder
     drift: str = ""  # optional CSV: scene, drift_to_deg (the way surface drift carries oil), acq_time
     pixel_size: float = 100.0  # recurrence grid, metres
-    cluster_m: float = 1500.0  # candidate origins closer than this are one source, metres
-    min_dates: int = 2  # a source needs slicks on at least this many dates
+    cluster_m: float = 1500.0  # candidate origins closer than this chain into one cluster, metres
+    source_radius_m: float = 400.0  # a source: the candidate origins this close to a dense place of a cluster
+    min_dates: int = 3  # a source needs slicks on at least this many dates
     overwrite: bool = False  # replace an atlas already in ``out`` (the dock asks first)
 
     def validate(self) -> None:
@@ -295,8 +302,9 @@ class AtlasRequest(JobRequest):
             _need_file(path, tr("scenes"))
         if self.drift:
             _need_file(self.drift, tr("drift table"))
-        if self.pixel_size <= 0 or self.cluster_m <= 0:
-            raise ParamsInvalid(tr("the pixel size and the clustering distance must be more than 0 m"))
+        if self.pixel_size <= 0 or self.cluster_m <= 0 or self.source_radius_m <= 0:
+            raise ParamsInvalid(tr("the pixel size, the clustering distance and the source radius must be more "
+                                   "than 0 m"))
         if self.min_dates < 1:
             raise ParamsInvalid(tr("a source needs at least 1 date"))
         out = Path(self.out)

@@ -72,11 +72,14 @@ class AtlasPanel(QWidget):
         self.drift.setToolTip(tr("Optional CSV with the columns scene and drift_to_deg (where the surface drift "
                                  "carries oil, degrees clockwise from north): a slick's origin is then its "
                                  "up-drift end"))
-        self.cluster_m = _spin(100, 50000, 1500, 100, tr("Candidate origins closer than this are one source"))
+        self.cluster_m = _spin(100, 50000, 1500, 100, tr("Candidate origins (where slicks start: their up-drift or "
+                                                         "narrow ends) closer than this chain into one cluster"))
+        self.source_radius = _spin(50, 10000, 400, 50, tr("A source is made of the candidate origins this close to "
+                                                          "a dense place of a cluster"))
         self.pixel_size = _spin(10, 5000, 100, 10, tr("The pixel size of the recurrence raster"))
         self.min_dates = QSpinBox()
         self.min_dates.setRange(1, 1000)
-        self.min_dates.setValue(2)
+        self.min_dates.setValue(3)
         self.min_dates.setToolTip(tr("A source needs slicks on at least this many dates"))
         self.out = QgsFileWidget()
         self.out.setStorageMode(QgsFileWidget.GetDirectory)
@@ -118,6 +121,7 @@ class AtlasPanel(QWidget):
         form.addRow("", scene_buttons)
         form.addRow(tr("Drift table (optional)"), self.drift)
         form.addRow(tr("Clustering distance"), self.cluster_m)
+        form.addRow(tr("Source radius"), self.source_radius)
         form.addRow(tr("Pixel size"), self.pixel_size)
         form.addRow(tr("Minimum dates"), self.min_dates)
         form.addRow(tr("Output folder"), self.out)
@@ -171,7 +175,8 @@ class AtlasPanel(QWidget):
             outlines=self._files(self.outlines.checked(), "ogr", tr("outline layer")),
             coverage=self._files(self.coverage.checked(), "gdal", tr("scene layer")),
             out=out, drift=self.drift.filePath().strip(), pixel_size=self.pixel_size.value(),
-            cluster_m=self.cluster_m.value(), min_dates=self.min_dates.value())
+            cluster_m=self.cluster_m.value(), source_radius_m=self.source_radius.value(),
+            min_dates=self.min_dates.value())
 
     def confirm_replace(self, folder: str) -> bool:
         """Ask before building over a folder that holds files (tests replace this)."""

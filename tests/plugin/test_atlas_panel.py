@@ -196,10 +196,12 @@ def test_seep_atlas_on_the_real_backend(ctx, inputs, project, tmp_path, qgis_ifa
     panel.coverage.set_checked_layers([layer.id() for layer in inputs["layers"]])
     panel.add_coverage_folder(str(inputs["folder"]))
     panel.drift.setFilePath(str(inputs["drift"]))
+    panel.min_dates.setValue(2)  # seep B leaves slicks on two dates
     out = tmp_path / "sentral_atlas"
     panel.out.setFilePath(str(out))
     task = panel.build()
     assert task is not None and task.kind == "atlas" and task.params["out"] == str(out)
+    assert (task.params["min_dates"], task.params["source_radius_m"]) == (2, 400.0)
     wait_task(task, 300)
     assert task.error is None, task.error
     wait_for(lambda: panel.added_groups, 10, "the atlas layers")

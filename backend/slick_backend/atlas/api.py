@@ -20,8 +20,9 @@ class AtlasParams:
     out: str  # output folder
     drift: str = ""  # optional CSV: scene, drift_to_deg (towards, clockwise from north)[, acq_time]
     pixel_size: float = 100.0  # recurrence grid, metres
-    cluster_m: float = 1500.0  # clustering distance of candidate origins, metres
-    min_dates: int = 2  # a source needs slicks on at least this many distinct dates
+    cluster_m: float = 1500.0  # candidate origins this close chain into one cluster, metres
+    source_radius_m: float = 400.0  # a source: the candidates within this distance of a dense place, metres
+    min_dates: int = 3  # a source needs slicks on at least this many distinct dates
     overwrite: bool = False
 
     def validate(self) -> None:
@@ -36,7 +37,8 @@ class AtlasParams:
         for path in self.outlines:
             pick_layer(path)
         _positive("--pixel-size", self.pixel_size, "metres per pixel of the recurrence grid, e.g. 100")
-        _positive("--cluster-m", self.cluster_m, "metres between candidate origins of one source, e.g. 1500")
+        _positive("--cluster-m", self.cluster_m, "metres between candidate origins of one cluster, e.g. 1500")
+        _positive("--source-radius-m", self.source_radius_m, "metres from a source to its candidate origins, e.g. 400")
         if isinstance(self.min_dates, bool) or not isinstance(self.min_dates, int) or self.min_dates < 1:
             raise InputError(f"--min-dates {self.min_dates!r}: give a whole number of dates, 1 or more")
         if not self.out:
@@ -101,7 +103,7 @@ def _measure(slicks, obs, slick_scene, crs: str, progress: Progress) -> dict:
     """Per slick: area, centreline axis and length, a point inside, drift direction on the grid."""
     from .fragments import continued_ends
     from .grid import north_azimuth
-    from .origins import axis
+    from .origins import axis, narrow_end
 
     lines, length = [], np.zeros(len(slicks))
     for i, s in enumerate(slicks):
@@ -114,8 +116,9 @@ def _measure(slicks, obs, slick_scene, crs: str, progress: Progress) -> dict:
     drift = np.array([np.nan if obs[k].drift_to_deg is None else obs[k].drift_to_deg for k in slick_scene], float)
     drift_grid = drift + north_azimuth(crs, inside[:, 0], inside[:, 1]) if len(slicks) else drift
     links = continued_ends([s.geom for s in slicks], lines, slick_scene)
+    narrow = np.array([narrow_end(s.geom, line) for s, line in zip(slicks, lines, strict=True)], int)
     return {"lines": lines, "length_m": length, "area_m2": np.array([s.geom.area for s in slicks], float),
-            "inside": inside, "drift_grid": drift_grid, "links": links}
+            "inside": inside, "drift_grid": drift_grid, "links": links, "narrow": narrow}
 
 
 def _build(params: AtlasParams, data: dict, obs, slick_scene, progress: Progress) -> dict:
@@ -134,10 +137,10 @@ def _build(params: AtlasParams, data: dict, obs, slick_scene, progress: Progress
     hits, count = accumulate(grid, ((o.footprint, [slicks[i].geom for i in o.slicks]) for o in obs),
                              progress.sub(0.55, 0.7))
     shape = _measure(slicks, obs, slick_scene, crs, progress.sub(0.7, 0.85))
-    cand = candidate_origins(shape["lines"], shape["inside"], shape["drift_grid"], shape["links"])
+    cand = candidate_origins(shape["lines"], shape["inside"], shape["drift_grid"], shape["links"], shape["narrow"])
     progress.update(0.86, f"clustering {len(cand.xy)} candidate origins")
     sources = find_sources(cand, [obs[k].date for k in slick_scene], float(params.cluster_m), params.min_dates,
-                           float(params.pixel_size) / 2, shape["links"])
+                           float(params.pixel_size) / 2, shape["links"], float(params.source_radius_m))
     return write_outputs(params, {"grid": grid, "hits": hits, "count": count, "obs": obs, "slicks": slicks,
                                   "slick_scene": slick_scene, "shape": shape, "cand": cand, "sources": sources,
                                   "crs": crs}, progress.sub(0.88, 1.0))

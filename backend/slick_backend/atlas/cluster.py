@@ -1,12 +1,18 @@
-"""Seep sources: candidate origins clustered across dates (weighted DBSCAN in metres).
+"""Seep sources: candidate origins clustered across dates (weighted DBSCAN in metres), each cluster
+split into its dense places.
 
 DBSCAN with weights, on scipy's cKDTree: the neighbours of a candidate are the candidates within
 ``eps`` metres (itself included). A candidate is a core point when its neighbours weigh at least
 MIN_CORE_WEIGHT and come from at least min(min_dates, 2) distinct dates (two fragments of one slick
 or of one date do not make a core); clusters grow from core to core, and a non-core neighbour of a
 core joins its cluster without growing it. A slick whose candidates fall in two clusters stays in the
-heavier one (total candidate weight). A cluster is a source when its slicks span >= ``min_dates``
-distinct dates.
+heavier one (total candidate weight).
+
+A cluster is a chain: at ``eps`` it also links the loose ends of fragments, tails and look-alikes
+around and between the seeps. A seep is a dense place in it, where slicks start within a few hundred
+metres on many dates (peaks(): the candidates within ``radius`` of a mean-shift position); each dense
+place with slicks on >= ``min_dates`` distinct dates is a source, and the chain's other candidates are
+noise. Without a radius, each whole cluster spanning >= ``min_dates`` dates is a source.
 
 Per source (weights w_i, positions x_i, V1 = sum w, V2 = sum w^2):
 
@@ -16,7 +22,7 @@ Per source (weights w_i, positions x_i, V1 = sum w, V2 = sum w^2):
 - 95 % ellipse: semi-axes sqrt(5.991 * eigenvalue) of C / n_eff (5.991: the 0.95 quantile of
   chi-square with 2 degrees of freedom), each at least half a pixel; orientation: the major axis;
 - confidence = (1 - 2^-n_dates) * (0.5 + 0.5 * directed share), the directed share being the share of
-  the source's candidates that are up-drift ends (weight 1) rather than either-end guesses.
+  the source's candidates that are told ends (weight 1: origins.py) rather than either-end guesses.
 """
 
 from __future__ import annotations
@@ -89,6 +95,40 @@ def one_cluster_per_slick(labels: np.ndarray, weight: np.ndarray, slick: np.ndar
     return labels
 
 
+def peaks(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, radius: float, min_dates: int) -> list[np.ndarray]:
+    """The dense places of one cluster, densest first (indices into ``xy``). A place starts at the
+    candidate with the most distinct dates within ``radius`` (then the most weight) and moves to the
+    weighted mean of the candidates within ``radius`` of it (a flat-kernel mean shift) while that keeps
+    as many dates; its members are the candidates within ``radius`` of where it stops. Members are out
+    of the search for the next place; the search ends when no place gathers ``min_dates`` dates."""
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(xy)
+    around = [np.asarray(n, int) for n in tree.query_ball_point(xy, r=radius)]
+    left = np.ones(len(xy), bool)
+
+    def near(members: np.ndarray) -> tuple[int, float]:
+        return len(set(date[members].tolist())), float(weight[members].sum())
+
+    found = []
+    while left.any():
+        free = {int(i): around[i][left[around[i]]] for i in np.flatnonzero(left)}
+        start = max(free, key=lambda i: (*near(free[i]), -i))
+        members = free[start]
+        if near(members)[0] < min_dates:
+            break
+        for _ in range(50):
+            centre = (weight[members, None] * xy[members]).sum(axis=0) / weight[members].sum()
+            moved = np.asarray(tree.query_ball_point(centre, r=radius), int)
+            moved = np.sort(moved[left[moved]])
+            if near(moved)[0] < near(members)[0] or np.array_equal(moved, np.sort(members)):
+                break
+            members = moved
+        found.append(members)
+        left[members] = False
+    return found
+
+
 def ellipse(xy: np.ndarray, weight: np.ndarray, floor: float) -> tuple[float, float, float, float, float]:
     """(x, y, semi-major, semi-minor, grid azimuth of the major axis) of the 95 % ellipse of the
     weighted mean of ``xy`` (module doc); semi-axes at least ``floor``."""
@@ -135,7 +175,7 @@ def attach_fragments(sources: list[Source], links: np.ndarray, has_origin: set[i
 
 
 def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float,
-                 links: np.ndarray | None = None) -> list[Source]:
+                 links: np.ndarray | None = None, radius: float | None = None) -> list[Source]:
     """Sources from candidates (origins.Candidates), sorted by descending n_dates, then n_slicks,
     confidence, and position (for a stable order); with ``links``, each source also gets the plume
     pieces linked to its slicks (attach_fragments)."""
@@ -143,6 +183,13 @@ def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor
     date = np.array([codes[slick_dates[s]] for s in cand.slick], dtype=int)
     labels = weighted_dbscan(cand.xy, cand.weight, date, eps, min(min_dates, 2))
     labels = one_cluster_per_slick(labels, cand.weight, cand.slick)
+    if radius is not None:  # each cluster split into its dense places (peaks); the rest is noise
+        split = np.full(len(labels), -1)
+        for label in np.unique(labels[labels >= 0]):
+            inside = np.flatnonzero(labels == label)
+            for members in peaks(cand.xy[inside], cand.weight[inside], date[inside], radius, min_dates):
+                split[inside[members]] = split.max() + 1
+        labels = one_cluster_per_slick(split, cand.weight, cand.slick)
     sources = []
     for label in np.unique(labels[labels >= 0]):
         members = np.flatnonzero(labels == label)

@@ -81,7 +81,8 @@ def write_outputs(params, state: dict, progress) -> dict:
                         [r for r in rows if r.source_id == record["id"]])
         summary = {"n_scenes": len(obs), "n_slicks": len(state["slicks"]), "n_dates": len({o.date for o in obs}),
                    "pixel_size": float(params.pixel_size), "cluster_m": float(params.cluster_m),
-                   "min_dates": params.min_dates, "drift": any(o.drift_to_deg is not None for o in obs)}
+                   "source_radius_m": float(params.source_radius_m), "min_dates": params.min_dates,
+                   "drift": any(o.drift_to_deg is not None for o in obs)}
         write_report(tmp / "report.html", tmp, records, summary)
         write_json(tmp / "atlas.json", atlas_document(params, state, records))
         progress.check()

@@ -35,7 +35,7 @@ def _png(path: Path, alt: str) -> str:
 
 def write_report(target: Path, out: Path, records: list[dict], summary: dict) -> None:
     """``records``: the sources' fields plus lon / lat; ``summary``: n_scenes, n_slicks, n_dates,
-    pixel_size, cluster_m, min_dates, drift (bool)."""
+    pixel_size, cluster_m, source_radius_m, min_dates, drift (bool)."""
     rows = [[str(r["id"]), f"{r['lat']:.5f}", f"{r['lon']:.5f}", str(r["n_dates"]), str(r["n_observed"]),
              str(r["n_slicks"]), r["first_date"], r["last_date"], number(r["confidence"], ".2f"),
              f"{r['semi_major_m']:.0f} / {r['semi_minor_m']:.0f}", f"{r['orientation_deg']:.0f}"] for r in records]
@@ -51,7 +51,8 @@ def write_report(target: Path, out: Path, records: list[dict], summary: dict) ->
 <style>{STYLE}</style></head><body>
 <h1>Seep atlas</h1>
 <p class=note>{s['n_slicks']} slicks in {s['n_scenes']} scenes over {s['n_dates']} dates, {drift};
-{len(records)} sources (at least {s['min_dates']} dates, candidates clustered within {s['cluster_m']:g} m);
+{len(records)} sources (at least {s['min_dates']} dates of candidate origins within {s['source_radius_m']:g} m,
+in clusters chained within {s['cluster_m']:g} m);
 recurrence on a {s['pixel_size']:g} m grid. Generated {stamp} by <code>slick-backend atlas</code>.</p>
 {_png(out / "atlas.png", "map: recurrence, sources and their ellipses")}
 {table if records else "<p>No source: no cluster of candidate origins spans enough dates.</p>"}

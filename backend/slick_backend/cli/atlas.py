@@ -19,7 +19,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             "covering scene), charts/source_<id>.png, atlas.png, report.html and atlas.json. Each slick's "
             "candidate origin is the up-drift end of its centreline when --drift gives the scene's drift "
             "direction, else both ends at half weight; candidates are clustered across dates (weighted DBSCAN, "
-            "--cluster-m). See docs/atlas.md."
+            "--cluster-m) and a source is a dense place of a cluster: the candidates within --source-radius-m of "
+            "it, with slicks on at least --min-dates dates. See docs/atlas.md."
         ),
     )
     p.add_argument("--outlines", nargs="+", required=True, metavar="FILE",
@@ -36,9 +37,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--pixel-size", type=float, default=100.0, metavar="M",
                    help="pixel size of the recurrence grid in metres (default 100)")
     p.add_argument("--cluster-m", type=float, default=1500.0, metavar="M",
-                   help="distance in metres within which candidate origins cluster into one source (default 1500)")
-    p.add_argument("--min-dates", type=int, default=2, metavar="N",
-                   help="a source needs slicks on at least N distinct dates (default 2)")
+                   help="candidate origins closer than M metres chain into one cluster (default 1500)")
+    p.add_argument("--source-radius-m", type=float, default=400.0, metavar="M",
+                   help="a source is made of the candidate origins within M metres of a dense place of a cluster "
+                        "(default 400)")
+    p.add_argument("--min-dates", type=int, default=3, metavar="N",
+                   help="a source needs slicks on at least N distinct dates (default 3)")
     p.add_argument("--overwrite", action="store_true", help="replace --out if it exists (once the new one is complete)")
     return p
 

@@ -57,8 +57,9 @@ def test_sources_are_the_two_seeps_with_their_dates(atlas):
     assert (one["n_dates"], one["n_slicks"], one["n_observed"]) == (5, 6, 6)
     assert (one["first_date"], one["last_date"]) == ("2021-06-01", "2021-06-20")
     assert one["slick_ids"] == "s01#1;s07#1;s02#1;s03#1;s04#1;s05#1"
-    # s07 has no drift direction: its slick gives two half-weight ends, one of them in the cluster
-    assert one["confidence"] == pytest.approx(confidence(5, 5 / 6), abs=1e-4)
+    # s07 has no drift direction: its slick's narrow end (the plume widens away from the seep) is its one
+    # candidate, so every candidate of S1 has an end told apart
+    assert one["confidence"] == pytest.approx(confidence(5, 1.0), abs=1e-4)
     # S2: slicks in s01, s03, s04; covered on five dates (s06 has no data there, s07 shares s01's date)
     assert (two["n_dates"], two["n_slicks"], two["n_observed"]) == (3, 3, 5)
     assert two["slick_ids"] == "s01#2;s03#2;s04#2" and two["confidence"] == pytest.approx(confidence(3, 1.0), abs=1e-4)
@@ -116,9 +117,10 @@ def test_json_report_map_and_charts(atlas):
     out, _ = atlas
     doc = json.loads((out / "atlas.json").read_text())
     assert doc["format"] == "slick-atlas" and doc["version"] == 1
-    assert doc["params"]["pixel_size"] == 100.0 and doc["params"]["min_dates"] == 2
-    assert doc["counts"] == {"scenes": 7, "scenes_with_slicks": 6, "dates": 6, "slicks": 10, "candidates": 12,
-                             "directed_candidates": 8, "sources": 2}
+    assert doc["params"]["pixel_size"] == 100.0 and doc["params"]["min_dates"] == 3 \
+        and doc["params"]["source_radius_m"] == 400.0
+    assert doc["counts"] == {"scenes": 7, "scenes_with_slicks": 6, "dates": 6, "slicks": 10, "candidates": 11,
+                             "directed_candidates": 9, "sources": 2}
     assert [s["id"] for s in doc["sources"]] == [1, 2] and {"lon", "lat", *SOURCE_FIELDS} == set(doc["sources"][0])
     assert {s["scene"]: s["drift_to_deg"] for s in doc["scenes"]}["s07"] is None
     html = (out / "report.html").read_text()

@@ -12,6 +12,7 @@ from slick_backend.atlas.cluster import (
     ellipse,
     find_sources,
     one_cluster_per_slick,
+    peaks,
     weighted_dbscan,
 )
 from slick_backend.atlas.origins import Candidates
@@ -118,3 +119,53 @@ def test_confidence_grows_with_dates_and_drift():
     assert confidence(1, 0.0) == 0.25 and confidence(2, 1.0) == 0.75
     assert confidence(5, 1.0) > confidence(3, 1.0) > confidence(3, 0.5) > confidence(3, 0.0)
     assert 0 < confidence(1, 0.0) and confidence(50, 1.0) <= 1.0
+
+
+def _seep(rng, centre, dates, sd=100.0):
+    return (rng.normal(0, sd, (len(dates), 2)) + centre).tolist(), list(dates)
+
+
+def test_a_chain_keeps_only_its_dense_place():
+    """A seep's candidates on 8 dates at the origin and a chain of loose ends every 600 m eastwards,
+    one date each: at 1500 m DBSCAN links them all; the source is the dense place only."""
+    rng = np.random.default_rng(5)
+    xy, dates = _seep(rng, (0.0, 0.0), range(1, 9))
+    xy += [(1000.0 + 600.0 * k, 0.0) for k in range(12)]
+    dates += list(range(9, 21))
+    cand, slick_dates = candidates(xy, dates)
+    whole = find_sources(cand, slick_dates, 1500.0, min_dates=3, floor=50.0)
+    assert len(whole) == 1 and whole[0].x > 1000.0  # the chain drags the whole cluster's mean away
+    sources = find_sources(cand, slick_dates, 1500.0, min_dates=3, floor=50.0, radius=400.0)
+    assert len(sources) == 1 and sources[0].slicks == list(range(8))
+    assert math.hypot(sources[0].x, sources[0].y) < 100.0
+
+
+def test_two_dense_places_in_one_cluster_are_two_sources():
+    rng = np.random.default_rng(6)
+    xy_a, dates_a = _seep(rng, (0.0, 0.0), range(1, 7))
+    xy_b, dates_b = _seep(rng, (1200.0, 0.0), range(3, 10))
+    cand, slick_dates = candidates(xy_a + xy_b, dates_a + dates_b)
+    assert len(find_sources(cand, slick_dates, 1500.0, min_dates=3, floor=50.0)) == 1  # one DBSCAN cluster
+    sources = sorted(find_sources(cand, slick_dates, 1500.0, min_dates=3, floor=50.0, radius=400.0),
+                     key=lambda s: s.x)
+    assert [s.slicks for s in sources] == [list(range(6)), list(range(6, 13))]
+    assert abs(sources[0].x) < 150.0 and abs(sources[1].x - 1200.0) < 150.0
+
+
+def test_peaks_start_where_most_dates_meet_and_stop_below_min_dates():
+    """Peaks come densest first and shift to the mean of their members; pairs of two dates make no
+    peak at min_dates 3; candidates of one date do not count twice."""
+    xy = np.array([[0, 0], [100, 0], [0, 100], [100, 100], [50, 50],  # five dates
+                   [3000, 0], [3100, 0], [3050, 50],  # three dates
+                   [6000, 0], [6100, 0], [6050, 50], [6000, 60]], float)  # two dates, four candidates
+    date = np.array([1, 2, 3, 4, 5, 1, 2, 3, 1, 1, 2, 2])
+    found = peaks(xy, np.ones(len(xy)), date, radius=400.0, min_dates=3)
+    assert [sorted(m.tolist()) for m in found] == [[0, 1, 2, 3, 4], [5, 6, 7]]
+
+
+def test_min_dates_one_and_no_radius_keep_the_old_behaviour():
+    xy = [(0.0, 0.0), (900.0, 0.0)]
+    cand, slick_dates = candidates(xy, [1, 2])
+    assert len(find_sources(cand, slick_dates, 1000.0, min_dates=2, floor=50.0)) == 1
+    split = find_sources(cand, slick_dates, 1000.0, min_dates=1, floor=50.0, radius=400.0)
+    assert sorted(s.slicks for s in split) == [[0], [1]]  # 900 m apart: two places at radius 400

@@ -1,4 +1,5 @@
-"""Candidate origins: the up-drift end of the centreline with a drift direction, both ends without."""
+"""Candidate origins: the up-drift end and the narrow end of the centreline; both ends when neither is
+told or the two disagree."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from atlas_helpers import CRS, plume
 from shapely.geometry import LineString, Point
 from slick_backend.atlas.grid import north_azimuth
-from slick_backend.atlas.origins import PERPENDICULAR_DEG, axis, candidate_origins
+from slick_backend.atlas.origins import END_RADIUS_M, PERPENDICULAR_DEG, axis, candidate_origins, narrow_end
 
 LINE = LineString([(0, 0), (600, 200), (1000, 0)])  # ends (0, 0) and (1000, 0): west-east overall
 INSIDE = np.zeros((1, 2))
@@ -69,3 +70,32 @@ def test_true_north_on_the_grid_east_of_the_central_meridian():
     assert abs(az[0]) < 0.01  # on zone 32's central meridian grid north is true north
     expected = -math.degrees(math.atan(math.tan(math.radians(2.5)) * math.sin(math.radians(60))))
     assert az[1] == pytest.approx(expected, abs=0.05)  # meridians converge: true north leans west of grid north
+
+
+@pytest.mark.parametrize("towards", [0.0, 75.0, 250.0])
+def test_the_narrow_end_of_a_plume_is_at_its_seep(towards):
+    seep = (10_000.0, 20_000.0)
+    geom = plume(seep, towards)
+    line, _ = axis(geom)
+    end = narrow_end(geom, line)
+    assert end in (0, 1) and math.dist(line.coords[-end], seep) < 100
+    alone = candidate_origins([line], INSIDE, np.array([np.nan]), narrow=np.array([end]))
+    assert alone.directed.all() and alone.weight.tolist() == [1.0] and math.dist(alone.xy[0], seep) < 100
+    agree = candidate_origins([line], INSIDE, np.array([towards]), narrow=np.array([end]))
+    assert agree.xy.tolist() == alone.xy.tolist() and agree.directed.all()
+
+
+def test_drift_and_shape_that_disagree_give_both_ends():
+    geom = plume((0.0, 0.0), 90.0)
+    line, _ = axis(geom)
+    end = narrow_end(geom, line)
+    cand = candidate_origins([line], INSIDE, np.array([270.0]), narrow=np.array([end]))
+    assert cand.weight.tolist() == [0.5, 0.5] and not cand.directed.any()
+
+
+def test_an_even_or_short_slick_has_no_narrow_end():
+    band = LineString([(0, 0), (5000, 0)]).buffer(200, cap_style="flat")
+    assert narrow_end(band, axis(band)[0]) == -1  # as wide at both ends
+    short = plume((0.0, 0.0), 90.0, length=2 * END_RADIUS_M)
+    line, _ = axis(short)
+    assert line.length < 3 * END_RADIUS_M and narrow_end(short, line) == -1

@@ -18,9 +18,9 @@ from pyproj import Transformer
 from slick_backend.progress import NullProgress
 from slick_backend.simulate.api import SimulateParams, run_simulate
 
-# Sentralbanken, 10 dates of 384 px (15 km), 2 of them beside the site: SB2 leaves a labelled slick
-# on 4 dates, SB3 on 2, SB1 on 1 (manifest site_seeps)
-SERIES = {"mode": "EW", "site": "sentralbanken", "scenes": 10, "size": 384, "seed": 0, "gaps": 0.2}
+# Sentralbanken, 20 dates of 384 px (15 km), 4 of them beside the site: SB2 and SB3 leave a labelled
+# slick on 5 dates each, SB1 on none (manifest site_seeps)
+SERIES = {"mode": "EW", "site": "sentralbanken", "scenes": 20, "size": 384, "seed": 0, "gaps": 0.2}
 MATCH_M = 1000.0
 
 
@@ -61,8 +61,8 @@ def _nearest(source, seeps):
 def test_the_series_has_the_truth_the_test_relies_on(run):
     _, _, manifest, _ = run
     _, _, labelled = _truth(manifest)
-    assert labelled["SB2"] >= 4 and max(labelled.values()) == labelled["SB2"]
-    assert sum(s["gap"] for s in manifest["scenes"]) == 2
+    assert labelled["SB2"] >= 5 and labelled["SB3"] >= 5
+    assert sum(s["gap"] for s in manifest["scenes"]) == 4
 
 
 def test_the_frequent_seep_is_found_where_it_is(run):
@@ -70,15 +70,16 @@ def test_the_frequent_seep_is_found_where_it_is(run):
     to_utm, seeps, labelled = _truth(manifest)
     sources = _sources(out, to_utm)
     assert result["n_sources"] == len(sources) >= 1 and result["n_scenes"] == SERIES["scenes"]
-    # every seep with a labelled slick on 4 dates or more has a source within MATCH_M, and the best
-    # supported source is the best supported seep, within 300 m (the target for the median)
+    # every seep with a labelled slick on 5 dates or more (the recall target) has a source within
+    # MATCH_M, and the best supported source is at a best supported seep, within 300 m (the issue's
+    # target for the median)
     for name, count in labelled.items():
-        if count >= 4:
+        if count >= 5:
             assert min(_nearest(s, {name: seeps[name]})[1] for s in sources) <= MATCH_M, name
     top = max(sources, key=lambda s: (s["n_dates"], s["n_slicks"]))
     name, dist = _nearest(top, seeps)
-    assert name == "SB2" and dist <= 300.0, (name, dist)
-    assert 2 <= top["n_dates"] <= labelled["SB2"]
+    assert labelled[name] == max(labelled.values()) and dist <= 300.0, (name, dist)
+    assert 3 <= top["n_dates"] <= labelled[name]
     # every source is a seep (no false source on this series)
     assert all(_nearest(s, seeps)[1] <= MATCH_M for s in sources)
 
