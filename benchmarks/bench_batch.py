@@ -51,7 +51,7 @@ def simulate(folder: Path, n: int, size: int, seed: int) -> float:
     if folder.is_dir() and len(list(folder.glob("*.tif*"))) == n:
         return 0.0
     t0 = time.perf_counter()
-    run_simulate(SimulateParams(out=str(folder), mode="EW", scenes=n, seed=seed, size=size, overwrite=True),
+    run_simulate(SimulateParams(out_dir=str(folder), mode="EW", scenes=n, seed=seed, size=size, overwrite=True),
                  NullProgress())
     return time.perf_counter() - t0
 
@@ -119,7 +119,7 @@ def time_split(scene: Path, model: str, threads: int, work: Path) -> dict:
     from slick_backend.progress import NullProgress
 
     torch.set_num_threads(threads)
-    params = PredictParams(scene=str(scene), out=str(work / "split"), model=model, overwrite=True)
+    params = PredictParams(scene=str(scene), out_prefix=str(work / "split"), model=model, overwrite=True)
     card = load_card(params)
     engine = build_engine(params, card, None)
 

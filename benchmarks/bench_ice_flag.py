@@ -145,7 +145,7 @@ def scene_rows(index: int, args, tmp: Path) -> list[dict]:
     from slick_backend.scenes import Grid
 
     path, geom, result = simulate(index, args.seed, args.size, tmp)
-    res = run_baseline(BaselineParams(scene=str(path), out=str(tmp / path.stem)), NullProgress())
+    res = run_baseline(BaselineParams(scene=str(path), out_prefix=str(tmp / path.stem)), NullProgress())
     grid = Grid.from_dict(res["grid"])
     image_field, truth_field = fields_of(path, grid, result.ice, geom)
     meta, _, wkb, data = ogr_read(res["outlines"], layer="slicks")
@@ -242,10 +242,10 @@ def real_mosaics(tmp: Path, model: str | None) -> None:
 
     for folder in sorted(ARCTIC.glob("sample_*")):
         mosaic = folder / "raw_mosaic.tif"
-        res = run_baseline(BaselineParams(scene=str(mosaic), out=str(tmp / folder.name)), NullProgress())
+        res = run_baseline(BaselineParams(scene=str(mosaic), out_prefix=str(tmp / folder.name)), NullProgress())
         found = {"baseline": flags_written(res["outlines"])}
         if model:
-            pred = run_predict(PredictParams(scene=str(mosaic), out=str(tmp / f"{folder.name}_model"), model=model),
+            pred = run_predict(PredictParams(scene=str(mosaic), out_prefix=str(tmp / f"{folder.name}_model"), model=model),
                                NullProgress())
             found[model] = flags_written(pred["outlines"])
         grid = Grid.from_dict(res["grid"])

@@ -84,7 +84,7 @@ def throughput(root: Path, scene: Path, model: Path, engine: str, batch: int, de
             loaded = load_model_dir(model, "cpu")
             export_module(loaded.module, loaded.card, onnx)
         onnx = str(onnx)
-    params = PredictParams(scene=str(scene), out=str(root / f"tp_{model.name}_{engine}"), model=str(model),
+    params = PredictParams(scene=str(scene), out_prefix=str(root / f"tp_{model.name}_{engine}"), model=str(model),
                            engine=engine, onnx=onnx, batch_size=batch, device=device)
     t = time.perf_counter()
     res = run_predict(params, NullProgress())
@@ -107,7 +107,7 @@ def engine(x):  # pointwise 'model': cost ~ nothing, so the pipeline itself is m
     return np.where(x > 0, 1 / (1 + np.exp((x - 70) / 10)), 0).astype(np.float32)
 card = {"name": "pointwise", "tile": 256, "pixel_size": 25, "bands": 1}
 t = time.perf_counter()
-res = run_predict(PredictParams(scene=sys.argv[1], out=sys.argv[2], batch_size=16), NullProgress(), engine=engine, card=card)
+res = run_predict(PredictParams(scene=sys.argv[1], out_prefix=sys.argv[2], batch_size=16), NullProgress(), engine=engine, card=card)
 print(json.dumps({"seconds": round(time.perf_counter() - t, 1), "n_slicks": res["n_slicks"],
                   "peak_rss_mb": peak_mb()}))
 """

@@ -170,8 +170,8 @@ def adapt_without(held_out: str, work: Path) -> tuple[str, dict]:
     labels = label_polygons(others, work / "labels.gpkg")
     dataset = work / "ds"
     run_prepare(PrepareParams(scenes=[str(ARCTIC / s / "raw_mosaic.tif") for s in others], labels=str(labels),
-                              pixel_size=25, tile=256, out=str(dataset)))
-    params = FinetunePromptParams(data=str(dataset), out=str(work / "prompt"))
+                              pixel_size=25, tile=256, out_dir=str(dataset)))
+    params = FinetunePromptParams(data=str(dataset), out_dir=str(work / "prompt"))
     t0 = time.perf_counter()
     result = run_finetune_prompt(params, NullProgress())
     result["train_seconds"] = round(time.perf_counter() - t0, 1)

@@ -93,7 +93,7 @@ def predict(model: str, scene: Path, out: Path, adapt_bn: bool = False, threshol
     from slick_backend.predict.api import PredictParams, run_predict
     from slick_backend.progress import NullProgress
 
-    return run_predict(PredictParams(scene=str(scene), out=str(out), model=model, adapt_bn=adapt_bn,
+    return run_predict(PredictParams(scene=str(scene), out_prefix=str(out), model=model, adapt_bn=adapt_bn,
                                      threshold=threshold, allow_other_mode=True), NullProgress())
 
 
@@ -110,7 +110,7 @@ def zero_shot(model: str, files: dict, work: Path) -> dict:
             row[key] = dice(Path(res["mask"]), truth, scene)
             row[key + "_seconds"] = round(time.perf_counter() - t0, 1)
             row[key + "_slick_share"] = round(res["slick_pixels"] / max(res["valid_pixels"], 1), 4)
-        res = run_baseline(BaselineParams(scene=str(scene), out=str(work / f"baseline_{sample}")), NullProgress())
+        res = run_baseline(BaselineParams(scene=str(scene), out_prefix=str(work / f"baseline_{sample}")), NullProgress())
         row["baseline"] = dice(Path(res["mask"]), truth, scene)
         rows[sample] = row
         print(f"  {sample}: " + ", ".join(f"{k} {v}" for k, v in row.items()), flush=True)
@@ -133,7 +133,7 @@ def few_shot(model: str, files: dict, work: Path) -> dict:
         ds.parent.mkdir(parents=True)
         labels = _merge_labels([files[s][2] for s in train], ds.parent / "labels.gpkg")
         run_prepare(PrepareParams(scenes=[str(files[s][0]) for s in train], labels=str(labels), pixel_size=25,
-                                  tile=int(spec["tile"]), split=[1.0, 0.0, 0.0], out=str(ds)), NullProgress())
+                                  tile=int(spec["tile"]), split=[1.0, 0.0, 0.0], out_dir=str(ds)), NullProgress())
         row = {"train": train}
         base = {"init": "base", "arch": "deeplabv3", "backbone": spec["backbone"],
                 "decoder": spec["options"].get("decoder", "aspp"), "light": spec["options"].get("decoder_channels") == 128,
@@ -144,7 +144,7 @@ def few_shot(model: str, files: dict, work: Path) -> dict:
         for arm, extra in arms.items():
             t0 = time.perf_counter()
             out = ds.parent / arm
-            run_train(TrainParams(data=str(ds), out=str(out), lr=None, **RECIPE, **extra), NullProgress())
+            run_train(TrainParams(data=str(ds), out_dir=str(out), lr=None, **RECIPE, **extra), NullProgress())
             res = predict(str(out), files[test][0], ds.parent / f"pred_{arm}", threshold=0.5)
             row[arm] = dice(Path(res["mask"]), files[test][1], files[test][0])
             row[arm + "_seconds"] = round(time.perf_counter() - t0, 1)

@@ -38,7 +38,7 @@ def time_physics(mode: str, size: int, repeats: int) -> tuple[float, float]:
 def time_use_case(mode: str, size: int, scenes: int) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         t, c = time.perf_counter(), time.process_time()
-        run_simulate(SimulateParams(out=str(Path(tmp) / "o"), mode=mode, scenes=scenes, size=size), NullProgress())
+        run_simulate(SimulateParams(out_dir=str(Path(tmp) / "o"), mode=mode, scenes=scenes, size=size), NullProgress())
         wall, cpu = (time.perf_counter() - t) / scenes, (time.process_time() - c) / scenes
     return wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

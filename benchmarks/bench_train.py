@@ -95,9 +95,9 @@ def simulated_ew_dataset(root: Path, tile: int) -> Path:
     from slick_backend.progress import NullProgress
 
     sim = root / "ew"
-    run_job("simulate", NullProgress(), out=str(sim), mode="EW", scenes=16, seed=12, size=512)
+    run_job("simulate", NullProgress(), out_dir=str(sim), mode="EW", scenes=16, seed=12, size=512)
     scenes = sorted(str(p) for p in sim.iterdir() if p.suffix in (".tif", ".tiff"))
-    run_job("prepare", NullProgress(), scenes=scenes, labels=str(sim / "labels.gpkg"), pixel_size=25, tile=tile, out=str(root / "ds"))
+    run_job("prepare", NullProgress(), scenes=scenes, labels=str(sim / "labels.gpkg"), pixel_size=25, tile=tile, out_dir=str(root / "ds"))
     return root / "ds"
 
 
@@ -109,7 +109,7 @@ def finetune_wall(n: int, tile: int, device: str, arch: str, backbone: str, epoc
     with tempfile.TemporaryDirectory() as tmp:
         data = data or str(simulated_ew_dataset(Path(tmp), tile))
         t0 = time.perf_counter()
-        r = run_train(TrainParams(data=data, out=str(Path(tmp) / "m"), arch=arch, backbone=backbone, epochs=epochs,
+        r = run_train(TrainParams(data=data, out_dir=str(Path(tmp) / "m"), arch=arch, backbone=backbone, epochs=epochs,
                                   train_scenes=n, lr=1e-3, light=arch == "deeplabv3", device=device,
                                   allow_random_init=True), NullProgress())
         r["wall_s"] = time.perf_counter() - t0

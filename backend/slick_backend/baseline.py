@@ -42,7 +42,7 @@ MAX_WINDOW_KM = 50.0  # a background window wider than most scenes measures noth
 @dataclass
 class BaselineParams:
     scene: str
-    out: str  # prefix: PREFIX_mask.tif, PREFIX_slicks.gpkg
+    out_prefix: str  # prefix: PREFIX_mask.tif, PREFIX_slicks.gpkg
     k_db: float = 2.0
     window_km: float = 0.5
     min_area_km2: float = 0.1
@@ -69,7 +69,7 @@ class BaselineParams:
         from .masks import check_mask_options
 
         check_mask_options(self.land_buffer_km, self.masks)
-        if not self.out:
+        if not self.out_prefix:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         for name, value in (("--k-db", self.k_db), ("--window-km", self.window_km), ("--pixel-size", self.pixel_size),
                             ("--stretch-sigma-db", self.stretch_sigma_db)):
@@ -89,8 +89,8 @@ class BaselineParams:
                              f"{self.pixel_size} m")
         if self.format not in FORMATS:
             raise InputError(f"--format {self.format!r}: use one of {', '.join(FORMATS)}")
-        check_writable(Path(self.out))
-        check_outputs_free(output_paths(self.out, self.format, with_prob=False).values(), self.overwrite)
+        check_writable(Path(self.out_prefix))
+        check_outputs_free(output_paths(self.out_prefix, self.format, with_prob=False).values(), self.overwrite)
 
 
 def local_mean(values: np.ndarray, valid: np.ndarray, size: int) -> np.ndarray:
@@ -183,7 +183,7 @@ def run_baseline(params: BaselineParams, progress: Progress) -> dict:
                 "SLICK_SCENE": str(Path(params.scene).resolve())}
         # The ice flag reads the image as predict feeds it to a model: the scene's 2-sigma stretch in dB.
         stretch = compute_stretch(scene, grid) if kept else None
-        outputs = OutputSet(params.out, grid, params.format, False, simplify, float(params.min_area_km2), scene.id,
+        outputs = OutputSet(params.out_prefix, grid, params.format, False, simplify, float(params.min_area_km2), scene.id,
                             acquisition_time(scene.path, scene.tags), "baseline", tags, coast_km=CoastDistance(grid).km,
                             ice=IceField(grid) if kept else None)
         with outputs:

@@ -43,13 +43,13 @@ def _scenes(folder: Path) -> list[str]:
 
 @dataclasses.dataclass
 class DemoParams:
-    out: str = "out/demo"
+    out_dir: str = "out/demo"
     quick: bool = False  # a smaller run (for tests and a first look)
     seed: int = 0  # shifts the simulation and experiment seeds: the README's ranges come from several
     overwrite: bool = True
 
     def validate(self) -> None:
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out} exists and is not a directory: choose another --out")
         if not isinstance(self.seed, int) or self.seed < 0:
@@ -63,7 +63,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     params.validate()
     cfg = {**SETTINGS, **(QUICK if params.quick else {})}
     cfg["ew"] = {**cfg["ew"], "seed": cfg["ew"]["seed"] + 1000 * params.seed}
-    out = Path(params.out)
+    out = Path(params.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     summary: dict = {"settings": cfg, "seed": params.seed, "source_model": SOURCE_MODEL}
@@ -81,7 +81,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     # 1. synthetic EW scenes (the target domain)
     sub = step("simulate", 0.02, 0.08, "simulating EW scenes")
     sim = out / "simulated" / "EW"
-    run_job("simulate", sub, out=str(sim), mode="EW", overwrite=True, **cfg["ew"])
+    run_job("simulate", sub, out_dir=str(sim), mode="EW", overwrite=True, **cfg["ew"])
     done("simulate")
 
     # 2. the realism picture
@@ -95,7 +95,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
     sub = step("prepare", 0.1, 0.16, "preparing the EW dataset")
     data = out / "datasets" / f"ew_{cfg['tile']}_{cfg['pixel_size']}"
     result = run_job("prepare", sub, scenes=_scenes(sim), labels=str(sim / "labels.gpkg"), pixel_size=cfg["pixel_size"],
-                     tile=cfg["tile"], out=str(data), overwrite=True)
+                     tile=cfg["tile"], out_dir=str(data), overwrite=True)
     summary["dataset_ew"] = {k: v for k, v in result.items() if not isinstance(v, (list, dict))}
     done("prepare")
 
@@ -117,7 +117,7 @@ def run_demo(params: DemoParams, progress: Progress) -> dict:
         "experiment.keep_models=true",
         *cfg.get("overrides", []),
     ]
-    exp = run_job("experiment", sub, config=str(config), out=str(exp_out), overrides=overrides)
+    exp = run_job("experiment", sub, config=str(config), out_dir=str(exp_out), overrides=overrides)
     summary["experiment"] = exp
     done("experiment")
 
@@ -149,11 +149,11 @@ def _real_zero_shot(folder: Path, progress: Progress) -> dict:
     for i, (sample, _site) in enumerate(REAL_SAMPLES):
         sub = progress.sub(i / len(REAL_SAMPLES), (i + 1) / len(REAL_SAMPLES))
         scene = arctic / sample / "raw_mosaic.tif"
-        pred = run_job("predict", sub.sub(0, 0.4), model=SOURCE_MODEL, scene=str(scene), out=str(folder / sample),
+        pred = run_job("predict", sub.sub(0, 0.4), model=SOURCE_MODEL, scene=str(scene), out_prefix=str(folder / sample),
                        allow_other_mode=True, overwrite=True)  # the demo's own folder: a rerun replaces it
         adapted = run_job("predict", sub.sub(0.4, 0.7), model=SOURCE_MODEL, scene=str(scene), adapt_bn=True,
-                          out=str(folder / f"{sample}_adapted"), allow_other_mode=True, overwrite=True)
-        base = run_job("baseline", sub.sub(0.7, 1.0), scene=str(scene), out=str(folder / f"{sample}_baseline"),
+                          out_prefix=str(folder / f"{sample}_adapted"), allow_other_mode=True, overwrite=True)
+        base = run_job("baseline", sub.sub(0.7, 1.0), scene=str(scene), out_prefix=str(folder / f"{sample}_baseline"),
                        overwrite=True)
         with rasterio.open(scene) as src:
             valid = src.read(1) > 0
@@ -185,9 +185,9 @@ def _predict_and_score(out: Path, ew_data: Path, exp_out: Path, progress: Progre
     prefix = pred_dir / scene["id"]
     result = {"scene": scene["id"], "model": str(model)}
     result["model_outputs"] = run_job("predict", progress.sub(0, 0.6), model=str(model), scene=scene["source"],
-                                   out=str(prefix), overwrite=True)
+                                   out_prefix=str(prefix), overwrite=True)
     result["baseline_outputs"] = run_job("baseline", progress.sub(0.6, 0.9), scene=scene["source"],
-                                      out=str(pred_dir / f"{scene['id']}_baseline"), overwrite=True)
+                                      out_prefix=str(pred_dir / f"{scene['id']}_baseline"), overwrite=True)
     labels = Path(scene["source"]).parent / "labels.gpkg"
     truth = pred_dir / f"{scene['id']}_truth.tif"
     rasterise_labels_like(labels, f"{prefix}_mask.tif", truth, scene=scene["id"])

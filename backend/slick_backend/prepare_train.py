@@ -68,7 +68,7 @@ class PrepareTrainParams:
 
     def train_params(self) -> TrainParams:
         """The train step's TrainParams, on the dataset the prepare step writes."""
-        return TrainParams(data=self.prepare.out, **dataclasses.asdict(self.train))
+        return TrainParams(data=self.prepare.out_dir, **dataclasses.asdict(self.train))
 
     def _build(self):
         """(PrepareParams, train options as a dict): kept for callers of the untyped version."""
@@ -81,12 +81,12 @@ class PrepareTrainParams:
 
         self.prepare.validate()
         params = self.train_params()
-        out, data = Path(params.out).resolve(), Path(self.prepare.out).resolve()
-        if Path(params.out).exists() and not params.overwrite:
-            raise InputError(f"{params.out}: a model already exists there; choose another model dir or set "
+        out, data = Path(params.out_dir).resolve(), Path(self.prepare.out_dir).resolve()
+        if Path(params.out_dir).exists() and not params.overwrite:
+            raise InputError(f"{params.out_dir}: a model already exists there; choose another model dir or set "
                              "train.overwrite to replace it")
         if out == data:
-            raise InputError(f"{params.out}: the model dir (train.out) must differ from the dataset dir (prepare.out)")
+            raise InputError(f"{params.out_dir}: the model dir (train.out_dir) must differ from the dataset dir (prepare.out_dir)")
         if params.checkpoint and Path(params.checkpoint).resolve() in (out, data):
             raise InputError(f"{params.checkpoint}: the checkpoint dir must differ from the model and dataset dirs")
         with tempfile.TemporaryDirectory(prefix="slick-validate-") as stand_in:
@@ -106,7 +106,7 @@ class PrepareTrainParams:
         """The third step's FinetunePromptParams (the shipped prompt model -> ``prompt_out``)."""
         from .prompt.finetune import FinetunePromptParams
 
-        return FinetunePromptParams(data=data or self.prepare.out, out=str(self.prompt_out), steps=self.prompt_steps,
+        return FinetunePromptParams(data=data or self.prepare.out_dir, out_dir=str(self.prompt_out), steps=self.prompt_steps,
                                     val_every=max(1, self.prompt_steps // 3), name=Path(str(self.prompt_out)).name,
                                     overwrite=self.train.overwrite)
 
@@ -152,4 +152,4 @@ def run_prepare_train(params: PrepareTrainParams, progress) -> dict:
         except InputError as exc:  # e.g. no slick big enough to prompt: the trained model stands on its own
             progress.log(f"the prompt model was not adapted: {exc}")
             result = {**result, "prompt_error": str(exc)}
-    return {"dataset_dir": str(Path(params.prepare.out).resolve()), "prepare": prepared, **result}
+    return {"dataset_dir": str(Path(params.prepare.out_dir).resolve()), "prepare": prepared, **result}

@@ -61,7 +61,7 @@ def simulated_ew(tmp_path_factory) -> tuple[list[str], str]:
 
     out = tmp_path_factory.mktemp("sim") / "ew"
     params_cls, simulate = resolve("simulate")
-    params = params_cls(out=str(out), mode="EW", scenes=3, seed=4, size=512)
+    params = params_cls(out_dir=str(out), mode="EW", scenes=3, seed=4, size=512)
     params.validate()
     simulate(params, NullProgress())
     return sorted(glob.glob(str(out / "*.tif*"))), str(out / "labels.gpkg")

@@ -49,7 +49,8 @@ def merge_datasets(parts: dict[str, str | Path], out: str | Path) -> dict:
                             "scenes": len(manifest["scenes"]), "tiles": len(manifest["tiles"])})
     # the newest part's date: the same parts give the same manifest (and SHA-256) every time
     manifest = {"format": FORMAT, "version": VERSION, "created": max(created),
-                "params": {**params, "out": str(out.resolve()), "merged": True},
+                "params": {**{k: v for k, v in params.items() if k != "out"},  # "out": a part from before out_dir
+                           "out_dir": str(out.resolve()), "merged": True},
                 "merged_from": merged_from, "labels": None, "scenes": scenes, "tiles": tiles}
     write_text_atomic(out / MANIFEST, json.dumps(manifest, indent=1, allow_nan=False))
     return manifest

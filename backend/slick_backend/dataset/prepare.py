@@ -3,7 +3,7 @@
 Two passes: a cheap planning pass opens every scene (georeference, value kind, target grid)
 and places the labels on it, so bad input fails before any work; then each scene is
 stretched and cut into tiles block by block inside a temporary directory that is renamed
-onto ``out`` only when complete.
+onto ``out_dir`` only when complete.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ STRETCH_DOMAINS = ("db", "amplitude", "intensity")
 @dataclass
 class PrepareParams:
     scenes: list[str]
-    out: str
+    out_dir: str
     labels: str | None = None
     labels_layer: str | None = None
     pixel_size: float = 25.0
@@ -81,7 +81,7 @@ class PrepareParams:
         if self.utm_zone:
             parse_utm_zone(self.utm_zone)
         parse_fractions(self.split)
-        check_out_dir(Path(self.out), self.overwrite)
+        check_out_dir(Path(self.out_dir), self.overwrite)
 
 
 def check_out_dir(out: Path, overwrite: bool) -> None:
@@ -168,7 +168,7 @@ def run_prepare(params: PrepareParams, progress: Progress | None = None) -> dict
 
     progress = progress or NullProgress()
     params.validate()
-    out = Path(params.out)
+    out = Path(params.out_dir)
     labels = read_labels(params.labels, params.labels_layer) if params.labels else None
     plans = plan_scenes(params, labels, progress.sub(0.0, 0.05))
     splits = assign_splits([p.id for p in plans], params.split, params.seed)
@@ -195,7 +195,7 @@ def run_prepare(params: PrepareParams, progress: Progress | None = None) -> dict
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "params": {**asdict(params), "scenes": [str(Path(s).resolve()) for s in params.scenes],
                        "labels": str(Path(params.labels).resolve()) if params.labels else None,
-                       "out": str(out.resolve()), "stride": params.stride},
+                       "out_dir": str(out.resolve()), "stride": params.stride},
             "labels": labels.summary() if labels is not None else None,
             "scenes": scenes,
             "tiles": tiles,

@@ -23,7 +23,7 @@ RUN_TASK = "slick_backend.experiment.trainrun:execute_run"  # one grid run: trai
 @dataclass
 class ExperimentParams:
     config: str  # TOML file (see configs/experiment-small.toml)
-    out: str  # experiment directory; re-running with the same one resumes
+    out_dir: str  # experiment directory; re-running with the same one resumes
     executor: Literal["local", "ray"] = "local"
     workers: int | None = None  # runs at a time; default: the config's experiment.workers
     ray_address: str | None = None  # join this Ray cluster; None = a local Ray
@@ -36,7 +36,7 @@ class ExperimentParams:
             raise InputError(f"workers {self.workers}: give at least 1")
         if self.ray_address and self.executor != "ray":
             raise InputError("ray_address is only used with executor 'ray'")
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out}: exists and is not a directory; choose another --out")
         from ..atomic import check_output_dir
@@ -95,7 +95,7 @@ def run_experiment(params: ExperimentParams, progress: Progress) -> dict:
     roots = from_env()
     if roots is not None:  # a restricted server's job: its config, as read now, stays inside the roots
         params.check_paths(roots)
-    out = Path(params.out).resolve()
+    out = Path(params.out_dir).resolve()
     cfg = load_config(params.config, params.overrides)
     progress.update(0.0, "checking the config, the datasets and the source models")
     plan = build_plan(cfg, out)  # everything is checked before DIR is even created

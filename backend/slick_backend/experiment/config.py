@@ -22,7 +22,7 @@ PIXEL_SIZES = {10, 25}
 PROTOCOLS = {"bootstrap", "paper"}
 INITS = ("base", "transfer")
 # training keys the experiment itself sets for every run; not allowed in [training] / [pretrain]
-RESERVED_TRAINING = {"data", "out", "init", "source", "seed", "arch", "backbone", "train_scenes", "name",
+RESERVED_TRAINING = {"data", "out_dir", "init", "source", "seed", "arch", "backbone", "train_scenes", "name",
                      "overwrite"}
 
 

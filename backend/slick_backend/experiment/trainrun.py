@@ -61,7 +61,7 @@ def train_params(spec: dict, data: str, out: str):
     from ..train.api import TrainParams
 
     names = _fields(TrainParams)
-    values = {"data": data, "out": out, "arch": spec["arch"], "backbone": spec["backbone"], "init": spec["init"],
+    values = {"data": data, "out_dir": out, "arch": spec["arch"], "backbone": spec["backbone"], "init": spec["init"],
               "seed": spec["seed"]}
     if spec.get("source"):
         values[_first(names, "source", "from_model", "source_model", "from_") or "source"] = spec["source"]
@@ -120,13 +120,13 @@ def execute_run(spec: dict, threads: int | None = None, progress=None) -> dict:
     scene_dice: dict[str, float] = {}
     if grid:  # grid runs are evaluated; pretrained sources are not
         eval_fields = _fields(EvaluateParams)
-        kwargs = {"model": str(out), "data": spec["data"], "split": "test", "out": str(work / "evaluation.json"),
+        kwargs = {"model": str(out), "data": spec["data"], "split": "test", "out_file": str(work / "evaluation.json"),
                   "device": spec.get("training", {}).get("device", "auto")}
         kwargs = {k: v for k, v in kwargs.items() if k in eval_fields}
         metrics = run_evaluate(EvaluateParams(**kwargs), progress.sub(0.9, 1.0))
         scene_dice = scene_dice_of(metrics)
-        if Path(kwargs.get("out", "")).is_file():  # keep the per-scene counts (TP/FP/FN) in the record
-            metrics = {**metrics, "evaluation": json.loads(Path(kwargs["out"]).read_text())}
+        if Path(kwargs.get("out_file", "")).is_file():  # keep the per-scene counts (TP/FP/FN) in the record
+            metrics = {**metrics, "evaluation": json.loads(Path(kwargs["out_file"]).read_text())}
     card = json.loads((out / "model.json").read_text())
     shutil.rmtree(work, ignore_errors=True)
     if not spec.get("keep_model"):

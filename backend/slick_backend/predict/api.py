@@ -30,7 +30,7 @@ ENGINES = ("torch", "onnx")
 @dataclass
 class PredictParams:
     scene: str
-    out: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
+    out_prefix: str  # prefix: PREFIX_prob.tif, PREFIX_mask.tif, PREFIX_slicks.gpkg
     model: str = ""  # model dir or shipped model name; may be left empty with engine "onnx" and an ONNX file
     overlap: float = 0.25  # fraction of the tile shared with the neighbour window on each side
     batch_size: int = 8
@@ -63,7 +63,7 @@ class PredictParams:
         from ..masks import check_mask_options
 
         check_mask_options(self.land_buffer_km, self.masks)
-        if not self.out:
+        if not self.out_prefix:
             raise InputError("--out is required: give an output prefix, e.g. out/scene1")
         if self.engine not in ENGINES:
             raise InputError(f"--engine {self.engine!r}: use one of {', '.join(ENGINES)}")
@@ -90,10 +90,10 @@ class PredictParams:
                             ("--threshold", self.threshold), ("--overlap", self.overlap)):
             if value is not None and not math.isfinite(float(value)):
                 raise InputError(f"{name} {value}: give a finite number")
-        check_writable(Path(self.out))
+        check_writable(Path(self.out_prefix))
         from .outputs import output_paths
 
-        check_outputs_free(output_paths(self.out, self.format).values(), self.overwrite)
+        check_outputs_free(output_paths(self.out_prefix, self.format).values(), self.overwrite)
         if self.model:
             self.model_dir()  # a shipped model that is not installed: one line now, not after the scene is read
 
@@ -291,7 +291,7 @@ def run_predict(params: PredictParams, progress: Progress, engine=None, card: di
         simplify = pixel_size / 2 if params.simplify_m is None else float(params.simplify_m)
         tags = {"SLICK_MODEL": card.get("name"), "SLICK_SCENE": str(Path(params.scene).resolve()),
                 "SLICK_THRESHOLD": threshold, "SLICK_TTA": params.tta, "SLICK_STRETCH": stretch and stretch.to_dict()}
-        outputs = OutputSet(params.out, grid, params.format, True, simplify, float(params.min_area_km2),
+        outputs = OutputSet(params.out_prefix, grid, params.format, True, simplify, float(params.min_area_km2),
                             scene.id, acquisition_time(scene.path, scene.tags), card.get("name"), tags,
                             coast_km=CoastDistance(grid).km, ice=None if empty else IceField(grid))
         with outputs:

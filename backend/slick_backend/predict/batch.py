@@ -48,7 +48,7 @@ NOT_IN_KEY = {"device", "batch_size"}
 @dataclass
 class BatchPredictParams:
     scenes: list[str]  # scene files, product folders / zips, folders of scenes, @LIST files
-    out: str  # output folder: DIR/<scene id>/..., DIR/batch.json, DIR/slicks.gpkg
+    out_dir: str  # output folder: DIR/<scene id>/..., DIR/batch.json, DIR/slicks.gpkg
     model: str = ""  # model dir or shipped model name; may be empty with engine "onnx" and an ONNX file
     overlap: float = 0.25
     batch_size: int = 8
@@ -75,9 +75,9 @@ class BatchPredictParams:
     def validate(self) -> None:
         from .batch_inputs import expand_scenes
 
-        if not self.out:
+        if not self.out_dir:
             raise InputError("--out is required with --scenes: give an output folder, e.g. out/batch")
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out}: is a file; with --scenes, --out is a folder: choose another --out")
         from ..atomic import check_output_dir
@@ -110,13 +110,13 @@ class BatchPredictParams:
         """The options every scene's PredictParams gets: the fields both dataclasses have."""
         from .api import PredictParams
 
-        shared = {f.name for f in dataclasses.fields(PredictParams)} - {"scene", "out", "overwrite"}
+        shared = {f.name for f in dataclasses.fields(PredictParams)} - {"scene", "out_prefix", "overwrite"}
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name in shared}
 
-    def predict_params(self, scene: str, out: str):
+    def predict_params(self, scene: str, out_prefix: str):
         from .api import PredictParams
 
-        return PredictParams(scene=scene, out=out, overwrite=True, **self.predict_fields())
+        return PredictParams(scene=scene, out_prefix=out_prefix, overwrite=True, **self.predict_fields())
 
 
 def _ray_installed() -> bool:
@@ -177,7 +177,7 @@ def predict_scene(spec: dict, threads: int | None = None, progress: Progress | N
     from .api import run_predict
 
     progress = progress or NullProgress()
-    params = BatchPredictParams(scenes=[], out="", **spec["options"]).predict_params(spec["scene"], "")
+    params = BatchPredictParams(scenes=[], out_dir="", **spec["options"]).predict_params(spec["scene"], "")
     if threads and params.engine == "torch":
         import torch
 
@@ -186,7 +186,7 @@ def predict_scene(spec: dict, threads: int | None = None, progress: Progress | N
     engine, card, reused = (None, None, False) if params.adapt_bn else _worker_engine(params)
     out = Path(spec["out"])
     with atomic_dir(out, overwrite=True) as tmp:
-        params.out = str(tmp / spec["id"])
+        params.out_prefix = str(tmp / spec["id"])
         result = run_predict(params, progress, engine=engine, card=card)
         outputs = {k: str(out / Path(result[k]).name) for k in ("prob", "mask", "outlines", "centrelines") if k in result}
         record = {
@@ -219,7 +219,7 @@ class BatchRun:
     """The states of a batch's scenes, written to DIR/batch.json at every change."""
 
     def __init__(self, out: Path, scenes: list[tuple[str, str]], key: str, progress: Progress):
-        self.out, self.key, self.progress = out, key, progress
+        self.out_dir, self.key, self.progress = out, key, progress
         self.entries = {sid: {"id": sid, "source": path, "state": "pending", "seconds": None, "n_slicks": None,
                               "error": None, "finished": None} for sid, path in scenes}
         self.records: dict[str, dict] = {}
@@ -231,7 +231,7 @@ class BatchRun:
         """Specs of the scenes to predict; scenes done with the same settings are kept (unless ``redo``)."""
         specs = []
         for sid, entry in self.entries.items():
-            record = None if redo else read_done(self.out / sid, self.key)
+            record = None if redo else read_done(self.out_dir / sid, self.key)
             if record is not None:
                 self.records[sid] = record
                 entry.update(state="done", seconds=record["seconds"], n_slicks=record["n_slicks"],
@@ -239,7 +239,7 @@ class BatchRun:
                 self.reused += 1
                 self._finished += 1
             else:
-                specs.append({"id": sid, "scene": entry["source"], "out": str(self.out / sid), "key": self.key})
+                specs.append({"id": sid, "scene": entry["source"], "out": str(self.out_dir / sid), "key": self.key})
         self.write()
         return specs
 
@@ -257,7 +257,7 @@ class BatchRun:
         self._in_flight.pop(sid, None)
         self._finished += 1
         entry = self.entries[sid]
-        error_file = self.out / "errors" / f"{sid}.txt"
+        error_file = self.out_dir / "errors" / f"{sid}.txt"
         if record is None:
             entry.update(state="failed", error=one_line(error), seconds=None, n_slicks=None, finished=_now())
             write_text_atomic(error_file, (error or "unknown error") + "\n")
@@ -282,15 +282,15 @@ class BatchRun:
     def write(self) -> None:
         status = {"format": "slick-batch", "version": 1, "updated": _now(), "key": self.key,
                   "counts": self.counts(), "scenes": list(self.entries.values())}
-        write_text_atomic(self.out / STATUS, json.dumps(status, indent=1) + "\n")
+        write_text_atomic(self.out_dir / STATUS, json.dumps(status, indent=1) + "\n")
 
     def merge(self) -> tuple[Path | None, dict]:
         """DIR/slicks.gpkg from every scene done, in the order of the scene list."""
         from .merge import merge_outlines
 
         done = [Path(self.records[sid]["outputs"]["outlines"]) for sid in self.entries if sid in self.records]
-        counts = merge_outlines(done, self.out / MERGED)
-        return (self.out / MERGED if counts else None), counts
+        counts = merge_outlines(done, self.out_dir / MERGED)
+        return (self.out_dir / MERGED if counts else None), counts
 
 
 def one_line(error: str | None) -> str:
@@ -311,13 +311,13 @@ def run_batch_predict(params: BatchPredictParams, progress: Progress) -> dict:
 
     params.validate()
     scenes, notes = params.scene_list()
-    out = Path(params.out).absolute()  # workers (Ray's too) may run in another folder
+    out = Path(params.out_dir).absolute()  # workers (Ray's too) may run in another folder
     t0 = time.perf_counter()
     with exclusive(out, "batch prediction"):
         batch = BatchRun(out, scenes, settings_key(params), progress)
         specs = batch.pending(params.overwrite)
         options = {f.name: getattr(params, f.name) for f in dataclasses.fields(params)
-                   if f.name not in ("scenes", "out", "overwrite")}
+                   if f.name not in ("scenes", "out_dir", "overwrite")}
         for spec in specs:
             spec["options"] = options
         progress.update(batch.reused / max(1, len(scenes)),

@@ -24,22 +24,22 @@ OPSET = 17
 @dataclass
 class ExportParams:
     model: str  # a model dir or a shipped model name
-    out: str
+    out_file: str
     opset: int = OPSET
     check: bool = True  # compare ONNX Runtime with PyTorch on a random batch after export
 
     def validate(self) -> None:
         if not self.model:
             raise InputError("--model is required: give a model dir written by `slick-backend train`")
-        if not self.out or not str(self.out).endswith(".onnx"):
-            raise InputError(f"--out {self.out!r}: give a file name ending in .onnx")
+        if not self.out_file or not str(self.out_file).endswith(".onnx"):
+            raise InputError(f"--out {self.out_file!r}: give a file name ending in .onnx")
         if not 13 <= int(self.opset) <= 21:
             raise InputError(f"--opset {self.opset}: use an ONNX opset between 13 and 21")
         from ..atomic import check_writable
 
-        if Path(self.out).is_dir():
-            raise InputError(f"--out {self.out}: is a folder; give a file name ending in .onnx")
-        check_writable(Path(self.out))
+        if Path(self.out_file).is_dir():
+            raise InputError(f"--out {self.out_file}: is a folder; give a file name ending in .onnx")
+        check_writable(Path(self.out_file))
         from ..models.catalog import resolve_model
 
         resolve_model(self.model)  # a shipped model that is not installed: one line
@@ -104,7 +104,7 @@ def run_export_onnx(params: ExportParams, progress: Progress) -> dict:
     loaded = load_model_dir(resolve_model(params.model), device="cpu")
     progress.check()
     progress.update(0.2, "exporting to ONNX")
-    out = export_module(loaded.module, loaded.card, Path(params.out), int(params.opset))
+    out = export_module(loaded.module, loaded.card, Path(params.out_file), int(params.opset))
     result = {"onnx": str(out), "tile": int(loaded.card["tile"]), "opset": int(params.opset),
               "size_mb": round(out.stat().st_size / 1e6, 2), "params": asdict(params)}
     if params.check:

@@ -8,7 +8,7 @@ dataset (dataset.merge) -> realism of a few simulated train scenes against the r
 weights so far to WORK/train/checkpoint after every improving epoch -> store the model (float16
 when the config says so) and choose the decision threshold on the simulated validation scenes
 with the stored weights -> card extras (recipe, simulation, realism, val_threshold_curve) and
-README.md. ``out`` is written atomically and refused when it exists unless ``overwrite``.
+README.md. ``out_dir`` is written atomically and refused when it exists unless ``overwrite``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ STEPS = {"data": (0.0, 0.25), "train": (0.25, 0.9), "threshold": (0.9, 0.97)}
 @dataclass
 class PretrainSourceParams:
     config: str
-    out: str
+    out_dir: str
     work: str | None = None  # default: out/pretrain-source/<OUT name> under the current dir (kept, reused)
     overwrite: bool = False
     command: str | None = None  # the command line, recorded in the card's recipe
@@ -33,17 +33,17 @@ class PretrainSourceParams:
     def work_dir(self) -> Path:
         if self.work:
             return Path(self.work)
-        return Path("out") / "pretrain-source" / Path(self.out).name  # never inside --out's folder (the package)
+        return Path("out") / "pretrain-source" / Path(self.out_dir).name  # never inside --out's folder (the package)
 
     def validate(self) -> None:
         from .config import load_source_config
 
-        if not self.out:
+        if not self.out_dir:
             raise InputError("--out is required: the model dir to write, e.g. backend/slick_backend/models/shipped/slick-s1-source")
-        if Path(self.out).exists() and not self.overwrite:
-            raise InputError(f"{self.out}: already exists; choose another --out or give --overwrite "
+        if Path(self.out_dir).exists() and not self.overwrite:
+            raise InputError(f"{self.out_dir}: already exists; choose another --out or give --overwrite "
                              "(it is replaced only once the new model is complete)")
-        work, out = self.work_dir().resolve(), Path(self.out).resolve()
+        work, out = self.work_dir().resolve(), Path(self.out_dir).resolve()
         if work == out or out in work.parents:
             raise InputError(f"{self.work_dir()}: the work dir must not be --out or inside it (--out is replaced whole)")
         cfg = load_source_config(self.config)
@@ -60,16 +60,16 @@ def run_pretrain_source(params: PretrainSourceParams, progress: Progress) -> dic
     cfg = load_source_config(params.config)
     work = params.work_dir()
     work.mkdir(parents=True, exist_ok=True)
-    progress.log(f"pretrain-source: config {cfg.path} (sha256 {cfg.sha256[:12]}), work dir {work}, out {params.out}")
+    progress.log(f"pretrain-source: config {cfg.path} (sha256 {cfg.sha256[:12]}), work dir {work}, out {params.out_dir}")
     progress.update(0.0, "simulating and preparing the scene sets")
     union, sims = build_datasets(cfg, work, progress.sub(*STEPS["data"]))
     progress.check()
     realism = realism_report(cfg, sims, progress)  # before training: a bad [realism] fails in minutes, not hours
     trained = _train(cfg, union, work, progress.sub(*STEPS["train"]))
     card = _write_model(params, cfg, trained, sims, realism, progress)
-    progress.update(1.0, f"source model written to {params.out}: threshold {card['threshold']}, "
+    progress.update(1.0, f"source model written to {params.out_dir}: threshold {card['threshold']}, "
                          f"val Dice {card['val_threshold_dice']}")
-    return {"model_dir": str(Path(params.out).resolve()), "work": str(work.resolve()), "threshold": card["threshold"],
+    return {"model_dir": str(Path(params.out_dir).resolve()), "work": str(work.resolve()), "threshold": card["threshold"],
             "val_dice": card["val_threshold_dice"], "best_epoch": card["best_epoch"],
             "weights_dtype": card["weights_dtype"], "weights_sha256": card["weights_sha256"]}
 
@@ -85,7 +85,7 @@ def _train(cfg, union: Path, work: Path, progress: Progress) -> Path:
         empty = work / "train" / "no-base-weights"
         empty.mkdir(parents=True, exist_ok=True)
         extra = {"models_dir": str(empty), "allow_random_init": True}
-    params = TrainParams(data=str(union), out=str(out), init="base", name=cfg.model["name"], checkpoint=str(checkpoint),
+    params = TrainParams(data=str(union), out_dir=str(out), init="base", name=cfg.model["name"], checkpoint=str(checkpoint),
                          overwrite=True, **cfg.train_options(), **extra, **t)
     progress.log(f"training {params.arch} {params.backbone} (decoder {params.decoder}, light {params.light}) from "
                  f"{cfg.model['init']} weights: {t['epochs']} epochs, lr {t['lr']}; best weights so far in {checkpoint}")
@@ -131,8 +131,8 @@ def _write_model(params: PretrainSourceParams, cfg, trained: Path, sims: list[di
 
     device = torch.device(resolve_device(str(cfg.training.get("device", "auto"))))
     progress.update(STEPS["threshold"][0], "choosing the threshold on the simulated validation scenes")
-    Path(params.out).parent.mkdir(parents=True, exist_ok=True)
-    with atomic_dir(params.out, overwrite=params.overwrite) as tmp:
+    Path(params.out_dir).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_dir(params.out_dir, overwrite=params.overwrite) as tmp:
         card = save_model_dir(tmp, model.module, card, half=bool(cfg.model["fp16"]))
         stored = load_model_dir(tmp, str(device))  # the weights as users will load them (float16 -> float32)
         threshold, curve = threshold_curve(stored.module, Path(card["dataset"]["path"]), cfg.thresholds(), device,

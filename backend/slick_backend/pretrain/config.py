@@ -21,8 +21,8 @@ SPLITS = {"train": [1.0, 0.0, 0.0], "val": [0.0, 1.0, 0.0]}  # prepare's scene f
 INITS = ("imagenet", "random")
 SCALAR = (str, int, float, bool)  # [data] / [training] values: any scalar option of prepare / train
 # options the pipeline sets itself (the model recipe comes from [model], the rest from the stages)
-RESERVED_DATA = {"scenes", "out", "labels", "labels_layer", "split", "overwrite"}
-RESERVED_TRAINING = {"data", "out", "init", "source", "arch", "backbone", "decoder", "light", "rank", "name",
+RESERVED_DATA = {"scenes", "out_dir", "labels", "labels_layer", "split", "overwrite"}
+RESERVED_TRAINING = {"data", "out_dir", "init", "source", "arch", "backbone", "decoder", "light", "rank", "name",
                      "checkpoint", "overwrite", "models_dir", "allow_random_init", "train_scenes"}
 SCHEMA: dict[str, dict[str, Any]] = {
     "model": {"name": str, "title": str, "arch": str, "backbone": str, "decoder": str, "output_stride": int,

@@ -61,7 +61,7 @@ def simulate_set(s: SimSet, work: Path, progress: Progress) -> dict:
     else:
         progress.log(f"simulate {s.name}: {s.scenes} {s.mode} scenes of {s.size} px, seed {s.seed}")
         _stamp(out).unlink(missing_ok=True)
-        run_simulate(SimulateParams(out=str(out), mode=s.mode, scenes=s.scenes, seed=s.seed, size=s.size,
+        run_simulate(SimulateParams(out_dir=str(out), mode=s.mode, scenes=s.scenes, seed=s.seed, size=s.size,
                                     georef=s.georef, product=s.product, overwrite=True), progress)
         write_stamp(out, stage_hash, what)
     manifest = out / "manifest.json"
@@ -87,7 +87,7 @@ def prepare_set(s: SimSet, sim: dict, cfg: SourceConfig, work: Path, progress: P
         progress.log(f"prepare {s.name}: {len(scenes)} scenes at {cfg.data['pixel_size']} m, {cfg.data['tile']} px tiles, "
                      f"all in {s.split}" + ("" if labels else "; the simulation drew no slick in them"))
         _stamp(out).unlink(missing_ok=True)
-        result = run_prepare(PrepareParams(scenes=scenes, out=str(out), labels=labels,
+        result = run_prepare(PrepareParams(scenes=scenes, out_dir=str(out), labels=labels,
                                            split=SPLITS[s.split], overwrite=True, **data), progress)
         progress.log(f"prepare {s.name}: {result['tiles']} tiles, slick fraction {result['slick_fraction']}")
         write_stamp(out, stage_hash, what)

@@ -30,7 +30,7 @@ from .store import SHIPPED_NAME
 @dataclasses.dataclass
 class FinetunePromptParams:
     data: str  # a prepared dataset (manifest.json): the analyst's scenes and labels
-    out: str  # the prompt model dir to write
+    out_dir: str  # the prompt model dir to write
     source: str = SHIPPED_NAME  # the prompt model to start from: the shipped name or a prompt model dir
     steps: int = 150
     batch_size: int = 8
@@ -55,13 +55,13 @@ class FinetunePromptParams:
         if not (source / "model.json").is_file():
             raise InputError(f"{self.source}: no such prompt model; give {SHIPPED_NAME} or a prompt model dir")
         read_prompt_card(source)
-        if Path(self.out).exists() and not self.overwrite:
-            raise InputError(f"{self.out}: already exists; choose another name or allow overwriting")
+        if Path(self.out_dir).exists() and not self.overwrite:
+            raise InputError(f"{self.out_dir}: already exists; choose another name or allow overwriting")
         from ..atomic import check_output_dir
 
-        check_output_dir(self.out)
-        if Path(self.out).resolve() in (Path(self.data).resolve(), source.resolve()):
-            raise InputError(f"{self.out}: the new prompt model must go to its own dir, not the dataset's or the source's")
+        check_output_dir(self.out_dir)
+        if Path(self.out_dir).resolve() in (Path(self.data).resolve(), source.resolve()):
+            raise InputError(f"{self.out_dir}: the new prompt model must go to its own dir, not the dataset's or the source's")
         for name, least in (("steps", 10), ("batch_size", 1), ("val_every", 1)):
             if int(getattr(self, name)) < least:
                 raise InputError(f"{name} must be at least {least}; got {getattr(self, name)}")
@@ -134,7 +134,7 @@ def run_finetune_prompt(params: FinetunePromptParams, progress: Progress) -> dic
     history, best, best_state = fit_prompt(net, train_windows, val_windows or train_windows, vals, fit,
                                            progress.sub(0.0, 0.97), "finetune-prompt")
     net.load_state_dict(best_state)
-    name = params.name or Path(params.out).name
+    name = params.name or Path(params.out_dir).name
     card = {
         "name": name, "title": f"{name} (prompt model adapted to your labels)",
         "pixel_size": float(source_card.get("pixel_size") or 25.0),
@@ -146,9 +146,9 @@ def run_finetune_prompt(params: FinetunePromptParams, progress: Progress) -> dic
         },
         "best": best, "history": history,
     }
-    saved = save_prompt_model(Path(params.out), net, card, overwrite=params.overwrite)
+    saved = save_prompt_model(Path(params.out_dir), net, card, overwrite=params.overwrite)
     improved = best["step"] > 0
-    progress.update(1.0, f"prompt model written to {params.out}" + ("" if improved else
+    progress.update(1.0, f"prompt model written to {params.out_dir}" + ("" if improved else
                     " (no better than its source on the check prompts: it keeps the source's weights)"))
-    return {"prompt_model_dir": str(Path(params.out).resolve()), "best": best, "improved": improved,
+    return {"prompt_model_dir": str(Path(params.out_dir).resolve()), "best": best, "improved": improved,
             "start": history[0], "weights_sha256": saved["weights_sha256"]}

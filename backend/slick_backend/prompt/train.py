@@ -27,7 +27,7 @@ from .data import Prompt, augment, load_windows, make_prompt, noisy_box, others_
 @dataclass
 class PretrainPromptParams:
     config: str
-    out: str
+    out_dir: str
     work: str
     overwrite: bool = False
     command: str | None = None
@@ -243,8 +243,8 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     from .store import save_prompt_model
 
     cfg = load_config(params.config)
-    if Path(params.out).exists() and not params.overwrite:
-        raise InputError(f"{params.out}: already exists; choose another --out or give --overwrite")
+    if Path(params.out_dir).exists() and not params.overwrite:
+        raise InputError(f"{params.out_dir}: already exists; choose another --out or give --overwrite")
     model_cfg, data_cfg, train_cfg = cfg["model"], cfg["data"], cfg["training"]
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
@@ -283,6 +283,6 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }
-    saved = save_prompt_model(Path(params.out), net, card, overwrite=params.overwrite)
-    progress.update(1.0, f"prompt model written to {params.out}: val {best}")
-    return {"model_dir": str(Path(params.out).resolve()), "best": best, "weights_sha256": saved["weights_sha256"]}
+    saved = save_prompt_model(Path(params.out_dir), net, card, overwrite=params.overwrite)
+    progress.update(1.0, f"prompt model written to {params.out_dir}: val {best}")
+    return {"model_dir": str(Path(params.out_dir).resolve()), "best": best, "weights_sha256": saved["weights_sha256"]}

@@ -148,7 +148,7 @@ def simulated_images(sim_dir: str | Path, pixel_m: float = 25.0, max_scenes: int
     sim_dir = Path(sim_dir)
     scenes = read_sim_manifest(sim_dir)[: max_scenes or None]
     labels_path = sim_dir / "labels.gpkg"
-    params = PrepareParams(scenes=[str(p) for p in scenes], out=str(sim_dir / ".realism"), labels=str(labels_path),
+    params = PrepareParams(scenes=[str(p) for p in scenes], out_dir=str(sim_dir / ".realism"), labels=str(labels_path),
                            pixel_size=float(pixel_m))
     labels = read_labels(labels_path)
     plans = plan_scenes(params, labels, progress.sub(0.0, 0.05))

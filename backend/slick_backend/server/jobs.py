@@ -29,7 +29,7 @@ from ..atomic import partials_of, remove_path, write_text_atomic
 log = logging.getLogger("slick.server.jobs")
 
 TERMINAL = {"succeeded", "failed", "cancelled"}
-OUTPUT_KEYS = ("out", "output", "out_dir", "out_prefix", "prefix")
+OUTPUT_KEYS = ("out", "output", "out_dir", "out_prefix", "out_file", "prefix")
 
 
 def _now() -> str:

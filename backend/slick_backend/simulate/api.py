@@ -47,7 +47,7 @@ GAP_STREAM = 9999  # seeds the choice of gap dates (scene indices stay below MAX
 
 @dataclass
 class SimulateParams:
-    out: str
+    out_dir: str
     mode: str = "EW"
     scenes: int = 8
     seed: int = 0
@@ -78,9 +78,9 @@ class SimulateParams:
             raise InputError(f"--site {self.site!r} is not a site the simulator knows: use one of {', '.join(SITES)}")
         if isinstance(self.gaps, bool) or not isinstance(self.gaps, (int, float)) or not 0.0 <= self.gaps <= 1.0:
             raise InputError(f"--gaps {self.gaps!r} is out of range: give the share of dates that miss seeps, 0 to 1")
-        if not self.out:
+        if not self.out_dir:
             raise InputError("no output directory given: pass --out DIR")
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not out.is_dir():
             raise InputError(f"{out} exists and is not a directory: choose another --out")
         if out.is_dir() and any(out.iterdir()) and not self.overwrite:
@@ -274,7 +274,7 @@ def _write_manifest(tmp: Path, params: SimulateParams, scenes: list[dict], label
     manifest = {
         "format": "slick-simulation",
         "version": 1,
-        "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out", "overwrite")},
+        "params": {k: v for k, v in dataclasses.asdict(params).items() if k not in ("out_dir", "overwrite")},
         "labels": {"file": "labels.gpkg", "layer": "slicks", "crs": "EPSG:4326", "polygons": len(label_rows)},
         "sites": sites_record([SITES[name] for name in dict.fromkeys(s["site"] for s in scenes)]),
         "drift": {"file": "drift.csv", "columns": ["scene", "acq_time", "drift_to_deg", "wind_to_deg"]},
@@ -290,7 +290,7 @@ def run_simulate(params: SimulateParams, progress: Progress) -> dict:
     from .labels import write_labels_gpkg
 
     product, mode = _product(params)
-    out = Path(params.out)
+    out = Path(params.out_dir)
     t0 = time.monotonic()
     scenes, label_rows = [], []
     gaps = _gap_dates(params)

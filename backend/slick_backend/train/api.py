@@ -3,7 +3,7 @@
 Base init loads ImageNet / Meta SAM weights from the local models dir (verified), or stops
 with a clear message unless ``allow_random_init``; transfer init loads a source model dir
 (checksum verified) shape-compatibly. The model dir is written atomically: a cancelled or
-failed run leaves nothing, and an existing dir at ``out`` is only replaced with ``overwrite``.
+failed run leaves nothing, and an existing dir at ``out_dir`` is only replaced with ``overwrite``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ DEVICES = ("auto", "cpu", "cuda")
 @dataclass
 class TrainParams:
     data: str
-    out: str
+    out_dir: str
     arch: str | None = None  # base: deeplabv3 when not given; transfer: the source's (a different one is an error)
     backbone: str | None = None  # base: per arch, resnet50 / vit_b; transfer: the source's
     init: str = "base"
@@ -81,7 +81,7 @@ class TrainParams:
 
         if not (Path(self.data) / "manifest.json").is_file():
             raise InputError(f"{self.data}: no manifest.json; give a dataset dir written by `slick-backend prepare` (--data)")
-        check_output_dir(self.out)
+        check_output_dir(self.out_dir)
         if self.checkpoint:
             check_output_dir(self.checkpoint, "--checkpoint")
         if self.arch is not None and self.arch not in ARCHS:
@@ -113,7 +113,7 @@ class TrainParams:
             raise InputError(f"--slick-tile-share {self.slick_tile_share}: must be between 0 and 1 (e.g. 0.5)")
         if self.lr is not None and not 0 < float(self.lr) < 1:
             raise InputError(f"--lr {self.lr}: must be between 0 and 1 (e.g. 3e-4)")
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not self.overwrite:
             raise InputError(f"{out}: already exists; choose another --out or give --overwrite (it is replaced only once the new model is complete)")
         if out.resolve() == Path(self.data).resolve() or (source is not None and out.resolve() == source.resolve()):
@@ -185,7 +185,7 @@ def run_train(params: TrainParams, progress) -> dict:
     pixel = manifest.get("params", {}).get("pixel_size")
     card = {
         "format": "slick-model", "version": 1,
-        "name": params.name or Path(params.out).name,
+        "name": params.name or Path(params.out_dir).name,
         "arch": init_info["model"]["arch"], "backbone": init_info["model"]["backbone"], "model": init_info["model"],
         "tile": tile, "pixel_size": pixel, "bands": 1,
         "modes": info["modes"], "polarisations": info["polarisations"], "preprocessing": info["preprocessing"],
@@ -211,12 +211,12 @@ def run_train(params: TrainParams, progress) -> dict:
         "history": result["history"], "trainable_params": trainable, "total_params": total,
         "train_seconds": result["seconds"], "device": result["device"],
     })
-    progress.update(0.98, f"writing {params.out}")
-    with atomic_dir(params.out, overwrite=params.overwrite) as tmp:
+    progress.update(0.98, f"writing {params.out_dir}")
+    with atomic_dir(params.out_dir, overwrite=params.overwrite) as tmp:
         card = save_model_dir(tmp, module, card)
         progress.check()  # a cancel now still leaves the old state untouched
-    progress.update(1.0, f"model written to {params.out}")
-    return {"model_dir": str(Path(params.out).resolve()), "best_epoch": result["best_epoch"],
+    progress.update(1.0, f"model written to {params.out_dir}")
+    return {"model_dir": str(Path(params.out_dir).resolve()), "best_epoch": result["best_epoch"],
             "epochs_run": result["epochs_run"], "val_loss": result["val_metrics"]["loss"],
             "val_dice": result["val_metrics"]["dice"], "train_scenes": train_ids, "seconds": result["seconds"],
             "weights_sha256": card["weights_sha256"]}
@@ -232,7 +232,7 @@ def _checkpoint_writer(params: TrainParams, card: dict, progress):
         partial = {**card, "name": f"{card['name']}-checkpoint",
                    "checkpoint": {"epoch": epoch, "val_loss": round(val_loss, 6),
                                   "val_dice": None if val_dice is None else round(val_dice, 6),
-                                  "of": str(Path(params.out).resolve()), "complete": False}}
+                                  "of": str(Path(params.out_dir).resolve()), "complete": False}}
         with atomic_dir(params.checkpoint, overwrite=True) as tmp:
             save_model_dir(tmp, state, partial)
         progress.log(f"checkpoint: epoch {epoch} (val loss {val_loss:.4f}) written to {params.checkpoint}")

@@ -30,7 +30,7 @@ class EvaluateParams:
     model: str  # a model dir or a shipped model name
     data: str
     split: str = "test"
-    out: str | None = None  # default: <model>/evaluation_<split>.json (cwd for a shipped model)
+    out_file: str | None = None  # default: <model>/evaluation_<split>.json (cwd for a shipped model)
     device: str = "auto"
     batch_size: int = 8
     threshold: float | None = None  # None: the model card's threshold
@@ -178,8 +178,8 @@ def run_evaluate(params: EvaluateParams, progress) -> dict:
         "dice_pooled": pooled["dice"], "precision": pooled["precision"], "recall": pooled["recall"], "iou": pooled["iou"],
         "scenes": results,
     }
-    if params.out:
-        out = Path(params.out)
+    if params.out_file:
+        out = Path(params.out_file)
     elif shipped_name_of(model_dir):  # never write into the installed package
         out = Path(f"evaluation_{shipped_name_of(model_dir)}_{params.split}.json")
     else:

@@ -71,7 +71,7 @@ def test_cancel_stops_the_workers_and_records_nothing(tmp_path, tiny_target):
     progress = CancelLater(after_s=4.0)
     before = {p.pid for p in workers()}
     with pytest.raises(Cancelled):
-        run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(tmp_path / "out")), progress)
+        run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out_dir=str(tmp_path / "out")), progress)
     assert progress.children_seen >= 1  # a worker process was really running the training
     time.sleep(0.5)
     assert [p for p in workers() if p.pid not in before] == []
@@ -89,7 +89,7 @@ def test_one_experiment_per_directory_and_leftovers_are_cleaned(tmp_path, tiny_t
     out = tmp_path / "out"
     with exclusive(out):  # as if another experiment were running there
         with pytest.raises(InputError, match="another experiment is running"):
-            run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(out)), Progress())
+            run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out_dir=str(out)), Progress())
     # what a SIGKILL leaves: a model dir being written, a run's work dir, a temp record
     (out / "models" / ".run-a.x1.partial").mkdir(parents=True)
     (out / "models" / ".run-a.work" / "data").mkdir(parents=True)

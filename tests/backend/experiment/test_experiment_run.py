@@ -122,7 +122,7 @@ def test_rerun_skips_done_runs_and_redoes_changed_ones(experiment):
     before = json.loads(victim.read_text())
     victim.unlink()
     start = time.monotonic()
-    result = run_experiment(ExperimentParams(config=str(experiment["config"]), out=str(out), workers=2),
+    result = run_experiment(ExperimentParams(config=str(experiment["config"]), out_dir=str(out), workers=2),
                             NullProgress())
     assert result["done_now"] == 1 and result["reused"] == 4 and not result["failed"]
     # same seed, same scenes, same thread count: the re-done run gives the same Dice

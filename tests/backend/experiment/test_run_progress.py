@@ -51,7 +51,7 @@ def test_experiment_reports_each_run_epoch_by_epoch(tiny_target, tmp_path, execu
     (tmp_path / "target").symlink_to(tiny_target)
     (tmp_path / "exp.toml").write_text(CONFIG)
     progress = Recording()
-    run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out=str(tmp_path / "out"), executor=executor),
+    run_experiment(ExperimentParams(config=str(tmp_path / "exp.toml"), out_dir=str(tmp_path / "out"), executor=executor),
                    progress)
     inside = [(f, m) for f, m in progress.seen if m.startswith("run 1/1 (N=1 draw 0 base): ")]
     assert any("epoch 1/2" in m for _, m in inside) or any("epoch 2/2" in m for _, m in inside), progress.seen

@@ -75,7 +75,7 @@ def _predict(scene: Path, out: Path, adapt_bn: bool = False) -> tuple[np.ndarray
     from slick_backend.predict.api import PredictParams, run_predict
     from slick_backend.progress import NullProgress
 
-    result = run_predict(PredictParams(scene=str(scene), out=str(out), model=NAME, adapt_bn=adapt_bn), NullProgress())
+    result = run_predict(PredictParams(scene=str(scene), out_prefix=str(out), model=NAME, adapt_bn=adapt_bn), NullProgress())
     with rasterio.open(result["mask"]) as src:
         mask = src.read(1)
     return mask == 1, mask != 255

@@ -62,6 +62,6 @@ def tiny_onnx(tiny_model, tmp_path_factory) -> Path:
     from slick_backend.progress import NullProgress
 
     out = tmp_path_factory.mktemp("onnx") / "tiny.onnx"
-    res = run_export_onnx(ExportParams(model=str(tiny_model), out=str(out)), NullProgress())
+    res = run_export_onnx(ExportParams(model=str(tiny_model), out_file=str(out)), NullProgress())
     assert res["max_abs_diff"] < 1e-3
     return out

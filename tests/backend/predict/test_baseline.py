@@ -32,7 +32,7 @@ def db_scene(tmp_path):
 
 
 def test_strips_with_halo_equal_the_whole_image_filter(db_scene):
-    params = BaselineParams(scene=str(db_scene), out="unused", window_km=3.0)
+    params = BaselineParams(scene=str(db_scene), out_prefix="unused", window_km=3.0)
     with open_scene(db_scene, "db") as scene:
         grid = choose_grid(scene, 25)
         strips = list(dark_strips(scene, grid, params, 1.0))
@@ -47,7 +47,7 @@ def test_strips_with_halo_equal_the_whole_image_filter(db_scene):
 
 
 def test_baseline_keeps_big_dark_spots_and_drops_small_ones(db_scene, tmp_path):
-    res = run_baseline(BaselineParams(scene=str(db_scene), out=str(tmp_path / "b"), window_km=3.0,
+    res = run_baseline(BaselineParams(scene=str(db_scene), out_prefix=str(tmp_path / "b"), window_km=3.0,
                                       value_kind="db", simplify_m=0), NullProgress())
     with rasterio.open(res["mask"]) as ds:
         m = ds.read(1)
@@ -83,8 +83,8 @@ def test_baseline_on_a_real_arctic_mosaic(arctic_dir, tmp_path):
 
 def test_baseline_bad_parameters(db_scene, tmp_path):
     with pytest.raises(InputError, match="--window-km"):
-        BaselineParams(scene=str(db_scene), out=str(tmp_path / "x"), window_km=0.05).validate()
+        BaselineParams(scene=str(db_scene), out_prefix=str(tmp_path / "x"), window_km=0.05).validate()
     with pytest.raises(InputError, match="--k-db"):
-        BaselineParams(scene=str(db_scene), out=str(tmp_path / "x"), k_db=0).validate()
+        BaselineParams(scene=str(db_scene), out_prefix=str(tmp_path / "x"), k_db=0).validate()
     with pytest.raises(InputError, match="not found"):
-        BaselineParams(scene=str(tmp_path / "none.tif"), out=str(tmp_path / "x")).validate()
+        BaselineParams(scene=str(tmp_path / "none.tif"), out_prefix=str(tmp_path / "x")).validate()

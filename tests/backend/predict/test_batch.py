@@ -41,8 +41,8 @@ def inputs(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch_inputs")
     from slick_backend.simulate.api import SimulateParams, run_simulate
 
-    run_simulate(SimulateParams(out=str(root / "sim"), scenes=3, seed=5, size=256), NullProgress())
-    run_simulate(SimulateParams(out=str(root / "prod"), scenes=1, seed=6, size=256, georef="safe-zip"), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(root / "sim"), scenes=3, seed=5, size=256), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(root / "prod"), scenes=1, seed=6, size=256, georef="safe-zip"), NullProgress())
     (root / "scenes").mkdir()
     (root / "products").mkdir()
     for scene in (root / "sim").glob("*.tif*"):
@@ -72,7 +72,7 @@ def first_run(inputs, coarse_model):
     """A folder and a list file, two local workers: 4 scenes done, the broken one failed."""
     out = inputs["root"] / "out"
     params = BatchPredictParams(scenes=[str(inputs["root"] / "scenes"), f"@{inputs['root'] / 'list.txt'}"],
-                                out=str(out), model=str(coarse_model), workers=2, **FAST)
+                                out_dir=str(out), model=str(coarse_model), workers=2, **FAST)
     result = run_batch_predict(params, NullProgress())
     return {"out": out, "result": result, "status": json.loads((out / "batch.json").read_text())}
 
@@ -141,7 +141,7 @@ def test_a_rerun_redoes_only_what_is_missing(first_run, inputs, coarse_model, tm
     (out / killed).rename(out / f".{killed}.999999999.deadbeef.partial")  # pid 999999999: not alive
     before = {sid: (out / sid / "result.json").stat().st_mtime_ns for sid in kept}
     params = BatchPredictParams(scenes=[str(inputs["root"] / "scenes"), f"@{inputs['root'] / 'list.txt'}"],
-                                out=str(out), model=str(coarse_model), **FAST)
+                                out_dir=str(out), model=str(coarse_model), **FAST)
     result = run_batch_predict(params, NullProgress())
     assert result["done_now"] == 2 and result["reused"] == 2 and [f["id"] for f in result["failed"]] == ["broken"]
     assert {sid: (out / sid / "result.json").stat().st_mtime_ns for sid in kept} == before
@@ -255,10 +255,10 @@ def test_bad_scene_entries_are_one_line_errors(tmp_path, entry, message):
 def test_batch_options_are_checked_before_any_work(tmp_path, coarse_model, monkeypatch):
     scene = tmp_path / "s.tif"
     scene.write_bytes(b"")
-    ok = {"scenes": [str(scene)], "out": str(tmp_path / "out"), "model": str(coarse_model)}
+    ok = {"scenes": [str(scene)], "out_dir": str(tmp_path / "out"), "model": str(coarse_model)}
     for bad, message in [({"workers": 0}, "--workers 0"), ({"executor": "spark"}, "choose local or ray"),
                          ({"ray_address": "x:1"}, "only used with --executor ray"),
-                         ({"out": str(scene)}, "is a file"), ({"threshold": 1.5}, "--threshold 1.5"),
+                         ({"out_dir": str(scene)}, "is a file"), ({"threshold": 1.5}, "--threshold 1.5"),
                          ({"model": str(tmp_path / "nomodel")}, "not a model directory"),
                          ({"masks": [str(tmp_path / "nomask.gpkg")]}, "no such mask file")]:
         with pytest.raises(InputError, match=message):
@@ -281,8 +281,9 @@ def test_batch_params_carry_every_predict_option():
 
     batch = {f.name for f in dataclasses.fields(BatchPredictParams)}
     predict = {f.name for f in dataclasses.fields(PredictParams)}
-    assert batch - predict == {"scenes", "executor", "workers", "ray_address"}
-    assert predict - batch == {"scene", "format"}
+    # a batch writes into a folder (out_dir), each of its scenes to a prefix in it (out_prefix)
+    assert batch - predict == {"scenes", "out_dir", "executor", "workers", "ray_address"}
+    assert predict - batch == {"scene", "out_prefix", "format"}
 
 
 def test_cli_forms_are_exclusive(tmp_path, capsys):

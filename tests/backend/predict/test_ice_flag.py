@@ -140,9 +140,9 @@ def two_slicks_scene(tmp_path):
 @pytest.mark.parametrize("fmt", ["gpkg", "shp", "geojson"])
 def test_predict_and_baseline_write_the_ice_fields(tmp_path, fmt):
     scene = two_slicks_scene(tmp_path)
-    res = run_predict(PredictParams(scene=str(scene), out=str(tmp_path / "p"), format=fmt), NullProgress(),
+    res = run_predict(PredictParams(scene=str(scene), out_prefix=str(tmp_path / "p"), format=fmt), NullProgress(),
                       engine=CountingEngine(), card=dict(CARD))
-    base = run_baseline(BaselineParams(scene=str(scene), out=str(tmp_path / "b"), format=fmt), NullProgress())
+    base = run_baseline(BaselineParams(scene=str(scene), out_prefix=str(tmp_path / "b"), format=fmt), NullProgress())
     assert "ice_score" not in SHP_NAMES and "ice_like" not in SHP_NAMES  # short enough for dBase as they are
     for result in (res, base):
         layer = "slicks" if fmt == "gpkg" else None
@@ -163,7 +163,7 @@ def test_predict_and_baseline_write_the_ice_fields(tmp_path, fmt):
 def test_an_outline_without_surroundings_has_empty_ice_fields(tmp_path, fmt):
     img = np.full((40, 40), 30, np.uint8)  # one slick over the whole (1 km) scene: no ring to judge
     scene = write_raster(tmp_path / "all.tif", img, utm_transform(px=PX), "EPSG:32633", 0)
-    res = run_predict(PredictParams(scene=str(scene), out=str(tmp_path / "p"), format=fmt), NullProgress(),
+    res = run_predict(PredictParams(scene=str(scene), out_prefix=str(tmp_path / "p"), format=fmt), NullProgress(),
                       engine=CountingEngine(), card=dict(CARD))
     meta, _, wkb, data = ogr_read(res["outlines"], layer="slicks" if fmt == "gpkg" else None)
     cols = dict(zip(meta["fields"].tolist(), data, strict=True))

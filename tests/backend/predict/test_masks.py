@@ -23,7 +23,7 @@ def everything_is_slick(batch: np.ndarray) -> np.ndarray:
 
 
 def predict(scene, out, **kw):
-    params = PredictParams(scene=str(scene), out=str(out), simplify_m=0, min_area_km2=0, **kw)
+    params = PredictParams(scene=str(scene), out_prefix=str(out), simplify_m=0, min_area_km2=0, **kw)
     return run_predict(params, NullProgress(), engine=CountingEngine(everything_is_slick), card=dict(CARD))
 
 
@@ -70,7 +70,7 @@ def test_no_outline_touches_land_on_sample_135(arctic_dir, tmp_path):
 
 def test_baseline_masks_land_too(arctic_dir, tmp_path):
     scene = arctic_dir / "sample_135" / "raw_mosaic.tif"
-    res = run_baseline(BaselineParams(scene=str(scene), out=str(tmp_path / "b"), k_db=0.5, min_area_km2=0.01),
+    res = run_baseline(BaselineParams(scene=str(scene), out_prefix=str(tmp_path / "b"), k_db=0.5, min_area_km2=0.01),
                        NullProgress())
     lon, lat = outline_points(res["outlines"])
     assert not land_at(lon, lat).any() and res["masks"][0]["mask"] == "land"
@@ -118,10 +118,10 @@ def test_vector_and_raster_masks(sea_scene, tmp_path):
 
 def test_bad_mask_options_say_what_to_fix(sea_scene, tmp_path):
     with pytest.raises(InputError, match="no such mask file"):
-        PredictParams(scene=str(sea_scene), out=str(tmp_path / "x"), masks=[str(tmp_path / "nope.gpkg")]).validate(
+        PredictParams(scene=str(sea_scene), out_prefix=str(tmp_path / "x"), masks=[str(tmp_path / "nope.gpkg")]).validate(
             need_model=False)
     with pytest.raises(InputError, match="--land-buffer-km -1"):
-        PredictParams(scene=str(sea_scene), out=str(tmp_path / "x"), land_buffer_km=-1).validate(need_model=False)
+        PredictParams(scene=str(sea_scene), out_prefix=str(tmp_path / "x"), land_buffer_km=-1).validate(need_model=False)
     (tmp_path / "notes.txt").write_text("not a map")
     with pytest.raises(InputError, match="notes.txt: cannot be read as vector mask"):
         predict(sea_scene, tmp_path / "y", masks=[str(tmp_path / "notes.txt")])

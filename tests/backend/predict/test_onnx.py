@@ -35,8 +35,8 @@ def test_onnx_file_describes_itself_and_matches_pytorch(exported, tiny_model):
 
 def test_predict_with_onnx_runtime_agrees_with_pytorch(exported, tiny_model, crop_135, tmp_path):
     common = dict(scene=str(crop_135), overlap=0.0, batch_size=16, device="cpu", min_area_km2=0)
-    a = run_predict(PredictParams(out=str(tmp_path / "torch"), model=str(tiny_model), **common), NullProgress())
-    b = run_predict(PredictParams(out=str(tmp_path / "onnx"), engine="onnx", onnx=str(exported), **common),
+    a = run_predict(PredictParams(out_prefix=str(tmp_path / "torch"), model=str(tiny_model), **common), NullProgress())
+    b = run_predict(PredictParams(out_prefix=str(tmp_path / "onnx"), engine="onnx", onnx=str(exported), **common),
                     NullProgress())
     assert b["engine"].startswith("onnxruntime")
     with rasterio.open(a["prob"]) as pa, rasterio.open(b["prob"]) as pb:
@@ -46,9 +46,9 @@ def test_predict_with_onnx_runtime_agrees_with_pytorch(exported, tiny_model, cro
 
 def test_export_refuses_bad_targets(tiny_model, tmp_path):
     with pytest.raises(InputError, match=".onnx"):
-        run_export_onnx(ExportParams(model=str(tiny_model), out=str(tmp_path / "x.bin")), NullProgress())
+        run_export_onnx(ExportParams(model=str(tiny_model), out_file=str(tmp_path / "x.bin")), NullProgress())
     with pytest.raises(InputError, match="not a model directory"):
-        run_export_onnx(ExportParams(model=str(tmp_path / "nope"), out=str(tmp_path / "x.onnx")), NullProgress())
+        run_export_onnx(ExportParams(model=str(tmp_path / "nope"), out_file=str(tmp_path / "x.onnx")), NullProgress())
     with pytest.raises(InputError, match="no Slick model card"):
         (tmp_path / "plain.onnx").write_bytes(onnx.helper.make_model(onnx.helper.make_graph([], "g", [], [])).SerializeToString())
         onnx_card(tmp_path / "plain.onnx")

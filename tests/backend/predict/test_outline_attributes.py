@@ -220,7 +220,7 @@ def test_predict_writes_the_centrelines(tmp_path, fmt):
     img = np.full((200, 200), 200, np.uint8)
     img[40:60, 20:180] = 30  # a 4 km x 500 m slick
     scene = write_raster(tmp_path / "scene.tif", img, utm_transform(), "EPSG:32633", 0)
-    params = PredictParams(scene=str(scene), out=str(tmp_path / "out" / "p"), format=fmt, min_area_km2=0.05)
+    params = PredictParams(scene=str(scene), out_prefix=str(tmp_path / "out" / "p"), format=fmt, min_area_km2=0.05)
     res = run_predict(params, NullProgress(), engine=CountingEngine(), card=dict(CARD))
     lines = res.get("centrelines", res["outlines"])
     layer = "centrelines" if fmt == "gpkg" else None

@@ -17,7 +17,7 @@ from slick_backend.progress import NullProgress, Progress
 
 
 def predict(scene, out, engine=None, card=CARD, **kw):
-    params = PredictParams(scene=str(scene), out=str(out), **kw)
+    params = PredictParams(scene=str(scene), out_prefix=str(out), **kw)
     return run_predict(params, NullProgress(), engine=engine or CountingEngine(), card=dict(card))
 
 
@@ -127,7 +127,7 @@ def test_interrupted_prediction_leaves_nothing_that_looks_complete(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(Cancelled):
-        run_predict(PredictParams(scene=str(scene), out=str(out / "x")), CancelAfter(4),
+        run_predict(PredictParams(scene=str(scene), out_prefix=str(out / "x")), CancelAfter(4),
                     engine=CountingEngine(), card=dict(CARD))
     assert list(out.iterdir()) == []
 
@@ -157,10 +157,10 @@ def test_bad_inputs_fail_with_one_line(tmp_path, tiny_model):
         f.seek(-8, 2)
         f.write(b"\x00" * 8)
     with pytest.raises(InputError, match="does not match"):
-        run_predict(PredictParams(scene=str(scene), out=str(tmp_path / "b"), model=str(broken)), NullProgress())
+        run_predict(PredictParams(scene=str(scene), out_prefix=str(tmp_path / "b"), model=str(broken)), NullProgress())
     (broken / "weights.safetensors").unlink()
     with pytest.raises(InputError, match="missing"):
-        run_predict(PredictParams(scene=str(scene), out=str(tmp_path / "b"), model=str(broken)), NullProgress())
+        run_predict(PredictParams(scene=str(scene), out_prefix=str(tmp_path / "b"), model=str(broken)), NullProgress())
     assert not list(tmp_path.glob("b_*"))
 
 

@@ -36,7 +36,7 @@ def prepared(arctic, mk, tmp_path_factory):
     geoms, scenes = _label_polygons_4326(arctic)
     labels = mk.labels(tmp / "labels.gpkg", geoms, crs="EPSG:4326", scenes=scenes)
     params = PrepareParams(scenes=[str(arctic / s / "raw_mosaic.tif") for s in SAMPLES], labels=str(labels),
-                           pixel_size=25, tile=256, out=str(tmp / "ds"))
+                           pixel_size=25, tile=256, out_dir=str(tmp / "ds"))
     result = run_prepare(params)
     return tmp / "ds", result
 
@@ -111,7 +111,7 @@ def test_mosaic_resampled_to_ten_metres(arctic, mk, tmp_path):
     keep = [g for g, s in zip(geoms, scenes, strict=True) if s.startswith("sample_123")]
     labels = mk.labels(tmp_path / "l.gpkg", keep)
     src = arctic / "sample_123" / "raw_mosaic.tif"
-    run_prepare(PrepareParams(scenes=[str(src)], labels=str(labels), pixel_size=10, tile=512, out=str(tmp_path / "ds")))
+    run_prepare(PrepareParams(scenes=[str(src)], labels=str(labels), pixel_size=10, tile=512, out_dir=str(tmp_path / "ds")))
     ds = open_dataset(tmp_path / "ds")
     (scene,) = ds.scenes()
     with rasterio.open(src) as m:

@@ -44,7 +44,7 @@ def test_every_georef_path_lines_up_with_labels(tmp_path, mk, scenes):
     labels = mk.labels(tmp_path / "slicks.geojson", [slick], crs="EPSG:3857", driver="GeoJSON", layer="slicks")
     out = tmp_path / "ds"
     result = run_prepare(PrepareParams(scenes=[str(s) for s in scenes], labels=str(labels), pixel_size=25, tile=128,
-                                       out=str(out), seed=3))
+                                       out_dir=str(out), seed=3))
     ds = open_dataset(out)
     assert result["scenes"] == 3 and result["tiles"] == len(ds.tiles())
     utm = Transformer.from_crs("EPSG:4326", "EPSG:32632", always_xy=True)
@@ -76,7 +76,7 @@ def test_every_georef_path_lines_up_with_labels(tmp_path, mk, scenes):
 def test_no_labels_ten_metres_and_scene_field(tmp_path, mk, scenes):
     # Without labels: all-zero masks, stretch over the whole scene.
     out = tmp_path / "nolabels"
-    run_prepare(PrepareParams(scenes=[str(scenes[1])], pixel_size=10, tile=256, out=str(out)))
+    run_prepare(PrepareParams(scenes=[str(scenes[1])], pixel_size=10, tile=256, out_dir=str(out)))
     ds = open_dataset(out)
     (scene,) = ds.scenes()
     assert scene["pixel_size"] == 10 and scene["stretch"]["region"] is None and scene["slick_pixels"] == 0
@@ -84,7 +84,7 @@ def test_no_labels_ten_metres_and_scene_field(tmp_path, mk, scenes):
     # A `scene` field ties polygons to scenes: labels of another scene are not burnt here.
     labels = mk.labels(tmp_path / "l.gpkg", [mk.slick(), mk.slick()], scenes=["some_other_scene", "proj_linear"])
     out2 = tmp_path / "field"
-    run_prepare(PrepareParams(scenes=[str(scenes[1]), str(scenes[2])], labels=str(labels), tile=128, out=str(out2)))
+    run_prepare(PrepareParams(scenes=[str(scenes[1]), str(scenes[2])], labels=str(labels), tile=128, out_dir=str(out2)))
     by_id = {s["id"]: s for s in open_dataset(out2).scenes()}
     assert by_id["s1a-iw-grd-vv-geo-db"]["slick_pixels"] == 0 and by_id["s1a-iw-grd-vv-geo-db"]["stretch"]["region"] is None
     assert by_id["proj_linear"]["slick_pixels"] > 1000 and by_id["proj_linear"]["label_polygons"] == 1
@@ -92,7 +92,7 @@ def test_no_labels_ten_metres_and_scene_field(tmp_path, mk, scenes):
 
 def test_tiles_are_georeferenced_geotiffs(tmp_path, scenes):
     out = tmp_path / "ds"
-    run_prepare(PrepareParams(scenes=[str(scenes[0])], tile=64, overlap=0.5, out=str(out)))
+    run_prepare(PrepareParams(scenes=[str(scenes[0])], tile=64, overlap=0.5, out_dir=str(out)))
     ds = open_dataset(out)
     (scene,) = ds.scenes()
     grid_t = rasterio.Affine(*scene["transform"])
@@ -120,7 +120,7 @@ class _CancelAfter(Progress):
 def test_cancel_leaves_nothing(tmp_path, scenes):
     out = tmp_path / "ds"
     with pytest.raises(Cancelled):
-        run_prepare(PrepareParams(scenes=[str(s) for s in scenes], tile=64, out=str(out)), _CancelAfter(8))
+        run_prepare(PrepareParams(scenes=[str(s) for s in scenes], tile=64, out_dir=str(out)), _CancelAfter(8))
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -137,7 +137,7 @@ def test_multipolygon_shapefile_in_utm_and_mixed_geojson(tmp_path, mk, scenes):
     counts = []
     for i, labels in enumerate((shp, mixed)):
         out = tmp_path / f"ds{i}"
-        run_prepare(PrepareParams(scenes=[str(scenes[2])], labels=str(labels), tile=128, out=str(out)))
+        run_prepare(PrepareParams(scenes=[str(scenes[2])], labels=str(labels), tile=128, out_dir=str(out)))
         (scene,) = open_dataset(out).scenes()
         counts.append(scene["slick_pixels"])
     assert abs(counts[0] - slick.area / 625) < 0.02 * slick.area / 625

@@ -207,9 +207,9 @@ def simulated_products(tmp_path_factory) -> dict:
     from slick_backend.simulate.api import SimulateParams, run_simulate
 
     out = tmp_path_factory.mktemp("simsafe")
-    folders = run_simulate(SimulateParams(out=str(out / "folders"), mode="EW", scenes=2, seed=3, size=384,
+    folders = run_simulate(SimulateParams(out_dir=str(out / "folders"), mode="EW", scenes=2, seed=3, size=384,
                                           georef="safe"), NullProgress())
-    zips = run_simulate(SimulateParams(out=str(out / "zips"), mode="EW", scenes=1, seed=5, size=384,
+    zips = run_simulate(SimulateParams(out_dir=str(out / "zips"), mode="EW", scenes=1, seed=5, size=384,
                                        georef="safe-zip"), NullProgress())
     return {"folders": folders, "zips": zips}
 
@@ -227,7 +227,7 @@ def test_prepare_reads_products_and_records_the_calibration(simulated_products, 
           geometry_type=meta["geometry_type"])
     scenes = folders["scenes"] + zips["scenes"]
     assert [Path(s).suffix for s in scenes] == [".SAFE", ".SAFE", ".zip"]
-    params = PrepareParams(scenes=scenes, out=str(tmp_path / "ds"), labels=str(labels), pixel_size=40, tile=128,
+    params = PrepareParams(scenes=scenes, out_dir=str(tmp_path / "ds"), labels=str(labels), pixel_size=40, tile=128,
                            split=[1.0, 0.0, 0.0], calibration="sigma0-denoised", min_valid=0.3)
     run_prepare(params, NullProgress())
     manifest = json.loads((tmp_path / "ds" / "manifest.json").read_text())
@@ -248,10 +248,10 @@ def test_predict_applies_the_models_calibration(simulated_products, tmp_path, ti
     card["preprocessing"] = {"dataset_params": {"calibration": "sigma0-denoised"}}
     (tiny_model_dir / "model.json").write_text(json.dumps(card))
     product = simulated_products["zips"]["scenes"][0]
-    res = run_predict(PredictParams(scene=product, out=str(tmp_path / "p"), model=str(tiny_model_dir)), NullProgress())
+    res = run_predict(PredictParams(scene=product, out_prefix=str(tmp_path / "p"), model=str(tiny_model_dir)), NullProgress())
     assert res["read"] == {"kind": "linear", "polarisation": "HH", "calibration": "sigma0-denoised"}
     assert res["warnings"] == []
-    res = run_predict(PredictParams(scene=product, out=str(tmp_path / "q"), model=str(tiny_model_dir),
+    res = run_predict(PredictParams(scene=product, out_prefix=str(tmp_path / "q"), model=str(tiny_model_dir),
                                     calibration="none"), NullProgress())
     assert res["read"]["calibration"] == "none" and res["read"]["kind"] == "amplitude"
     assert any("trained on scenes read with calibration sigma0-denoised" in w for w in res["warnings"])

@@ -19,11 +19,11 @@ KIND = {"amplitude_dn": "amplitude", "linear_sigma0": "linear", "db_sigma0": "db
 def simulated(request, tmp_path_factory):
     mode, pixel = request.param
     tmp = tmp_path_factory.mktemp(f"sim_{mode}")
-    run_simulate(SimulateParams(out=str(tmp / "sim"), mode=mode, scenes=3, seed=7, size=384), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(tmp / "sim"), mode=mode, scenes=3, seed=7, size=384), NullProgress())
     sim = json.loads((tmp / "sim" / "manifest.json").read_text())
     scenes = [str(tmp / "sim" / s["file"]) for s in sim["scenes"]]
     result = run_prepare(PrepareParams(scenes=scenes, labels=str(tmp / "sim" / "labels.gpkg"), pixel_size=pixel,
-                                       tile=128, out=str(tmp / "ds"), seed=1))
+                                       tile=128, out_dir=str(tmp / "ds"), seed=1))
     return sim, open_dataset(tmp / "ds"), result, pixel
 
 

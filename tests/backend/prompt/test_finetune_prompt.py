@@ -21,15 +21,15 @@ def dataset(simulated_ew, tmp_path_factory):
     """The simulated EW scenes with their labels, prepared as the Train tab does (25 m, 256 px)."""
     scenes, labels = simulated_ew
     prep_cls, prepare = resolve("prepare")
-    params = prep_cls(scenes=scenes, labels=labels, pixel_size=25, tile=256, out=str(tmp_path_factory.mktemp("ft") / "ds"))
+    params = prep_cls(scenes=scenes, labels=labels, pixel_size=25, tile=256, out_dir=str(tmp_path_factory.mktemp("ft") / "ds"))
     params.validate()
     prepare(params, NullProgress())
-    return Path(params.out)
+    return Path(params.out_dir)
 
 
 def test_adapted_model_is_written_with_its_card_and_never_checks_worse_than_its_start(dataset, tmp_path):
     out = tmp_path / "mine-prompt"
-    result = run_finetune_prompt(FinetunePromptParams(data=str(dataset), out=str(out), steps=10, val_every=5,
+    result = run_finetune_prompt(FinetunePromptParams(data=str(dataset), out_dir=str(out), steps=10, val_every=5,
                                                       batch_size=4), NullProgress())
     net, card = load_prompt_model(out)
     assert card["format"] == "slick-prompt-model" and card["name"] == "mine-prompt"
@@ -49,7 +49,7 @@ def test_the_sam_engine_takes_the_adapted_model(dataset, tmp_path):
     from slick_backend.server.sam.engine import SamEngine
 
     out = tmp_path / "p"
-    run_finetune_prompt(FinetunePromptParams(data=str(dataset), out=str(out), steps=10, val_every=10, batch_size=2),
+    run_finetune_prompt(FinetunePromptParams(data=str(dataset), out_dir=str(out), steps=10, val_every=10, batch_size=2),
                         NullProgress())
     manifest = json.loads((dataset / "manifest.json").read_text())
     tile = next(t for t in manifest["tiles"] if t.get("slick_pixels"))
@@ -80,23 +80,23 @@ def test_tiles_of_other_sizes_become_256_px_windows_around_their_slicks(tmp_path
 
 def test_bad_input_is_refused_before_any_work(dataset, tmp_path):
     with pytest.raises(InputError, match="not a prepared dataset"):
-        FinetunePromptParams(data=str(tmp_path), out=str(tmp_path / "o")).validate()
+        FinetunePromptParams(data=str(tmp_path), out_dir=str(tmp_path / "o")).validate()
     with pytest.raises(InputError, match="no such prompt model"):
-        FinetunePromptParams(data=str(dataset), out=str(tmp_path / "o"), source=str(tmp_path / "nowhere")).validate()
+        FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), source=str(tmp_path / "nowhere")).validate()
     (tmp_path / "taken").mkdir()
     with pytest.raises(InputError, match="already exists"):
-        FinetunePromptParams(data=str(dataset), out=str(tmp_path / "taken")).validate()
+        FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "taken")).validate()
     with pytest.raises(InputError, match="steps must be at least 10"):
-        FinetunePromptParams(data=str(dataset), out=str(tmp_path / "o"), steps=3).validate()
+        FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), steps=3).validate()
     with pytest.raises(InputError, match="lr must be"):
-        FinetunePromptParams(data=str(dataset), out=str(tmp_path / "o"), lr=float("nan")).validate()
+        FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), lr=float("nan")).validate()
     coarse = tmp_path / "coarse"
     shutil.copytree(dataset, coarse)
     manifest = json.loads((coarse / "manifest.json").read_text())
     manifest["params"]["pixel_size"] = 50
     (coarse / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(InputError, match="prepared at 50 m, but the prompt model works at 25 m"):
-        run_finetune_prompt(FinetunePromptParams(data=str(coarse), out=str(tmp_path / "o")), NullProgress())
+        run_finetune_prompt(FinetunePromptParams(data=str(coarse), out_dir=str(tmp_path / "o")), NullProgress())
     empty = tmp_path / "empty"
     shutil.copytree(dataset, empty)
     manifest = json.loads((empty / "manifest.json").read_text())
@@ -104,6 +104,6 @@ def test_bad_input_is_refused_before_any_work(dataset, tmp_path):
         tile["slick_pixels"] = tile["slick_fraction"] = 0
     (empty / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(InputError, match="no labelled slick"):
-        run_finetune_prompt(FinetunePromptParams(data=str(empty), out=str(tmp_path / "o")), NullProgress())
+        run_finetune_prompt(FinetunePromptParams(data=str(empty), out_dir=str(tmp_path / "o")), NullProgress())
     assert not (tmp_path / "o").exists()
     np.testing.assert_equal(sorted(p.name for p in tmp_path.iterdir()), ["coarse", "empty", "taken"])

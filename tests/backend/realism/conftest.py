@@ -8,5 +8,5 @@ from slick_backend.simulate.api import SimulateParams, run_simulate
 @pytest.fixture(scope="session")
 def ew_sim(tmp_path_factory):
     out = tmp_path_factory.mktemp("realism") / "sim_ew"
-    run_simulate(SimulateParams(out=str(out), mode="EW", scenes=2, seed=3, size=256), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(out), mode="EW", scenes=2, seed=3, size=256), NullProgress())
     return out

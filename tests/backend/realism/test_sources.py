@@ -55,7 +55,7 @@ def test_simulated_scenes_match_prepare_tiles(ew_sim, tmp_path):
     assert sum(int(it.slick.sum()) for it in items) > 30
     scenes = read_sim_manifest(ew_sim)
     run_prepare(PrepareParams(scenes=[str(s) for s in scenes], labels=str(ew_sim / "labels.gpkg"), pixel_size=25,
-                              tile=128, overlap=0.0, min_valid=0.01, out=str(tmp_path / "ds")))
+                              tile=128, overlap=0.0, min_valid=0.01, out_dir=str(tmp_path / "ds")))
     ds = open_dataset(tmp_path / "ds")
     by_id = {it.name: it for it in items}
     for scene in ds.scenes():  # the known scale is that of prepare's stretch

@@ -56,11 +56,15 @@ def test_errors_are_json_with_4xx(server):
     c = server.client
     r = c.post("/jobs", json={"kind": "nope", "params": {}})
     assert r.status_code == 422 and "kind" in r.json()["error"]
-    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out": "/tmp/x", "bogus": 1}})
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out_dir": "/tmp/x", "bogus": 1}})
     assert r.status_code == 422 and "bogus" in r.json()["error"]
-    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": "notalist", "out": 3}})
-    assert r.status_code == 422 and r.json()["error"].startswith("params.")
+    # the old name of the output field is an unknown one too, and the error names the new one
     r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out": "/tmp/x"}})
+    assert r.status_code == 422, r.text
+    assert "unknown parameter(s) for prepare: out;" in r.json()["error"] and "out_dir" in r.json()["error"]
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": "notalist", "out_dir": 3}})
+    assert r.status_code == 422 and r.json()["error"].startswith("params.")
+    r = c.post("/jobs", json={"kind": "prepare", "params": {"scenes": ["/no/such.tif"], "out_dir": "/tmp/x"}})
     assert r.status_code == 400 and "/no/such.tif" in r.json()["error"]
     r = c.get("/jobs/doesnotexist")
     assert r.status_code == 404 and "doesnotexist" in r.json()["error"]
@@ -113,13 +117,13 @@ def test_network_host_serves_only_data_roots_and_env_token(tmp_path, arctic, ser
     for raster in (outside, str(inside), str(allowed / ".." / "x.tif")):
         r = srv.client.post("/sam/embed", json={"raster": raster, "point": [0, 0]})
         assert r.status_code == 403 and "data roots" in r.json()["error"], raster
-    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": "/tmp/elsewhere"}})
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out_dir": "/tmp/elsewhere"}})
     assert r.status_code == 403 and "/tmp/elsewhere" in r.json()["error"]
-    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": "ds"}})
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out_dir": "ds"}})
     assert r.status_code == 403  # relative: would land in the server's working dir
     r = srv.client.post("/sam/embed", json={"raster": str(copy), "point": [0, 0], "model": "/etc/passwd"})
     assert r.status_code == 403
-    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out": str(allowed / "ds")}})
+    r = srv.client.post("/jobs", json={"kind": "prepare", "params": {"scenes": [str(copy)], "out_dir": str(allowed / "ds")}})
     assert r.status_code == 202, r.text
     assert srv.client.get("/health", headers={"Authorization": "Bearer wrong"}).status_code == 401
 

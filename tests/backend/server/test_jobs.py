@@ -49,7 +49,7 @@ def _no_partials(parent: Path, name: str) -> list[str]:
 def test_prepare_job_runs_with_rising_progress(server, scenes, labels, tmp_path):
     out = tmp_path / "ds"
     r = server.client.post("/jobs", json={"kind": "prepare", "params": {
-        "scenes": scenes[:1], "labels": labels, "tile": 128, "overlap": 0.5, "out": str(out)}})
+        "scenes": scenes[:1], "labels": labels, "tile": 128, "overlap": 0.5, "out_dir": str(out)}})
     assert r.status_code == 202, r.text
     job = r.json()
     assert job["state"] in ("queued", "running") and job["kind"] == "prepare"
@@ -71,7 +71,7 @@ def test_prepare_job_runs_with_rising_progress(server, scenes, labels, tmp_path)
 def _long_prepare(server, scenes, out: Path) -> dict:
     """A prepare that takes minutes on this CPU (tiny tiles, 90 % overlap, three scenes)."""
     r = server.client.post("/jobs", json={"kind": "prepare", "params": {
-        "scenes": scenes, "tile": 64, "overlap": 0.9, "out": str(out)}})
+        "scenes": scenes, "tile": 64, "overlap": 0.9, "out_dir": str(out)}})
     assert r.status_code == 202, r.text
     job = r.json()
     deadline = time.monotonic() + 60
@@ -106,7 +106,7 @@ def test_killed_worker_fails_the_job_and_the_next_one_runs(server, scenes, label
     assert "signal 9" in job["error"] and "SIGKILL" in job["error"]
     assert job["exit_code"] == -9
     nxt = server.client.post("/jobs", json={"kind": "prepare", "params": {
-        "scenes": scenes[1:2], "tile": 256, "overlap": 0.0, "out": str(tmp_path / "ds2")}}).json()
+        "scenes": scenes[1:2], "tile": 256, "overlap": 0.0, "out_dir": str(tmp_path / "ds2")}}).json()
     assert server.wait_job(nxt["id"])["state"] == "succeeded"
     assert server.client.get("/health").json()["status"] == "ok"
 
@@ -115,13 +115,13 @@ def test_queued_job_cancelled_at_once_and_states_filter(tmp_path, scenes, server
     srv = server_factory(tmp_path, "--cpu-jobs", "0", "--gpu-jobs", "0")  # holds jobs queued
     try:
         job = srv.client.post("/jobs", json={"kind": "prepare", "params": {
-            "scenes": scenes[:1], "out": str(tmp_path / "never")}}).json()
+            "scenes": scenes[:1], "out_dir": str(tmp_path / "never")}}).json()
         assert srv.client.get(f"/jobs/{job['id']}").json()["state"] == "queued"
         assert [j["id"] for j in srv.client.get("/jobs", params={"state": "queued"}).json()["jobs"]] == [job["id"]]
         assert srv.client.delete(f"/jobs/{job['id']}").json()["state"] == "cancelled"
         assert not (tmp_path / "never").exists()
         queued = srv.client.post("/jobs", json={"kind": "prepare", "params": {
-            "scenes": scenes[:1], "out": str(tmp_path / "never2")}}).json()
+            "scenes": scenes[:1], "out_dir": str(tmp_path / "never2")}}).json()
     finally:
         srv.proc.kill()  # a crash: no clean shutdown that would cancel the queued job
         srv.proc.wait()

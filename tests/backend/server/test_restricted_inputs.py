@@ -55,8 +55,8 @@ def _job(server, kind, params):
 @pytest.mark.parametrize("kind", ["train", "finetune-prompt"])
 def test_dataset_tiles_outside_the_roots_are_refused(restricted, kind):
     server, allowed, clean, escaping, far = restricted
-    r = _job(server, kind, {"data": str(escaping), "out": str(allowed / f"m-{kind}"), "allow_random_init": True}
-             if kind == "train" else {"data": str(escaping), "out": str(allowed / f"m-{kind}")})
+    r = _job(server, kind, {"data": str(escaping), "out_dir": str(allowed / f"m-{kind}"), "allow_random_init": True}
+             if kind == "train" else {"data": str(escaping), "out_dir": str(allowed / f"m-{kind}")})
     assert r.status_code == 403, r.text
     error = r.json()["error"]
     assert "named in" in error and "manifest.json: tile image" in error and "outside the server's data roots" in error
@@ -72,7 +72,7 @@ def test_evaluate_reads_the_manifest_too(restricted):
 
 def test_a_clean_dataset_inside_the_roots_is_accepted(restricted):
     server, allowed, clean, escaping, far = restricted
-    r = _job(server, "train", {"data": str(clean), "out": str(allowed / "ok"), "arch": "deeplabv3", "backbone": "resnet18",
+    r = _job(server, "train", {"data": str(clean), "out_dir": str(allowed / "ok"), "arch": "deeplabv3", "backbone": "resnet18",
                                "light": True, "epochs": 1, "lr": 1e-3, "allow_random_init": True, "device": "cpu"})
     assert r.status_code == 202, r.text
     server.client.delete(f"/jobs/{r.json()['id']}")
@@ -88,11 +88,11 @@ def test_experiment_config_paths_and_ray_are_checked(restricted):
     }
     for name, (text, named) in cases.items():
         (allowed / name).write_text(text)
-        r = _job(server, "experiment", {"config": str(allowed / name), "out": str(allowed / f"x-{name}")})
+        r = _job(server, "experiment", {"config": str(allowed / name), "out_dir": str(allowed / f"x-{name}")})
         assert r.status_code == 403, (name, r.text)
         assert named in r.json()["error"] and "named in" in r.json()["error"], (name, r.json())
     (allowed / "fine.toml").write_text(EXPERIMENT.format(source="slick-s1-source", data=clean))
-    r = _job(server, "experiment", {"config": str(allowed / "fine.toml"), "out": str(allowed / "x-ray"),
+    r = _job(server, "experiment", {"config": str(allowed / "fine.toml"), "out_dir": str(allowed / "x-ray"),
                                     "executor": "ray", "ray_address": "10.0.0.9:6379"})
     assert r.status_code == 403 and "Ray" in r.json()["error"], r.text
     assert not any(allowed.glob("x-*"))
@@ -100,7 +100,7 @@ def test_experiment_config_paths_and_ray_are_checked(restricted):
 
 def test_oversized_and_chunked_bodies_are_refused_before_parsing(restricted):
     server, *_ = restricted
-    big = json.dumps({"kind": "prepare", "params": {"scenes": ["x"] * 300_000, "out": "y"}})
+    big = json.dumps({"kind": "prepare", "params": {"scenes": ["x"] * 300_000, "out_dir": "y"}})
     assert len(big) > 1 << 20
     r = server.client.post("/jobs", content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413 and "limit of 1048576 bytes" in r.json()["error"]
@@ -121,7 +121,7 @@ def test_a_manifest_changed_after_submission_is_refused_in_the_job(restricted):
     server, allowed, clean, escaping, far = restricted
     swapped = allowed / "swapped"
     shutil.copytree(clean, swapped)
-    r = _job(server, "train", {"data": str(swapped), "out": str(allowed / "swapped-model"), "arch": "deeplabv3",
+    r = _job(server, "train", {"data": str(swapped), "out_dir": str(allowed / "swapped-model"), "arch": "deeplabv3",
                                "backbone": "resnet18", "light": True, "epochs": 1, "lr": 1e-3, "allow_random_init": True,
                                "device": "cpu"})
     assert r.status_code == 202, r.text

@@ -204,7 +204,7 @@ def test_simulate_job_then_sam_on_a_gcp_scene(server, tmp_path):
     import shapely
 
     r = server.client.post("/jobs", json={"kind": "simulate", "params": {
-        "mode": "EW", "scenes": 1, "size": 384, "georef": "gcp", "seed": 1, "out": str(tmp_path / "sim")}})
+        "mode": "EW", "scenes": 1, "size": 384, "georef": "gcp", "seed": 1, "out_dir": str(tmp_path / "sim")}})
     assert r.status_code == 202, r.text
     job = server.wait_job(r.json()["id"], timeout=120)
     assert job["state"] == "succeeded", job
@@ -229,7 +229,7 @@ def test_sam_on_a_sentinel1_product_zip_and_its_bands(server, tmp_path):
     from slick_backend.progress import NullProgress
     from slick_backend.simulate.api import SimulateParams, run_simulate
 
-    run_simulate(SimulateParams(out=str(tmp_path / "sim"), mode="EW", scenes=1, size=384, seed=1, georef="safe-zip"),
+    run_simulate(SimulateParams(out_dir=str(tmp_path / "sim"), mode="EW", scenes=1, size=384, seed=1, georef="safe-zip"),
                  NullProgress())
     product = next((tmp_path / "sim").glob("*.zip"))
     geoms, crs = _read_polygons(tmp_path / "sim" / "labels.gpkg")

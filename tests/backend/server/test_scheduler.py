@@ -25,9 +25,9 @@ def test_gpu_jobs_run_one_at_a_time_and_cpu_jobs_do_not_wait_for_them(arctic, tm
     long = {"scenes": scenes, "tile": 64, "overlap": 0.9}
     manager = JobManager(tmp_path / "state", gpu_slots=1, cpu_slots=1, grace=2.0)
     try:
-        g1 = manager.submit("prepare", {**long, "out": str(tmp_path / "g1")}, device="cuda")
-        g2 = manager.submit("prepare", {**long, "out": str(tmp_path / "g2")}, device="cuda")
-        c1 = manager.submit("prepare", {**long, "out": str(tmp_path / "c1")}, device="cpu")
+        g1 = manager.submit("prepare", {**long, "out_dir": str(tmp_path / "g1")}, device="cuda")
+        g2 = manager.submit("prepare", {**long, "out_dir": str(tmp_path / "g2")}, device="cuda")
+        c1 = manager.submit("prepare", {**long, "out_dir": str(tmp_path / "c1")}, device="cpu")
         assert manager.get(g1.id).state == "running" and manager.get(g1.id).pid
         assert manager.get(g2.id).state == "queued"  # the GPU is busy
         assert manager.get(c1.id).state == "running"  # CPU slot is separate
@@ -53,7 +53,7 @@ def test_exit_descriptions_and_partial_cleanup(tmp_path):
     (tmp_path / ".ds.abc123.partial" / "x.tif").write_bytes(b"1")
     (tmp_path / ".pred_prob.tif.x.partial.tif").write_bytes(b"1")
     (tmp_path / "keep.tif").write_bytes(b"1")
-    removed = remove_partials({"out": str(tmp_path / "ds")})
+    removed = remove_partials({"out_dir": str(tmp_path / "ds")})
     assert len(removed) == 1 and not (tmp_path / ".ds.abc123.partial").exists()
-    remove_partials({"out": str(tmp_path / "pred")})
+    remove_partials({"out_prefix": str(tmp_path / "pred")})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.tif"]

@@ -33,7 +33,7 @@ def test_models_lists_shipped_and_predict_job_by_name(tmp_path, shipped_dir, arc
 
     scene = _crop(arctic, tmp_path / "S1A_EW_GRDM_1SDH_20190804T152307_crop.tif")
     job = srv.client.post("/jobs", json={"kind": "predict", "params": {
-        "model": "slick-s1-source", "scene": str(scene), "out": str(tmp_path / "pred" / "a"), "device": "cpu"}})
+        "model": "slick-s1-source", "scene": str(scene), "out_prefix": str(tmp_path / "pred" / "a"), "device": "cpu"}})
     assert job.status_code == 202, job.text
     done = srv.wait_job(job.json()["id"], timeout=180)
     assert done["state"] == "succeeded", done
@@ -43,5 +43,5 @@ def test_models_lists_shipped_and_predict_job_by_name(tmp_path, shipped_dir, arc
     (tmp_path / "ds").mkdir()
     (tmp_path / "ds" / "manifest.json").write_text("{}")  # validate() only needs it to exist
     r = srv.client.post("/jobs", json={"kind": "train", "params": {
-        "data": str(tmp_path / "ds"), "out": str(tmp_path / "m"), "init": "transfer", "backbone": "resnet50"}})
+        "data": str(tmp_path / "ds"), "out_dir": str(tmp_path / "m"), "init": "transfer", "backbone": "resnet50"}})
     assert r.status_code == 400 and "--backbone resnet50 contradicts the transfer source slick-s1-source" in r.json()["error"]

@@ -68,7 +68,7 @@ def test_train_job_runs_to_a_model_dir_with_rising_progress(server, arctic, tmp_
     data = write_tiny_dataset(arctic, tmp_path / "data")
     out = tmp_path / "model"
     r = server.client.post("/jobs", json={"kind": "train", "params": {
-        "data": str(data), "out": str(out), "arch": "deeplabv3", "backbone": "resnet18", "light": True,
+        "data": str(data), "out_dir": str(out), "arch": "deeplabv3", "backbone": "resnet18", "light": True,
         "epochs": 2, "batch_size": 4, "lr": 1e-3, "augment": False, "device": "cpu",
         "allow_random_init": True, "name": "server-test"}})
     assert r.status_code == 202, r.text
@@ -87,7 +87,7 @@ def test_cancelled_train_job_leaves_no_model_dir(server, arctic, tmp_path):
     data = write_tiny_dataset(arctic, tmp_path / "data")
     out = tmp_path / "model"
     r = server.client.post("/jobs", json={"kind": "train", "params": {
-        "data": str(data), "out": str(out), "arch": "deeplabv3", "backbone": "resnet18", "light": True,
+        "data": str(data), "out_dir": str(out), "arch": "deeplabv3", "backbone": "resnet18", "light": True,
         "epochs": 100, "patience": 100, "batch_size": 4, "lr": 1e-3, "augment": False, "device": "cpu",
         "allow_random_init": True}})
     job_id = r.json()["id"]

@@ -9,7 +9,7 @@ from slick_backend.simulate.api import SimulateParams, run_simulate
 
 def _simulate(tmp_path_factory, mode: str, size: int, scenes: int = 3, seed: int = 11):
     out = tmp_path_factory.mktemp(f"sim_{mode.lower()}") / "out"
-    result = run_simulate(SimulateParams(out=str(out), mode=mode, scenes=scenes, seed=seed, size=size), NullProgress())
+    result = run_simulate(SimulateParams(out_dir=str(out), mode=mode, scenes=scenes, seed=seed, size=size), NullProgress())
     manifest = json.loads((out / "manifest.json").read_text())
     return out, result, manifest
 

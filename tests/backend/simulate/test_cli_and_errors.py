@@ -41,7 +41,7 @@ def test_help_is_a_real_process(tmp_path):
     ],
 )
 def test_bad_parameters_are_one_line_input_errors(tmp_path, changes, words):
-    params = SimulateParams(out=str(tmp_path / "o"), **changes)
+    params = SimulateParams(out_dir=str(tmp_path / "o"), **changes)
     with pytest.raises(InputError) as info:
         run_simulate(params, NullProgress())
     message = str(info.value)
@@ -62,7 +62,7 @@ def test_existing_output_is_refused_then_replaced_with_overwrite(tmp_path, capsy
     file_out = tmp_path / "afile"
     file_out.write_text("x")
     with pytest.raises(InputError, match="not a directory"):
-        run_simulate(SimulateParams(out=str(file_out), scenes=1, size=96), NullProgress())
+        run_simulate(SimulateParams(out_dir=str(file_out), scenes=1, size=96), NullProgress())
 
 
 def test_cancel_leaves_nothing_that_looks_complete(tmp_path):
@@ -74,7 +74,7 @@ def test_cancel_leaves_nothing_that_looks_complete(tmp_path):
 
     out = tmp_path / "o"
     with pytest.raises(Cancelled):
-        run_simulate(SimulateParams(out=str(out), mode="EW", scenes=3, size=96), CancelAfterFirst())
+        run_simulate(SimulateParams(out_dir=str(out), mode="EW", scenes=3, size=96), CancelAfterFirst())
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
@@ -96,10 +96,10 @@ def test_the_job_registry_runs_simulate_from_plain_json_fields(tmp_path):
     from slick_backend.jobs import resolve
 
     params_cls, func = resolve("simulate")
-    body = json.loads(json.dumps({"out": str(tmp_path / "j"), "mode": "IW", "scenes": 1, "seed": 2, "size": 96}))
+    body = json.loads(json.dumps({"out_dir": str(tmp_path / "j"), "mode": "IW", "scenes": 1, "seed": 2, "size": 96}))
     params = params_cls(**body)
     params.validate()
     result = func(params, NullProgress())
     assert json.loads(json.dumps(result)) == result  # JSON-serialisable result
-    assert {f.name for f in dataclasses.fields(params_cls)} >= {"out", "mode", "scenes", "seed", "size"}
+    assert {f.name for f in dataclasses.fields(params_cls)} >= {"out_dir", "mode", "scenes", "seed", "size"}
     assert len(result["scenes"]) == 1 and (tmp_path / "j" / "labels.gpkg").exists()

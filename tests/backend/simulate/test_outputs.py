@@ -122,7 +122,7 @@ def test_seeps_persist_across_scenes_with_varying_plumes(tmp_path):
     from slick_backend.simulate.api import SimulateParams, run_simulate
 
     out = tmp_path / "iw"
-    run_simulate(SimulateParams(out=str(out), mode="IW", scenes=5, seed=4, size=160, georef="utm"), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(out), mode="IW", scenes=5, seed=4, size=160, georef="utm"), NullProgress())
     manifest = json.loads((out / "manifest.json").read_text())
     by_seep = {}
     for scene in manifest["scenes"]:
@@ -144,7 +144,7 @@ def test_gcp_file_warped_by_gdal_matches_the_utm_file_of_the_same_scene(tmp_path
     files = {}
     for kind in ("gcp", "utm"):
         out = tmp_path / kind
-        run_simulate(SimulateParams(out=str(out), mode="EW", scenes=1, seed=9, size=256, georef=kind), NullProgress())
+        run_simulate(SimulateParams(out_dir=str(out), mode="EW", scenes=1, seed=9, size=256, georef=kind), NullProgress())
         files[kind] = next(out.glob("*.tif*"))
     with rasterio.open(files["utm"]) as utm, rasterio.open(files["gcp"]) as grd:
         ref = utm.read(1)

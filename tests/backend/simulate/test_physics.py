@@ -135,7 +135,7 @@ def test_speckle_of_a_file_has_the_scenes_number_of_looks(mode_name, tmp_path):
         return np.median(mean[valid] ** 2 / var[valid] * (k * k - 1) / (k * k))
 
     out = tmp_path / "s"
-    run_simulate(SimulateParams(out=str(out), mode=mode_name, scenes=1, seed=5, size=320, georef="gcp"), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(out), mode=mode_name, scenes=1, seed=5, size=320, georef="gcp"), NullProgress())
     scene = json.loads((out / "manifest.json").read_text())["scenes"][0]
     with rasterio.open(out / scene["file"]) as src:
         dn = src.read(1).astype(np.float64)
@@ -153,7 +153,7 @@ def test_same_seed_same_scenes_other_seed_other_scenes(tmp_path):
 
     def read_all(seed, name):
         out = tmp_path / name
-        run_simulate(SimulateParams(out=str(out), mode="EW", scenes=3, seed=seed, size=128), NullProgress())
+        run_simulate(SimulateParams(out_dir=str(out), mode="EW", scenes=3, seed=seed, size=128), NullProgress())
         arrays = [rasterio.open(p).read(1) for p in sorted(out.glob("*.tif*"))]
         _, _, wkb, fields = pyogrio.raw.read(out / "labels.gpkg", layer="slicks")
         return sorted(p.name for p in out.glob("*.tif*")), arrays, list(wkb), list(fields[0])

@@ -195,7 +195,7 @@ def test_image_and_map_angles_invert_each_other(mode, site):
 def test_oil_is_carried_towards_the_drift_direction(tmp_path):
     """Slicks that start at their seep lie down-drift of it: the atlas takes the up-drift end as the origin."""
     out = tmp_path / "pkf"
-    run_simulate(SimulateParams(out=str(out), mode="EW", site="prins_karls_forland", scenes=12, size=256, seed=2,
+    run_simulate(SimulateParams(out_dir=str(out), mode="EW", site="prins_karls_forland", scenes=12, size=256, seed=2,
                                 georef="utm"), NullProgress())
     manifest = json.loads((out / "manifest.json").read_text())
     meta, _, wkb, data = pyogrio.raw.read(out / "labels.gpkg", layer="slicks")
@@ -215,7 +215,7 @@ def test_bad_site_and_gaps_are_one_line_errors(tmp_path, capsys):
     for changes, words in (({"site": "atlantis"}, ["--site", "sentralbanken"]), ({"gaps": 1.5}, ["--gaps", "0 to 1"]),
                            ({"gaps": float("nan")}, ["--gaps"])):
         with pytest.raises(InputError) as info:
-            run_simulate(SimulateParams(out=str(tmp_path / "o"), **changes), NullProgress())
+            run_simulate(SimulateParams(out_dir=str(tmp_path / "o"), **changes), NullProgress())
         assert "\n" not in str(info.value) and all(w in str(info.value) for w in words)
     with pytest.raises(SystemExit) as info:  # argparse knows the sites
         main(["simulate", "--mode", "EW", "--site", "atlantis", "--out", str(tmp_path / "o")])
@@ -233,7 +233,7 @@ def test_without_site_the_series_visits_the_modes_sites_and_has_no_gaps(ew_serie
 
 def test_all_dates_gaps(tmp_path):
     out = tmp_path / "g"
-    result = run_simulate(SimulateParams(out=str(out), mode="IW", site="north_sea", scenes=2, size=128, gaps=1.0),
+    result = run_simulate(SimulateParams(out_dir=str(out), mode="IW", site="north_sea", scenes=2, size=128, gaps=1.0),
                           NullProgress())
     manifest = json.loads((out / "manifest.json").read_text())
     assert all(s["gap"] for s in manifest["scenes"])

@@ -90,7 +90,7 @@ def test_train_adapt_bn_starts_fine_tuning_from_the_datasets_statistics(tiny_dat
     states = {}
     for adapt in (False, True):
         out = tmp_path / f"m{int(adapt)}"
-        run_train(TrainParams(data=str(tiny_dataset), out=str(out), init="transfer", epochs=1, lr=1e-3,
+        run_train(TrainParams(data=str(tiny_dataset), out_dir=str(out), init="transfer", epochs=1, lr=1e-3,
                               device="cpu", adapt_bn=adapt), NullProgress())
         states[adapt] = seen["state"]
         card = load_model_dir(out).card

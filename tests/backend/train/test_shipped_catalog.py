@@ -105,7 +105,7 @@ def test_float16_storage_round_trip_and_onnx_export(tmp_path):
     assert float((a - b).abs().max()) < 1e-2
     assert float(b[:, :, :8].abs().max()) == 0.0  # nodata stays exactly 0
 
-    result = run_export_onnx(ExportParams(model=str(tmp_path / "fp16"), out=str(tmp_path / "m.onnx")), NullProgress())
+    result = run_export_onnx(ExportParams(model=str(tmp_path / "fp16"), out_file=str(tmp_path / "m.onnx")), NullProgress())
     assert result["max_abs_diff"] < 1e-3 and (tmp_path / "m.onnx").stat().st_size > 0
 
 
@@ -115,13 +115,13 @@ def test_export_onnx_by_shipped_name(shipped_dir, tmp_path, monkeypatch):
     from slick_backend.progress import NullProgress
 
     monkeypatch.setenv(catalog.ENV, str(shipped_dir))
-    result = run_export_onnx(ExportParams(model="slick-s1-source", out=str(tmp_path / "s.onnx"), check=False),
+    result = run_export_onnx(ExportParams(model="slick-s1-source", out_file=str(tmp_path / "s.onnx"), check=False),
                              NullProgress())
     card = onnx_card(result["onnx"])
     assert card["name"] == "slick-s1-source" and card["threshold"] == 0.35  # the card travels in the file
     monkeypatch.setenv(catalog.ENV, str(tmp_path / "none"))
     with pytest.raises(InputError, match="not installed"):
-        ExportParams(model="slick-s1-source", out=str(tmp_path / "t.onnx")).validate()
+        ExportParams(model="slick-s1-source", out_file=str(tmp_path / "t.onnx")).validate()
 
 
 def test_weights_list_shows_shipped_models(shipped_dir, tmp_path, monkeypatch, capsys):

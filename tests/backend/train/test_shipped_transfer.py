@@ -58,7 +58,7 @@ def test_contradictions_and_missing_source_are_one_line(tiny_dataset, shipped_di
     monkeypatch.setenv("SLICK_SHIPPED_DIR", str(shipped_dir))
 
     def params(**kw):
-        return TrainParams(data=str(tiny_dataset), out=str(tmp_path / "m"), init="transfer", epochs=1, train_scenes=1,
+        return TrainParams(data=str(tiny_dataset), out_dir=str(tmp_path / "m"), init="transfer", epochs=1, train_scenes=1,
                            batch_size=4, device="cpu", lr=1e-3, tiles_per_epoch=4, **kw)
 
     for kw, words in (({"arch": "samlora"}, "--arch samlora contradicts"),
@@ -75,7 +75,7 @@ def test_contradictions_and_missing_source_are_one_line(tiny_dataset, shipped_di
 
 def test_base_with_the_shipped_recipe_writes_a_checkpoint(tiny_dataset, tmp_path):
     out, checkpoint = tmp_path / "base", tmp_path / "ckpt"
-    run_train(TrainParams(data=str(tiny_dataset), out=str(out), arch="deeplabv3", backbone="resnet18", decoder="plus",
+    run_train(TrainParams(data=str(tiny_dataset), out_dir=str(out), arch="deeplabv3", backbone="resnet18", decoder="plus",
                           light=True, allow_random_init=True, models_dir=str(tmp_path / "none"), epochs=1,
                           train_scenes=1, batch_size=4, device="cpu", lr=1e-3, tiles_per_epoch=4, val_tiles=4,
                           checkpoint=str(checkpoint)), NullProgress())

@@ -20,7 +20,7 @@ FAST = ["--epochs", "1", "--train-scenes", "2", "--batch-size", "6", "--device",
 
 
 def _params(data, out, **kw):
-    base = dict(data=str(data), out=str(out), arch="samlora", backbone="vit_tiny", epochs=1, train_scenes=2,
+    base = dict(data=str(data), out_dir=str(out), arch="samlora", backbone="vit_tiny", epochs=1, train_scenes=2,
                 batch_size=6, device="cpu", lr=1e-3, allow_random_init=True)
     base.update(kw)
     return TrainParams(**base)

@@ -27,7 +27,7 @@ def test_base_weights_convert_verify_and_train_from_them(tiny_dataset, tmp_path,
     assert (models / "resnet18.safetensors").is_file() and (models / "resnet18.safetensors.json").is_file()
     assert cli("--quiet", "weights", "--models-dir", models, "verify", "resnet18")[0] == 0
 
-    result = run_train(TrainParams(data=str(tiny_dataset), out=str(tmp_path / "m"), arch="deeplabv3", backbone="resnet18",
+    result = run_train(TrainParams(data=str(tiny_dataset), out_dir=str(tmp_path / "m"), arch="deeplabv3", backbone="resnet18",
                                    light=True, epochs=1, train_scenes=1, batch_size=4, device="cpu", lr=1e-3,
                                    models_dir=str(models)), NullProgress())
     card = load_model_dir(result["model_dir"]).card
