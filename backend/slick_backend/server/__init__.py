@@ -5,4 +5,4 @@
 worker process; ``sam`` keeps one persistent SAM worker with embeddings cached. See docs/server-api.md.
 """
 
-API_VERSION = 1
+API_VERSION = 2  # 2: the job params' `out` became out_dir / out_prefix / out_file (issue 17)
