@@ -28,7 +28,7 @@ MATCH_M = 1000.0
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("atlas_sim")
     series = root / "series"
-    run_simulate(SimulateParams(out=str(series), **SERIES), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(series), **SERIES), NullProgress())
     out = root / "atlas"
     done = subprocess.run([sys.executable, "-m", "slick_backend", "--quiet", "atlas", "--outlines",
                            series / "labels.gpkg", "--coverage", series, "--drift", series / "drift.csv",
