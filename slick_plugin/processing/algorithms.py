@@ -127,7 +127,7 @@ class SlickAlgorithm(QgsProcessingAlgorithm):
         return self.outputs_from(result)
 
     def outputs_from(self, result: dict) -> dict:
-        return {"OUTPUT": self.request.out, "RESULT": json.dumps(result, default=str)}
+        return {"OUTPUT": self.request.output(), "RESULT": json.dumps(result, default=str)}
 
     def _add_result_outputs(self) -> None:
         self.addOutput(QgsProcessingOutputString("RESULT", tr("Result (JSON)")))
@@ -162,7 +162,7 @@ class PrepareAlgorithm(SlickAlgorithm):
         labels = self.parameterAsVectorLayer(parameters, "LABELS", context)
         return PrepareRequest(
             scenes=[layer_path(s) for s in scenes], labels=layer_path(labels) if labels else "",
-            out=self.parameterAsString(parameters, "OUTPUT", context),
+            out_dir=self.parameterAsString(parameters, "OUTPUT", context),
             pixel_size=self.parameterAsDouble(parameters, "PIXEL_SIZE", context),
             tile=self.parameterAsInt(parameters, "TILE", context),
         )
@@ -220,7 +220,7 @@ class TrainAlgorithm(SlickAlgorithm):
 
         return TrainRequest(
             data=self.parameterAsFile(parameters, "DATA", context),
-            out=self.parameterAsString(parameters, "OUTPUT", context),
+            out_dir=self.parameterAsString(parameters, "OUTPUT", context),
             arch=choice("ARCH", ARCHS),
             backbone=self.parameterAsString(parameters, "BACKBONE", context) or None,
             decoder=choice("DECODER", DECODERS),
@@ -272,7 +272,7 @@ class PredictAlgorithm(_SceneOutputs):
         scene = layer_path(self.parameterAsRasterLayer(parameters, "SCENE", context))
         return PredictRequest(
             model=self.parameterAsFile(parameters, "MODEL", context), scene=scene,
-            out=self._prefix(parameters, context, scene),
+            out_prefix=self._prefix(parameters, context, scene),
             threshold=self.parameterAsDouble(parameters, "THRESHOLD", context)
             if parameters.get("THRESHOLD") not in (None, "") else None,
             overwrite=True,  # Processing's outputs: the chosen folder is rewritten, as QGIS's own algorithms do
@@ -290,7 +290,7 @@ class BaselineAlgorithm(_SceneOutputs):
 
     def build(self, parameters, context):
         scene = layer_path(self.parameterAsRasterLayer(parameters, "SCENE", context))
-        return BaselineRequest(scene=scene, out=self._prefix(parameters, context, scene), overwrite=True)
+        return BaselineRequest(scene=scene, out_prefix=self._prefix(parameters, context, scene), overwrite=True)
 
 
 class EvaluateAlgorithm(SlickAlgorithm):
@@ -323,12 +323,13 @@ class ExperimentAlgorithm(SlickAlgorithm):
 
     def build(self, parameters, context):
         return ExperimentRequest(
-            config=self.parameterAsFile(parameters, "CONFIG", context), out=self.parameterAsString(parameters, "OUTPUT", context)
+            config=self.parameterAsFile(parameters, "CONFIG", context),
+            out_dir=self.parameterAsString(parameters, "OUTPUT", context)
         )
 
     def outputs_from(self, result: dict) -> dict:
         out = super().outputs_from(result)
-        reports = sorted(Path(self.request.out).glob("**/report.html"))
+        reports = sorted(Path(self.request.out_dir).glob("**/report.html"))
         out["REPORT"] = str(reports[0]) if reports else None
         return out
 

@@ -84,11 +84,11 @@ class EvaluatePanel(QWidget):
     def request(self) -> ExperimentRequest:
         config = self.config.filePath()
         out = Path(self.ctx.settings.work_dir) / "experiments" / time.strftime(f"{Path(config).stem}_%Y%m%d_%H%M%S")
-        return ExperimentRequest(config=config, out=str(out))
+        return ExperimentRequest(config=config, out_dir=str(out))
 
     def run(self):
         request = self.request()
-        task = self.ctx.run_job(request, on_done=lambda result: self.show_results(result, request.out))
+        task = self.ctx.run_job(request, on_done=lambda result: self.show_results(result, request.out_dir))
         if task is not None:
             self.progress.attach(task)
         return task

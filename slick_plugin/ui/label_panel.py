@@ -210,7 +210,7 @@ class LabelPanel(QWidget):
         except ClipError as exc:
             self.ctx.notifier.warning(str(exc))
             return None
-        request = PredictRequest(model=model, scene=out + "_view.tif", out=out, adapt_bn=True)
+        request = PredictRequest(model=model, scene=out + "_view.tif", out_prefix=out, adapt_bn=True)
         check = dataclasses.replace(request, scene=layer_path(scene))
         self.status.setText(tr("Finding slicks in view with {model}...").format(model=self.proposal_model.currentText()))
         self.candidate_task = self.ctx.run_job(request, on_done=lambda result: self.show_candidates(scene, result),

@@ -138,7 +138,7 @@ class PredictPanel(QWidget):
             return []
         started = []
         for layer, scene, out, writer in self._inputs("predictions"):
-            request = PredictRequest(model=self.model.currentData(), scene=scene, out=out, threshold=self._threshold(),
+            request = PredictRequest(model=self.model.currentData(), scene=scene, out_prefix=out, threshold=self._threshold(),
                                      adapt_bn=self.adapt.isChecked(), **self._mask_options())
             check = dataclasses.replace(request, scene=layer_path(layer)) if writer else None
             name = tr("Slick: {model} on {scene}").format(model=self.model.currentText(), scene=layer.name())
@@ -161,7 +161,7 @@ class PredictPanel(QWidget):
                 self, tr("Output folder (the same folder again resumes the batch)"), str(work / "batches"))
         if not out:
             return None
-        request = BatchPredictRequest(model=self.model.currentData(), scenes=[folder], out=out,
+        request = BatchPredictRequest(model=self.model.currentData(), scenes=[folder], out_dir=out,
                                       threshold=self._threshold(), adapt_bn=self.adapt.isChecked(),
                                       **self._mask_options())
         name = tr("Slick: {model} on the scenes of {folder}").format(model=self.model.currentText(),
@@ -191,7 +191,7 @@ class PredictPanel(QWidget):
     def baseline(self) -> list:
         started = []
         for layer, scene, out, writer in self._inputs("baseline"):
-            request = BaselineRequest(scene=scene, out=out, **self._mask_options())
+            request = BaselineRequest(scene=scene, out_prefix=out, **self._mask_options())
             check = dataclasses.replace(request, scene=layer_path(layer)) if writer else None
             started.append(self._run(request, tr("Slick: baseline on {scene}").format(scene=layer.name()), writer, check))
         return [t for t in started if t is not None]

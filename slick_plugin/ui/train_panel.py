@@ -206,7 +206,7 @@ class TrainPanel(QWidget):
             scenes=[layer_path(layer) for layer in self.scenes.checked_layers()],
             labels=layer_path(labels) if labels is not None else "",
             dataset=str(Path(self.ctx.settings.work_dir) / "datasets" / name),
-            out=str(Path(self.ctx.settings.models_dir) / name),
+            out_dir=str(Path(self.ctx.settings.models_dir) / name),
             arch=None if self._transfer() else self.arch.currentText(),
             backbone=None if self._transfer() else self.backbone.currentText(),
             decoder=None if self._transfer() or self.arch.currentText() != "deeplabv3" else self.decoder.currentData(),
@@ -238,13 +238,13 @@ class TrainPanel(QWidget):
         except ValueError:
             self.ctx.notifier.warning(tr("tile, pixel size and learning rate must be numbers"))
             return None
-        name = Path(request.train.out).name
-        if Path(request.train.out).exists() or (request.prompt_out and Path(request.prompt_out).exists()):
+        name = Path(request.train.out_dir).name
+        if Path(request.train.out_dir).exists() or (request.prompt_out and Path(request.prompt_out).exists()):
             if not self.confirm_replace(name):
                 self.ctx.notifier.info(tr("not trained: choose another name to keep {name}").format(name=name))
                 return None
             request.train.overwrite = request.prepare.overwrite = True
-        elif Path(request.prepare.out).exists():
+        elif Path(request.prepare.out_dir).exists():
             request.prepare.overwrite = True  # the dataset of an earlier try under this name that left no model
         labels = self.labels.currentLayer()
         if labels is not None and labels.isEditable() and labels.isModified():

@@ -44,7 +44,7 @@ def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings
         qgis_iface.messageBar().clear_messages()
         slow = PrepareTrainRequest.of(
             scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
-            out=str(tmp_path / "never"), backbone="resnet50", epochs=50, allow_random_init=True,
+            out_dir=str(tmp_path / "never"), backbone="resnet50", epochs=50, allow_random_init=True,
         )
         task = ctx.run_job(slow)
         client = manager.client
@@ -60,7 +60,7 @@ def test_plugin_backend_lifecycle(qgis_iface, qgis_processing, isolated_settings
         assert manager.process.pid != old_pid
         assert died and "exit code" in died[0]
         assert not (tmp_path / "never").exists()  # nothing half-written looks like a model
-        quick = PrepareRequest(scenes=[str(mosaics["sample_135"])], labels=str(label_file), out=str(tmp_path / "ok"),
+        quick = PrepareRequest(scenes=[str(mosaics["sample_135"])], labels=str(label_file), out_dir=str(tmp_path / "ok"),
                                pixel_size=100, tile=128)
         again = ctx.run_job(quick)
         wait_task(again, 120)
@@ -97,7 +97,7 @@ def test_cancel_button_stops_the_server_job(ctx, mosaics, label_file, tmp_path):
 
     request = PrepareTrainRequest.of(
         scenes=[str(mosaics["sample_135"])], labels=str(label_file), dataset=str(tmp_path / "ds"),
-        out=str(tmp_path / "cancelled_model"), backbone="resnet50", epochs=50, allow_random_init=True,
+        out_dir=str(tmp_path / "cancelled_model"), backbone="resnet50", epochs=50, allow_random_init=True,
     )
     task = ctx.run_job(request)
     progress = JobProgress()

@@ -74,23 +74,23 @@ def samples(i: dict[str, Path]) -> list[P.JobRequest]:
     labels, dataset, model, out = str(i["labels"]), str(i["dataset"]), str(i["model"]), i["out"]
     return [
         P.PrepareRequest([scene, other], labels, str(out / "ds"), pixel_size=40.0, tile=512, overwrite=True),
-        P.TrainRequest(data=dataset, out=str(out / "model"), arch="deeplabv3", backbone="resnet18", init="transfer",
+        P.TrainRequest(data=dataset, out_dir=str(out / "model"), arch="deeplabv3", backbone="resnet18", init="transfer",
                        source=model, epochs=3, allow_random_init=True, light=True, decoder="plus", lr=1e-3,
                        name="x", overwrite=True),
         P.PrepareTrainRequest(
             P.PrepareRequest([scene], labels, str(out / "ds2"), pixel_size=25.0, tile=128, overwrite=True,
                              calibration="sigma0-denoised"),
-            P.TrainRequest(data=str(out / "ds2"), out=str(out / "model2"), arch="deeplabv3", backbone="resnet18",
+            P.TrainRequest(data=str(out / "ds2"), out_dir=str(out / "model2"), arch="deeplabv3", backbone="resnet18",
                            init="transfer", source="slick-s1-source", epochs=2, allow_random_init=True, light=True,
                            decoder="plus", lr=1e-3, name="x", overwrite=True), prompt_out=str(out / "model2-prompt")),
-        P.PredictRequest(model=model, scene=scene, out=str(out / "a"), threshold=0.4, adapt_bn=True, overwrite=True,
+        P.PredictRequest(model=model, scene=scene, out_prefix=str(out / "a"), threshold=0.4, adapt_bn=True, overwrite=True,
                          land_mask=False, masks=[labels, other]),
         P.BatchPredictRequest(model="slick-s1-source", scenes=[str(i["more"]), other],
-                              out=str(out / "batch"), threshold=0.4, adapt_bn=True, workers=2, overwrite=True,
+                              out_dir=str(out / "batch"), threshold=0.4, adapt_bn=True, workers=2, overwrite=True,
                               land_mask=False, masks=[labels]),
-        P.BaselineRequest(scene=third, out=str(out / "b"), overwrite=True, land_mask=False, masks=[other]),
+        P.BaselineRequest(scene=third, out_prefix=str(out / "b"), overwrite=True, land_mask=False, masks=[other]),
         P.EvaluateRequest(model=model, data=dataset),
-        P.ExperimentRequest(config=str(i["config"]), out=str(out / "experiment")),
+        P.ExperimentRequest(config=str(i["config"]), out_dir=str(out / "experiment")),
         P.AtlasRequest(outlines=[labels], coverage=[str(i["more"]), scene], out=str(out / "atlas"),
                        drift=str(i["drift"]), pixel_size=50.0, cluster_m=800.0, min_dates=3, overwrite=True),
     ]
@@ -167,6 +167,12 @@ def test_the_server_validation_refuses_what_the_backend_does_not_know(inputs):
     assert result["predict"].startswith("ParamsError: unknown parameter(s) for predict: threshhold"), result
     result = _build([["predict", missing]])
     assert result["predict"].startswith("InputError: ") and "no-such-scene.tif" in result["predict"], result
+    # the name the output field had before issue 17: refused like any unknown key, naming the new one
+    body = predict.to_params()
+    body["out"] = body.pop("out_prefix")
+    result = _build([["predict", body]])
+    assert result["predict"].startswith("ParamsError: unknown parameter(s) for predict: out;"), result
+    assert "out_prefix" in result["predict"], result
 
 
 def test_prepare_train_mirrors_the_backend_nesting():
@@ -176,6 +182,6 @@ def test_prepare_train_mirrors_the_backend_nesting():
                                        backbone="vit_tiny", epochs=2)
     body = request.to_params()
     assert set(body) == {"prepare", "train"} and "data" not in body["train"]
-    assert body["prepare"]["out"] == "/d/ds" and body["prepare"]["tile"] == 128
-    assert body["train"]["arch"] == "samlora" and body["train"]["out"] == "/m/x" and body["train"]["name"] == "x"
-    assert request.train.data == request.prepare.out
+    assert body["prepare"]["out_dir"] == "/d/ds" and body["prepare"]["tile"] == 128
+    assert body["train"]["arch"] == "samlora" and body["train"]["out_dir"] == "/m/x" and body["train"]["name"] == "x"
+    assert request.train.data == request.prepare.out_dir and request.output() == "/m/x"

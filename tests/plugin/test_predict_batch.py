@@ -20,7 +20,7 @@ from slick_backend.progress import NullProgress
 from slick_backend.simulate.api import SimulateParams, run_simulate
 folder = Path(sys.argv[1])
 for sub, seed, georef in (("a", 1, "utm"), ("b", 2, "safe-zip")):
-    run_simulate(SimulateParams(out=str(folder / sub), scenes=1, seed=seed, size=256, georef=georef), NullProgress())
+    run_simulate(SimulateParams(out_dir=str(folder / sub), scenes=1, seed=seed, size=256, georef=georef), NullProgress())
     for scene in (folder / sub).iterdir():
         if scene.suffix in (".tif", ".zip"):
             scene.rename(folder / "scenes" / scene.name)
@@ -39,7 +39,7 @@ def test_predict_many_scenes_adds_the_merged_outlines(ctx, tmp_path, qgis_iface)
     out = tmp_path / "batch"
     task = panel.predict_many(str(tmp_path / "scenes"), str(out))
     assert task is not None and task.kind == "predict-batch"
-    assert task.params["scenes"] == [str(tmp_path / "scenes")] and task.params["out"] == str(out)
+    assert task.params["scenes"] == [str(tmp_path / "scenes")] and task.params["out_dir"] == str(out)
     wait_task(task, 300)
     assert task.error is None, task.error
     wait_for(lambda: panel.added_groups, 10, "the merged outlines")

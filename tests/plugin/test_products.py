@@ -83,7 +83,7 @@ def test_open_product_adds_the_chosen_band(qgis_iface, products, georef, pick):
         assert _draws_something(layer)
         extent = layer.extent()
         assert 5 < extent.center().x() < 35 and 74 < extent.center().y() < 82
-        request = PredictRequest(model="slick-s1-source", scene=source, out=str(product.parent / "p"))
+        request = PredictRequest(model="slick-s1-source", scene=source, out_prefix=str(product.parent / "p"))
         request.validate()
         assert name in request.title()
         assert _backend_reads(source) == [name, pol, "EW"]
