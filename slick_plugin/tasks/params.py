@@ -49,7 +49,7 @@ def _need_model(model: str) -> None:
 @dataclasses.dataclass
 class JobRequest:
     KIND = ""
-    OUT_FIELDS = ("out_dir", "out_prefix", "out_file", "out")  # where a job writes (the CLI's --out)
+    OUT_FIELDS = ("out_dir", "out_prefix", "out_file")  # where a job writes (the CLI's --out)
 
     def to_params(self) -> dict:
         return {k: v for k, v in dataclasses.asdict(self).items() if v is not None and v != ""}
@@ -283,13 +283,13 @@ class AtlasRequest(JobRequest):
     KIND = "atlas"
     outlines: list[str]  # outline files (GeoPackage, Shapefile, GeoJSON), each polygon with a `scene`
     coverage: list[str]  # the scenes that were looked at (rasters, products, folders) or footprint files
-    out: str  # the output folder
+    out_dir: str  # the output folder
     drift: str = ""  # optional CSV: scene, drift_to_deg (the way surface drift carries oil), acq_time
     pixel_size: float = 100.0  # recurrence grid, metres
     cluster_m: float = 1500.0  # candidate origins closer than this chain into one cluster, metres
     source_radius_m: float = 400.0  # a source: the candidate origins this close to a dense place of a cluster
     min_dates: int = 3  # a source needs slicks on at least this many dates
-    overwrite: bool = False  # replace an atlas already in ``out`` (the dock asks first)
+    overwrite: bool = False  # replace an atlas already in ``out_dir`` (the dock asks first)
 
     def validate(self) -> None:
         if not self.outlines:
@@ -307,13 +307,13 @@ class AtlasRequest(JobRequest):
                                    "than 0 m"))
         if self.min_dates < 1:
             raise ParamsInvalid(tr("a source needs at least 1 date"))
-        out = Path(self.out)
-        if not self.out:
+        out = Path(self.out_dir)
+        if not self.out_dir:
             raise ParamsInvalid(tr("choose an output folder"))
         if out.is_file():
-            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out))
+            raise ParamsInvalid(tr("{path} is a file: choose an output folder").format(path=self.out_dir))
         if out.is_dir() and any(out.iterdir()) and not self.overwrite:
-            raise ParamsInvalid(tr("{path} is not empty: choose a new output folder").format(path=self.out))
+            raise ParamsInvalid(tr("{path} is not empty: choose a new output folder").format(path=self.out_dir))
 
     def title(self) -> str:
-        return tr("Slick: seep atlas {name}").format(name=Path(self.out).name)
+        return tr("Slick: seep atlas {name}").format(name=Path(self.out_dir).name)

@@ -174,7 +174,7 @@ class AtlasPanel(QWidget):
         return AtlasRequest(
             outlines=self._files(self.outlines.checked(), "ogr", tr("outline layer")),
             coverage=self._files(self.coverage.checked(), "gdal", tr("scene layer")),
-            out=out, drift=self.drift.filePath().strip(), pixel_size=self.pixel_size.value(),
+            out_dir=out, drift=self.drift.filePath().strip(), pixel_size=self.pixel_size.value(),
             cluster_m=self.cluster_m.value(), source_radius_m=self.source_radius.value(),
             min_dates=self.min_dates.value())
 
@@ -192,17 +192,17 @@ class AtlasPanel(QWidget):
         except ParamsInvalid as exc:
             self.ctx.notifier.warning(str(exc))
             return None
-        out = Path(request.out)
+        out = Path(request.out_dir)
         if out.is_dir():  # the folder picker's answer exists: the backend replaces it only when told
-            if any(out.iterdir()) and not self.confirm_replace(request.out):
+            if any(out.iterdir()) and not self.confirm_replace(request.out_dir):
                 self.ctx.notifier.info(tr("no atlas built: choose another output folder to keep {folder}").format(
-                    folder=request.out))
+                    folder=request.out_dir))
                 return None
             request.overwrite = True
         for layer in self.outlines.checked():
             if not isinstance(layer, str) and layer.isEditable() and layer.isModified():
                 layer.commitChanges(False)  # the backend reads the file: save pending edits
-        task = self.ctx.run_job(request, on_done=lambda result: self.show_atlas(result, request.out))
+        task = self.ctx.run_job(request, on_done=lambda result: self.show_atlas(result, request.out_dir))
         if task is not None:
             self.task = task
             self.progress.attach(task)

@@ -123,7 +123,7 @@ def test_request_carries_every_choice(idle_ctx, inputs, tmp_path):
     assert params["drift"] == str(inputs["drift"]) and params["overwrite"] is False
     assert (params["cluster_m"], params["pixel_size"], params["min_dates"]) == (800, 50, 3)
     # with no folder chosen: a new one in the work folder each time
-    assert request.out.startswith(idle_ctx.settings.work_dir) and "atlas" in request.out
+    assert request.out_dir.startswith(idle_ctx.settings.work_dir) and "atlas" in request.out_dir
     # an empty folder from the folder picker is used without asking; one with files after asking
     asked = []
     panel.confirm_replace = lambda folder: asked.append(folder) or True
@@ -134,7 +134,7 @@ def test_request_carries_every_choice(idle_ctx, inputs, tmp_path):
     assert sent[-1].overwrite is True and not asked and "drift" not in sent[-1].to_params()
     (tmp_path / "old" / "x").write_text("x")
     panel.build()
-    assert sent[-1].overwrite is True and sent[-1].out == str(tmp_path / "old") and asked == [str(tmp_path / "old")]
+    assert sent[-1].overwrite is True and sent[-1].out_dir == str(tmp_path / "old") and asked == [str(tmp_path / "old")]
 
 
 def _alpha(layer, extent=None, width=4) -> list[int]:
@@ -200,7 +200,7 @@ def test_seep_atlas_on_the_real_backend(ctx, inputs, project, tmp_path, qgis_ifa
     out = tmp_path / "sentral_atlas"
     panel.out.setFilePath(str(out))
     task = panel.build()
-    assert task is not None and task.kind == "atlas" and task.params["out"] == str(out)
+    assert task is not None and task.kind == "atlas" and task.params["out_dir"] == str(out)
     assert (task.params["min_dates"], task.params["source_radius_m"]) == (2, 400.0)
     wait_task(task, 300)
     assert task.error is None, task.error

@@ -91,7 +91,7 @@ def samples(i: dict[str, Path]) -> list[P.JobRequest]:
         P.BaselineRequest(scene=third, out_prefix=str(out / "b"), overwrite=True, land_mask=False, masks=[other]),
         P.EvaluateRequest(model=model, data=dataset),
         P.ExperimentRequest(config=str(i["config"]), out_dir=str(out / "experiment")),
-        P.AtlasRequest(outlines=[labels], coverage=[str(i["more"]), scene], out=str(out / "atlas"),
+        P.AtlasRequest(outlines=[labels], coverage=[str(i["more"]), scene], out_dir=str(out / "atlas"),
                        drift=str(i["drift"]), pixel_size=50.0, cluster_m=800.0, min_dates=3, overwrite=True),
     ]
 

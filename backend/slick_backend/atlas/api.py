@@ -17,7 +17,7 @@ from ..progress import Progress
 class AtlasParams:
     outlines: list[str]  # outline files (GeoPackage layer "slicks" when present, Shapefile, GeoJSON); any CRS
     coverage: list[str]  # scenes looked at: rasters, .SAFE, product zips, folders, @lists, or footprint files
-    out: str  # output folder
+    out_dir: str  # output folder (the CLI's --out)
     drift: str = ""  # optional CSV: scene, drift_to_deg (towards, clockwise from north)[, acq_time]
     pixel_size: float = 100.0  # recurrence grid, metres
     cluster_m: float = 1500.0  # candidate origins this close chain into one cluster, metres
@@ -41,9 +41,9 @@ class AtlasParams:
         _positive("--source-radius-m", self.source_radius_m, "metres from a source to its candidate origins, e.g. 400")
         if isinstance(self.min_dates, bool) or not isinstance(self.min_dates, int) or self.min_dates < 1:
             raise InputError(f"--min-dates {self.min_dates!r}: give a whole number of dates, 1 or more")
-        if not self.out:
+        if not self.out_dir:
             raise InputError("--out: give an output folder, e.g. out/atlas")
-        out = Path(self.out)
+        out = Path(self.out_dir)
         if out.exists() and not out.is_dir():
             raise InputError(f"--out {out}: is a file; give a folder for the atlas")
         if out.exists() and not self.overwrite:

@@ -62,7 +62,7 @@ def write_outputs(params, state: dict, progress) -> dict:
     from .writers import SOURCE_FIELDS, write_json, write_sources
 
     records, shown, rows = source_records(state)
-    out = Path(params.out).absolute()
+    out = Path(params.out_dir).absolute()
     obs = state["obs"]
     with atomic_dir(out, overwrite=params.overwrite) as tmp:
         progress.update(0.0, "writing recurrence.tif")

@@ -7,7 +7,7 @@ that only steer the command) are left out; a field no option sets keeps its defa
 
 ``--out`` is one flag for every command, but the field says what it is: ``out_dir`` (a folder),
 ``out_prefix`` (a path the outputs' suffixes are added to: PREFIX_mask.tif) or ``out_file``
-(one file); its ``out`` dest goes to whichever of these the dataclass has (or to ``out``).
+(one file); its ``out`` dest goes to whichever of these the dataclass has.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 GLOBAL_DESTS = {"command", "quiet", "debug"}  # the top-level parser's (cli/main.py): no job's option
-OUT_FIELDS = ("out_dir", "out_prefix", "out_file", "out")  # the field --out (dest "out") sets
+OUT_FIELDS = ("out_dir", "out_prefix", "out_file")  # the field --out (dest "out") sets
 
 
 def out_field(names: set[str]) -> str | None:
@@ -37,7 +37,7 @@ def params_from_args(cls: type[T], args: Any, renames: dict[str, str] | None = N
         raise TypeError(f"{cls.__name__} has no field {', '.join(wrong)}")
     given = {dest: value for dest, value in vars(args).items() if dest not in GLOBAL_DESTS}
     out = out_field(names)
-    if "out" in given and out not in (None, "out") and out not in (renames or {}):
+    if "out" in given and out is not None and out not in (renames or {}):
         given[out] = given.pop("out")
     for name, dest in (renames or {}).items():
         given[name] = given.pop(dest)

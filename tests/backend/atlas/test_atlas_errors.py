@@ -118,5 +118,5 @@ def test_the_atlas_job_kind_runs_the_same_use_case(small):
     params_cls, func = resolve("atlas")
     assert params_cls.__name__ == "AtlasParams" and func.__name__ == "run_atlas"
     result = run_job("atlas", NullProgress(), outlines=[str(small["outlines"])],
-                     coverage=[str(small["a"]), str(small["b"])], out=str(small["out"]), min_dates=2)
+                     coverage=[str(small["a"]), str(small["b"])], out_dir=str(small["out"]), min_dates=2)
     assert result["n_scenes"] == 2 and result["n_slicks"] == 2 and result["n_sources"] == 1
