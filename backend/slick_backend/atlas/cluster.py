@@ -84,14 +84,17 @@ def weighted_dbscan(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, eps: f
 def one_cluster_per_slick(labels: np.ndarray, weight: np.ndarray, slick: np.ndarray) -> np.ndarray:
     """A slick's candidates in two clusters: keep those in the heavier cluster, the others become noise."""
     labels = labels.copy()
-    clustered = labels >= 0
-    totals = np.bincount(labels[clustered], weights=weight[clustered]) if clustered.any() else np.zeros(0)
-    for s in np.unique(slick[clustered]):
-        idx = np.flatnonzero((slick == s) & clustered)
-        found = np.unique(labels[idx])
+    idx = np.flatnonzero(labels >= 0)
+    if not len(idx):
+        return labels
+    totals = np.bincount(labels[idx], weights=weight[idx])
+    order = idx[np.lexsort((labels[idx], slick[idx]))]  # grouped by slick
+    bounds = np.flatnonzero(np.diff(slick[order])) + 1
+    for group in np.split(order, bounds):
+        found = np.unique(labels[group])
         if len(found) > 1:
             best = found[np.argmax(totals[found])]
-            labels[idx[labels[idx] != best]] = -1
+            labels[group[labels[group] != best]] = -1
     return labels
 
 
@@ -101,6 +104,8 @@ def peaks(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, radius: float, m
     weighted mean of the candidates within ``radius`` of it (a flat-kernel mean shift) while that keeps
     as many dates; its members are the candidates within ``radius`` of where it stops. Members are out
     of the search for the next place; the search ends when no place gathers ``min_dates`` dates."""
+    import heapq
+
     from scipy.spatial import cKDTree
 
     tree = cKDTree(xy)
@@ -110,13 +115,27 @@ def peaks(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, radius: float, m
     def near(members: np.ndarray) -> tuple[int, float]:
         return len(set(date[members].tolist())), float(weight[members].sum())
 
+    def key(i: int) -> tuple[int, float, int]:
+        dates, total = near(around[i][left[around[i]]])
+        return -dates, -total, i
+
+    # a max-heap of the starts, updated lazily: taking members only lowers the others' counts, so an
+    # entry that is still right when popped is the best start
+    heap = [key(i) for i in range(len(xy))]
+    heapq.heapify(heap)
     found = []
-    while left.any():
-        free = {int(i): around[i][left[around[i]]] for i in np.flatnonzero(left)}
-        start = max(free, key=lambda i: (*near(free[i]), -i))
-        members = free[start]
-        if near(members)[0] < min_dates:
+    while heap:
+        entry = heapq.heappop(heap)
+        start = entry[2]
+        if not left[start]:
+            continue
+        now = key(start)
+        if now != entry:
+            heapq.heappush(heap, now)
+            continue
+        if -now[0] < min_dates:
             break
+        members = around[start][left[around[start]]]
         for _ in range(50):
             centre = (weight[members, None] * xy[members]).sum(axis=0) / weight[members].sum()
             moved = np.asarray(tree.query_ball_point(centre, r=radius), int)
@@ -174,6 +193,13 @@ def attach_fragments(sources: list[Source], links: np.ndarray, has_origin: set[i
         src.slicks.sort()
 
 
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    """The indices of each label >= 0, by ascending label."""
+    idx = np.flatnonzero(labels >= 0)
+    order = idx[np.argsort(labels[idx], kind="stable")]
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1) if len(order) else []
+
+
 def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float,
                  links: np.ndarray | None = None, radius: float | None = None) -> list[Source]:
     """Sources from candidates (origins.Candidates), sorted by descending n_dates, then n_slicks,
@@ -184,15 +210,14 @@ def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor
     labels = weighted_dbscan(cand.xy, cand.weight, date, eps, min(min_dates, 2))
     labels = one_cluster_per_slick(labels, cand.weight, cand.slick)
     if radius is not None:  # each cluster split into its dense places (peaks); the rest is noise
-        split = np.full(len(labels), -1)
-        for label in np.unique(labels[labels >= 0]):
-            inside = np.flatnonzero(labels == label)
+        split, count = np.full(len(labels), -1), 0
+        for inside in _groups(labels):
             for members in peaks(cand.xy[inside], cand.weight[inside], date[inside], radius, min_dates):
-                split[inside[members]] = split.max() + 1
+                split[inside[members]] = count
+                count += 1
         labels = one_cluster_per_slick(split, cand.weight, cand.slick)
     sources = []
-    for label in np.unique(labels[labels >= 0]):
-        members = np.flatnonzero(labels == label)
+    for members in _groups(labels):
         slicks = sorted(set(cand.slick[members].tolist()))
         dates = sorted({slick_dates[s] for s in slicks})
         if len(dates) < min_dates:
