@@ -44,7 +44,7 @@ class PrepareTrainParams:
     prepare: PrepareTrainParams.Prepare
     train: PrepareTrainParams.Train
     # also adapt the prompt model (slick-s1-prompt) to the same labels, into this dir (finetune-prompt)
-    prompt_out: str | None = None
+    prompt_out_dir: str | None = None
     prompt_steps: int = 150  # its training steps (about 1.5 s each on a 2-core CPU)
 
     def __post_init__(self) -> None:
@@ -92,22 +92,22 @@ class PrepareTrainParams:
         with tempfile.TemporaryDirectory(prefix="slick-validate-") as stand_in:
             (Path(stand_in) / "manifest.json").write_text("{}")
             dataclasses.replace(params, data=stand_in).validate()
-            if self.prompt_out:
+            if self.prompt_out_dir:
                 self.prompt_params(data=stand_in).validate()
-                if Path(self.prompt_out).resolve() in (out, data):
-                    raise InputError(f"{self.prompt_out}: the prompt model needs a dir of its own, not the model's or the dataset's")
+                if Path(self.prompt_out_dir).resolve() in (out, data):
+                    raise InputError(f"{self.prompt_out_dir}: the prompt model needs a dir of its own, not the model's or the dataset's")
                 works_at = self._prompt_pixel_size()
                 if not math.isclose(float(self.prepare.pixel_size), works_at, rel_tol=0.01):
                     raise InputError(f"the prompt model works at {works_at:g} m, not {float(self.prepare.pixel_size):g} m: "
-                                     f"prepare at {works_at:g} m to adapt it too, or leave prompt_out out")
+                                     f"prepare at {works_at:g} m to adapt it too, or leave prompt_out_dir out")
         self._check_base_weights(params)
 
     def prompt_params(self, data: str | None = None):
-        """The third step's FinetunePromptParams (the shipped prompt model -> ``prompt_out``)."""
+        """The third step's FinetunePromptParams (the shipped prompt model -> ``prompt_out_dir``)."""
         from .prompt.finetune import FinetunePromptParams
 
-        return FinetunePromptParams(data=data or self.prepare.out_dir, out_dir=str(self.prompt_out), steps=self.prompt_steps,
-                                    val_every=max(1, self.prompt_steps // 3), name=Path(str(self.prompt_out)).name,
+        return FinetunePromptParams(data=data or self.prepare.out_dir, out_dir=str(self.prompt_out_dir), steps=self.prompt_steps,
+                                    val_every=max(1, self.prompt_steps // 3), name=Path(str(self.prompt_out_dir)).name,
                                     overwrite=self.train.overwrite)
 
     def _prompt_pixel_size(self) -> float:
@@ -137,12 +137,12 @@ def run_prepare_train(params: PrepareTrainParams, progress) -> dict:
     from .dataset.prepare import run_prepare
 
     params.validate()
-    steps = 3 if params.prompt_out else 2
+    steps = 3 if params.prompt_out_dir else 2
     progress.log(f"step 1 of {steps}: prepare the dataset")
     prepared = run_prepare(params.prepare, progress.sub(0.0, 0.3))
     progress.log(f"step 2 of {steps}: train")
-    result = run_train(params.train_params(), progress.sub(0.3, 0.85 if params.prompt_out else 1.0))
-    if params.prompt_out:
+    result = run_train(params.train_params(), progress.sub(0.3, 0.85 if params.prompt_out_dir else 1.0))
+    if params.prompt_out_dir:
         from .prompt.finetune import run_finetune_prompt
 
         progress.log("step 3 of 3: adapt the prompt model to the same labels")

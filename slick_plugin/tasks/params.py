@@ -140,16 +140,16 @@ class PrepareTrainRequest(JobRequest):
     KIND = "prepare-train"
     prepare: PrepareRequest
     train: TrainRequest
-    prompt_out: str | None = None  # also adapt the labelling (prompt) model to these labels, into this folder
+    prompt_out_dir: str | None = None  # also adapt the labelling (prompt) model to these labels, into this folder
 
     @classmethod
     def of(cls, scenes: list[str], labels: str, dataset: str, out_dir: str, pixel_size: float = 25.0, tile: int = 256,
-           overwrite: bool = False, prompt_out: str | None = None, calibration: str = "none",
+           overwrite: bool = False, prompt_out_dir: str | None = None, calibration: str = "none",
            **train) -> PrepareTrainRequest:
         """From the flat choices of the Train tab; ``train`` holds TrainRequest fields."""
         return cls(PrepareRequest(scenes, labels, dataset, pixel_size, tile, overwrite=overwrite,
                                   calibration=calibration),
-                   TrainRequest(data=dataset, out_dir=out_dir, name=Path(out_dir).name, overwrite=overwrite, **train), prompt_out)
+                   TrainRequest(data=dataset, out_dir=out_dir, name=Path(out_dir).name, overwrite=overwrite, **train), prompt_out_dir)
 
     def __post_init__(self) -> None:
         self.train.data = self.prepare.out_dir
@@ -161,9 +161,9 @@ class PrepareTrainRequest(JobRequest):
     def validate(self) -> None:
         self.prepare.validate()
         self.train.validate_options()
-        if self.prompt_out and Path(self.prompt_out).exists() and not self.train.overwrite:
-            raise ParamsInvalid(tr("{path} already exists: choose a new model name").format(path=self.prompt_out))
-        if self.prompt_out and abs(float(self.prepare.pixel_size) - PROMPT_MODEL_PIXEL_M) > 0.01 * PROMPT_MODEL_PIXEL_M:
+        if self.prompt_out_dir and Path(self.prompt_out_dir).exists() and not self.train.overwrite:
+            raise ParamsInvalid(tr("{path} already exists: choose a new model name").format(path=self.prompt_out_dir))
+        if self.prompt_out_dir and abs(float(self.prepare.pixel_size) - PROMPT_MODEL_PIXEL_M) > 0.01 * PROMPT_MODEL_PIXEL_M:
             raise ParamsInvalid(tr("the labelling model can only be adapted at a pixel size of {px:g} m").format(
                 px=PROMPT_MODEL_PIXEL_M))
 
@@ -171,8 +171,8 @@ class PrepareTrainRequest(JobRequest):
         train = self.train.to_params()
         train.pop("data")
         params = {"prepare": self.prepare.to_params(), "train": train}
-        if self.prompt_out:
-            params["prompt_out"] = self.prompt_out
+        if self.prompt_out_dir:
+            params["prompt_out_dir"] = self.prompt_out_dir
         return params
 
     def title(self) -> str:

@@ -219,7 +219,7 @@ class TrainPanel(QWidget):
             light=self.light.isChecked(),
             lr=float(self.lr.text()) if self.lr.text().strip() else None,
             calibration=self.calibration.currentData(),
-            prompt_out=str(Path(self.ctx.settings.models_dir) / f"{name}-prompt")
+            prompt_out_dir=str(Path(self.ctx.settings.models_dir) / f"{name}-prompt")
             if self.adapt_prompt.isEnabled() and self.adapt_prompt.isChecked() else None,
         )
 
@@ -239,7 +239,7 @@ class TrainPanel(QWidget):
             self.ctx.notifier.warning(tr("tile, pixel size and learning rate must be numbers"))
             return None
         name = Path(request.train.out_dir).name
-        if Path(request.train.out_dir).exists() or (request.prompt_out and Path(request.prompt_out).exists()):
+        if Path(request.train.out_dir).exists() or (request.prompt_out_dir and Path(request.prompt_out_dir).exists()):
             if not self.confirm_replace(name):
                 self.ctx.notifier.info(tr("not trained: choose another name to keep {name}").format(name=name))
                 return None

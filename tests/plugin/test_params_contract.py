@@ -82,7 +82,7 @@ def samples(i: dict[str, Path]) -> list[P.JobRequest]:
                              calibration="sigma0-denoised"),
             P.TrainRequest(data=str(out / "ds2"), out_dir=str(out / "model2"), arch="deeplabv3", backbone="resnet18",
                            init="transfer", source="slick-s1-source", epochs=2, allow_random_init=True, light=True,
-                           decoder="plus", lr=1e-3, name="x", overwrite=True), prompt_out=str(out / "model2-prompt")),
+                           decoder="plus", lr=1e-3, name="x", overwrite=True), prompt_out_dir=str(out / "model2-prompt")),
         P.PredictRequest(model=model, scene=scene, out_prefix=str(out / "a"), threshold=0.4, adapt_bn=True, overwrite=True,
                          land_mask=False, masks=[labels, other]),
         P.BatchPredictRequest(model="slick-s1-source", scenes=[str(i["more"]), other],

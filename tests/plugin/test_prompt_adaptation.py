@@ -22,17 +22,17 @@ def test_train_tab_adapts_the_labelling_model_at_its_pixel_size(ctx):
     panel.name.setText("north")
     panel.pixel.setCurrentText("25")
     assert panel.adapt_prompt.isEnabled() and not panel.adapt_prompt.isChecked()  # opt-in
-    assert panel.request().prompt_out is None
+    assert panel.request().prompt_out_dir is None
     panel.adapt_prompt.setChecked(True)
     request = panel.request()
-    assert request.prompt_out == str(Path(ctx.settings.models_dir) / "north-prompt")
-    assert request.to_params()["prompt_out"] == request.prompt_out
+    assert request.prompt_out_dir == str(Path(ctx.settings.models_dir) / "north-prompt")
+    assert request.to_params()["prompt_out_dir"] == request.prompt_out_dir
     panel.pixel.setCurrentText("10")
     assert not panel.adapt_prompt.isEnabled() and "25 m" in panel.adapt_prompt.toolTip()
-    assert panel.request().prompt_out is None and "prompt_out" not in panel.request().to_params()
+    assert panel.request().prompt_out_dir is None and "prompt_out_dir" not in panel.request().to_params()
     panel.pixel.setCurrentText("25")
     panel.adapt_prompt.setChecked(False)
-    assert panel.request().prompt_out is None
+    assert panel.request().prompt_out_dir is None
 
 
 def test_an_adapted_prompt_model_joins_the_sam_list_and_answers_a_box(ctx, backend, mosaic_135):

@@ -16,7 +16,7 @@ def test_train_with_prompt_adaptation_lists_the_analysts_prompt_model(server_fac
         "prepare": {"scenes": scenes, "labels": labels, "pixel_size": 25, "tile": 256, "out_dir": str(tmp_path / "ds")},
         "train": {"out_dir": str(models / "mine"), "arch": "deeplabv3", "backbone": "resnet18", "light": True, "epochs": 1,
                   "lr": 1e-3, "batch_size": 4, "device": "cpu", "allow_random_init": True, "tiles_per_epoch": 8},
-        "prompt_out": str(models / "mine-prompt"), "prompt_steps": 10}})
+        "prompt_out_dir": str(models / "mine-prompt"), "prompt_steps": 10}})
     assert r.status_code == 202, r.text
     job = server.wait_job(r.json()["id"], timeout=900)
     log = server.client.get(f"/jobs/{job['id']}/log").json()["text"]
@@ -49,7 +49,7 @@ def test_prompt_adaptation_at_another_pixel_size_is_refused_before_work(server, 
     r = server.client.post("/jobs", json={"kind": "prepare-train", "params": {
         "prepare": {"scenes": scenes, "labels": labels, "pixel_size": 50, "tile": 256, "out_dir": str(tmp_path / "ds")},
         "train": {"out_dir": str(tmp_path / "m"), "arch": "deeplabv3", "backbone": "resnet18", "allow_random_init": True},
-        "prompt_out": str(tmp_path / "m-prompt")}})
+        "prompt_out_dir": str(tmp_path / "m-prompt")}})
     assert r.status_code == 400, r.text
     assert "the prompt model works at 25 m, not 50 m" in r.json()["error"]
     assert not (tmp_path / "ds").exists()
