@@ -81,6 +81,12 @@ def weighted_dbscan(xy: np.ndarray, weight: np.ndarray, date: np.ndarray, eps: f
     return labels
 
 
+def _groups(keys: np.ndarray, idx: np.ndarray) -> list[np.ndarray]:
+    """``idx`` split into groups of equal ``keys[idx]``, by ascending key (one sort, not a scan per key)."""
+    order = idx[np.argsort(keys[idx], kind="stable")]
+    return np.split(order, np.flatnonzero(np.diff(keys[order])) + 1) if len(order) else []
+
+
 def one_cluster_per_slick(labels: np.ndarray, weight: np.ndarray, slick: np.ndarray) -> np.ndarray:
     """A slick's candidates in two clusters: keep those in the heavier cluster, the others become noise."""
     labels = labels.copy()
@@ -88,9 +94,7 @@ def one_cluster_per_slick(labels: np.ndarray, weight: np.ndarray, slick: np.ndar
     if not len(idx):
         return labels
     totals = np.bincount(labels[idx], weights=weight[idx])
-    order = idx[np.lexsort((labels[idx], slick[idx]))]  # grouped by slick
-    bounds = np.flatnonzero(np.diff(slick[order])) + 1
-    for group in np.split(order, bounds):
+    for group in _groups(slick, idx):
         found = np.unique(labels[group])
         if len(found) > 1:
             best = found[np.argmax(totals[found])]
@@ -193,13 +197,6 @@ def attach_fragments(sources: list[Source], links: np.ndarray, has_origin: set[i
         src.slicks.sort()
 
 
-def _groups(labels: np.ndarray) -> list[np.ndarray]:
-    """The indices of each label >= 0, by ascending label."""
-    idx = np.flatnonzero(labels >= 0)
-    order = idx[np.argsort(labels[idx], kind="stable")]
-    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1) if len(order) else []
-
-
 def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor: float,
                  links: np.ndarray | None = None, radius: float | None = None) -> list[Source]:
     """Sources from candidates (origins.Candidates), sorted by descending n_dates, then n_slicks,
@@ -211,13 +208,13 @@ def find_sources(cand, slick_dates: list[str], eps: float, min_dates: int, floor
     labels = one_cluster_per_slick(labels, cand.weight, cand.slick)
     if radius is not None:  # each cluster split into its dense places (peaks); the rest is noise
         split, count = np.full(len(labels), -1), 0
-        for inside in _groups(labels):
+        for inside in _groups(labels, np.flatnonzero(labels >= 0)):
             for members in peaks(cand.xy[inside], cand.weight[inside], date[inside], radius, min_dates):
                 split[inside[members]] = count
                 count += 1
         labels = one_cluster_per_slick(split, cand.weight, cand.slick)
     sources = []
-    for members in _groups(labels):
+    for members in _groups(labels, np.flatnonzero(labels >= 0)):
         slicks = sorted(set(cand.slick[members].tolist()))
         dates = sorted({slick_dates[s] for s in slicks})
         if len(dates) < min_dates:

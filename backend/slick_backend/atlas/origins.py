@@ -87,8 +87,7 @@ def narrow_end(geom, line) -> int:
 
     if line is None or line.length < 3 * END_RADIUS_M:
         return -1  # the ends of a short slick are too close to compare
-    radius = END_RADIUS_M
-    area = [geom.intersection(Point(*line.coords[k]).buffer(radius, 16)).area for k in (0, -1)]
+    area = [geom.intersection(Point(*line.coords[k]).buffer(END_RADIUS_M, 16)).area for k in (0, -1)]
     small = int(np.argmin(area))
     return small if area[small] < NARROW_RATIO * area[1 - small] else -1
 
