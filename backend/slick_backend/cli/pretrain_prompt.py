@@ -36,8 +36,9 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..prompt.train import PretrainPromptParams, run_pretrain_prompt
 
+    # the command that reproduces this model (not --overwrite, which only let the run replace an earlier one)
     command = shlex.join(["slick-backend", "pretrain-prompt", "--config", args.config, "--out", args.out,
-                          "--work", args.work] + (["--overwrite"] if args.overwrite else []))
+                          "--work", args.work])
     params = params_from_args(PretrainPromptParams, args, command=command)
     print(json.dumps(run_pretrain_prompt(params, progress), indent=2))
     return 0

@@ -41,9 +41,10 @@ def add_parser(subparsers):
 def run(args, progress) -> int:
     from ..pretrain.api import PretrainSourceParams, run_pretrain_source
 
-    # the command that reproduces this model (global flags such as --quiet change nothing in it)
+    # the command that reproduces this model (global flags such as --quiet change nothing in it, nor
+    # --overwrite, which only let the run replace an earlier model)
     command = shlex.join(["slick-backend", "pretrain-source", "--config", args.config, "--out", args.out]
-                         + (["--work", args.work] if args.work else []) + (["--overwrite"] if args.overwrite else []))
+                         + (["--work", args.work] if args.work else []))
     params = params_from_args(PretrainSourceParams, args, command=command)
     print(json.dumps(run_pretrain_source(params, progress), indent=2))
     return 0

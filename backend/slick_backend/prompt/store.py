@@ -65,7 +65,7 @@ per-window standardised input) with segment-anything's prompt encoder and mask d
 Trained **only on simulated scenes** (the scene sets of `{recipe.get('source_config')}`):
 {recipe.get('train_windows')} windows with {recipe.get('train_slicks')} slicks; Stable-SAM's noisy
 prompts (boxes loosened and shifted by up to {recipe.get('box_noise')} of their size, one to five
-clicks on and off the slick, several slicks per window). Selected on fixed simulated validation
+clicks on and off the slick, several slicks per window); windows flipped and turned{_photometric(recipe)}. Selected on fixed simulated validation
 prompts ({recipe.get('val_windows')} windows); the real Arctic mosaics never trained or selected it.
 
 Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('batch_size')}, lr {recipe.get('lr')}):
@@ -81,6 +81,11 @@ box with 0.4 noise {best.get('val_box_0.4')}, one click {best.get('val_point_1')
 
 Weights: `weights.safetensors` (SHA-256 `{card.get('weights_sha256')}`, checked on every load).
 """
+
+
+def _photometric(recipe: dict) -> str:
+    preset = recipe.get("augment_preset", "none")
+    return "" if preset == "none" else f", with the photometric changes of train's `{preset}` augmentation (gamma, contrast, blur, grain)"
 
 
 def _finetune_readme(card: dict) -> str:

@@ -175,6 +175,29 @@ class Fit:
     val_every: int = 200
     seed: int = 0
     val_at_start: bool = False  # fine-tuning: the starting weights compete too (never worse than them)
+    augment_preset: str = "none"  # or a train/augment.py preset: its photometric part on top of flips and turns
+
+
+def photometric_augmenter(preset: str, seed: int):
+    """``x -> x`` on a float batch [B, 1, H, W] (0..255, 0 = nodata): the contrast, brightness,
+    gamma, blur and grain of a train/augment.py preset (not its warp: the prompts come from the
+    unwarped slick masks); None for "none". The input standardisation of the net removes a linear
+    stretch, not a gamma, blur or grain, which is where simulated and real scenes still differ."""
+    if preset == "none":
+        return None
+    import torch
+
+    from ..train.augment import PRESETS, gamma_blur_grain, photometric
+
+    if preset not in PRESETS:
+        raise InputError(f"augment_preset must be none or one of {', '.join(PRESETS)}; got {preset!r}")
+    cfg, gen = PRESETS[preset], torch.Generator().manual_seed(seed)
+
+    def apply(x):
+        x = photometric(x, cfg, gen)
+        return gamma_blur_grain(x, cfg, gen) if cfg.gamma != (1.0, 1.0) or cfg.p_blur or cfg.p_grain else x
+
+    return apply
 
 
 def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progress, what: str, on_best=None):
@@ -183,6 +206,7 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
     import torch
 
     rng = np.random.default_rng(fit.seed)
+    photo = photometric_augmenter(fit.augment_preset, fit.seed)
     opt = torch.optim.AdamW(net.parameters(), lr=fit.lr, weight_decay=fit.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=fit.lr, total_steps=fit.steps,
                                                 pct_start=max(0.05, 2.0 / fit.steps))  # >= 2 warm-up steps
@@ -217,6 +241,8 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
             images.append(image)
             targets.append(parts[k])
         x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
+        if photo is not None:
+            x = photo(x)
         t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None]
         logits, ious = forward_all(net, x, prompts)
         loss = loss_fn(logits, ious, t)
@@ -246,6 +272,8 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     if Path(params.out_dir).exists() and not params.overwrite:
         raise InputError(f"{params.out_dir}: already exists; choose another --out or give --overwrite")
     model_cfg, data_cfg, train_cfg = cfg["model"], cfg["data"], cfg["training"]
+    augment_preset = str(train_cfg.get("augment_preset", "none"))
+    photometric_augmenter(augment_preset, 0)  # a wrong name fails before any simulation
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
     progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
@@ -268,7 +296,8 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     ckpt_dir = work / "prompt-train"
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
-              box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed)
+              box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
+              augment_preset=augment_preset)
     vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1)
     history, best, best_state = fit_prompt(
         net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
@@ -279,7 +308,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
         "pixel_size": float(source_cfg.data["pixel_size"]),
         "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
                    "source_config": str(data_cfg["source_config"]), "seed": seed, "steps": steps, "batch_size": batch,
-                   "lr": float(train_cfg["lr"]), "box_noise": box_noise,
+                   "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }

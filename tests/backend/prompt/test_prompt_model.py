@@ -125,3 +125,23 @@ def test_it_outlines_simulated_slicks_from_a_box_or_a_click():
     assert len(box_scores) >= 6, "the simulated scenes should hold slicks"
     assert np.mean(box_scores) >= TIGHT_BOX_FLOOR, box_scores
     assert np.mean(point_scores) >= POINT_FLOOR, point_scores
+
+
+def test_the_photometric_augmentation_keeps_nodata_and_is_seeded():
+    """pretrain-prompt's augment_preset: gamma, contrast, blur and grain of train's preset on the
+    valid pixels only (0 stays nodata), the same changes for the same seed; a wrong name is an
+    InputError that names the presets."""
+    import torch
+    from slick_backend.prompt.train import photometric_augmenter
+
+    rng = np.random.default_rng(0)
+    x = torch.from_numpy(rng.uniform(1, 255, (16, 1, 32, 32)).astype(np.float32))
+    x[:, :, :, :8] = 0  # nodata strip
+    assert photometric_augmenter("none", 0) is None
+    a, b = photometric_augmenter("sim2real", 3)(x.clone()), photometric_augmenter("sim2real", 3)(x.clone())
+    assert torch.equal(a, b)
+    assert (a[:, :, :, :8] == 0).all() and (a[:, :, :, 8:] >= 1).all() and (a <= 255).all()
+    changed = (a - x).abs()[:, :, :, 8:].mean((1, 2, 3))
+    assert (changed > 1).sum() >= 8, changed  # most of the batch altered (each change has its own chance)
+    with pytest.raises(InputError, match="none or one of standard, sim2real"):
+        photometric_augmenter("sim2reel", 0)

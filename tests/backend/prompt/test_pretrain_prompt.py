@@ -1,0 +1,55 @@
+"""`slick-backend pretrain-prompt` end to end with configs/prompt-tiny.toml, as a real process:
+the simulated sets of configs/source-tiny.toml -> windows with slicks -> training on noisy
+prompts with the sim2real photometric changes -> the model chosen on the simulated val prompts,
+with its recipe and card; an existing --out is refused."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from slick_backend.prompt.store import load_prompt_model
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pretrained(tmp_path_factory, repo_root):
+    tmp = tmp_path_factory.mktemp("pretrain-prompt")
+    out, work = tmp / "prompt", tmp / "work"
+    env = {**os.environ, "PYTHONPATH": str(repo_root / "backend"), "OMP_NUM_THREADS": "1"}
+    cmd = [sys.executable, "-m", "slick_backend", "pretrain-prompt", "--config", "configs/prompt-tiny.toml",
+           "--out", str(out), "--work", str(work)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=repo_root, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return {"out": out, "cmd": cmd, "env": env, "repo_root": repo_root}
+
+
+def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_recipe(pretrained):
+    net, card = load_prompt_model(pretrained["out"])  # checksum verified
+    assert card["name"] == "slick-s1-prompt-tiny" and card["tile"] == 64 and card["width"] == 16
+    recipe = card["recipe"]
+    assert recipe["augment_preset"] == "sim2real" and recipe["steps"] == 4 and recipe["seed"] == 0
+    assert recipe["train_slicks"] > 0 and recipe["val_windows"] > 0
+    assert 'augment_preset = "sim2real"' in recipe["config_text"]
+    history = card["history"]
+    assert [h["step"] for h in history] == [2, 4]
+    assert card["best"] == max(history, key=lambda h: h["val_mean"])
+    readme = (pretrained["out"] / "README.md").read_text()
+    assert "`sim2real` augmentation" in readme and "only on simulated scenes" in readme
+
+
+def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_path):
+    proc = subprocess.run(pretrained["cmd"], capture_output=True, text=True, env=pretrained["env"],
+                          cwd=pretrained["repo_root"], timeout=120)
+    assert proc.returncode != 0 and "already exists" in proc.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text((pretrained["repo_root"] / "configs" / "prompt-tiny.toml").read_text()
+                   .replace('augment_preset = "sim2real"', 'augment_preset = "sim2reel"'))
+    cmd = [*pretrained["cmd"][:4], "--config", str(bad), "--out", str(tmp_path / "m"), "--work", str(tmp_path / "w")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
+                          timeout=120)
+    assert proc.returncode != 0 and "none or one of standard, sim2real" in proc.stderr
+    assert not (tmp_path / "w").exists()  # refused before any simulation
