@@ -187,17 +187,12 @@ def photometric_augmenter(preset: str, seed: int):
         return None
     import torch
 
-    from ..train.augment import PRESETS, gamma_blur_grain, photometric
+    from ..train.augment import PRESETS, photometric_changes
 
     if preset not in PRESETS:
         raise InputError(f"augment_preset must be none or one of {', '.join(PRESETS)}; got {preset!r}")
     cfg, gen = PRESETS[preset], torch.Generator().manual_seed(seed)
-
-    def apply(x):
-        x = photometric(x, cfg, gen)
-        return gamma_blur_grain(x, cfg, gen) if cfg.gamma != (1.0, 1.0) or cfg.p_blur or cfg.p_grain else x
-
-    return apply
+    return lambda x: photometric_changes(x, cfg, gen)
 
 
 def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progress, what: str, on_best=None):

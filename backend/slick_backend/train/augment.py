@@ -145,12 +145,17 @@ def _blur_valid(image, valid, sigma: float):
     return sep(image * v) / sep(v).clamp_min(1e-6)
 
 
+def photometric_changes(image, cfg: AugmentConfig, gen):
+    """Contrast and brightness, then gamma, blur and grain when the preset has any (0 stays nodata)."""
+    image = photometric(image, cfg, gen)
+    if cfg.gamma != (1.0, 1.0) or cfg.p_blur or cfg.p_grain:
+        image = gamma_blur_grain(image, cfg, gen)
+    return image
+
+
 def augment(image: torch.Tensor, mask: torch.Tensor, gen: torch.Generator, cfg: AugmentConfig | None = None):
     """Augmented copies of a batch (CPU tensors; the generator makes it reproducible)."""
     cfg = cfg or AugmentConfig()
     image, mask = flips_and_turns(image, mask, gen)
     image, mask = warp(image, mask, affine_thetas(image.shape[0], cfg, gen))
-    image = photometric(image, cfg, gen)
-    if cfg.gamma != (1.0, 1.0) or cfg.p_blur or cfg.p_grain:
-        image = gamma_blur_grain(image, cfg, gen)
-    return image, mask
+    return photometric_changes(image, cfg, gen), mask
