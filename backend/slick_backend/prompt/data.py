@@ -5,7 +5,8 @@ only tiles with slick pixels are used. Each slick is a connected part of the til
 small closing (fragments of one plume stay one slick); several slicks in a window each get their
 own samples, and a prompt must pick its slick, not its neighbours. Prompts follow the Stable-SAM
 recipe: boxes jittered, shifted and loosened by up to ``box_noise`` of their size; one to five
-points on and off the slick.
+points on and off the slick. Optionally a hard negative goes with the prompt: a patch of dark
+water beside the slick inside its box (``add_dark_water``), which the model must leave out.
 """
 
 from __future__ import annotations
@@ -108,6 +109,51 @@ def make_prompt(part: np.ndarray, others: np.ndarray, valid: np.ndarray, rng: np
     if u < 0.83:
         return Prompt("points", None, points, labels)
     return Prompt("box+points", noisy_box(part, rng.uniform(0, box_noise), rng), points[:2], labels[:2])
+
+
+def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, rng: np.random.Generator) -> np.ndarray:
+    """A hard negative: ``image`` with a soft-edged patch of dark water (a low-wind zone, as real
+    scenes have next to their slicks) beside the slick, inside the prompt's box (or the tight box
+    loosened by 40 % for clicks) and free to run past it; its label stays water. The patch is
+    darkened by 50-120 % of the slick's own contrast to the water, multiplicatively, so speckle
+    keeps its texture whatever the stretch's domain. Simulated windows rarely put dark water
+    inside a slick's box; real ones often do, and a loose box then takes it in."""
+    from scipy import ndimage
+
+    valid = image > 0
+    near = ndimage.binary_dilation(part, iterations=2)
+    water = valid & ~near
+    if not water.any():
+        return image
+    if box is None:
+        box = noisy_box(part, 0.0, rng)
+        w, h = box[2] - box[0], box[3] - box[1]
+        box = np.clip(box + np.array([-0.4 * w, -0.4 * h, 0.4 * w, 0.4 * h], np.float32), 0,
+                      [image.shape[1], image.shape[0], image.shape[1], image.shape[0]])
+    x0, y0, x1, y1 = (int(v) for v in box)
+    inbox = np.zeros_like(water)
+    inbox[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
+    seeds = np.argwhere(water & inbox)
+    if not len(seeds):
+        return image
+    r, c = seeds[rng.integers(len(seeds))]
+    a = max(6.0, rng.uniform(0.15, 0.5) * (x1 - x0))
+    b = max(6.0, rng.uniform(0.15, 0.5) * (y1 - y0))
+    theta = rng.uniform(0, np.pi)
+    rr, cc = np.mgrid[:image.shape[0], :image.shape[1]].astype(np.float32)
+    u = (cc - c) * np.cos(theta) + (rr - r) * np.sin(theta)
+    v = -(cc - c) * np.sin(theta) + (rr - r) * np.cos(theta)
+    rough = ndimage.gaussian_filter(rng.standard_normal(image.shape).astype(np.float32), max(a, b) / 3)
+    rough /= rough.std() + 1e-6
+    patch = ((u / a) ** 2 + (v / b) ** 2 + 0.4 * rough < 1).astype(np.float32)
+    alpha = ndimage.gaussian_filter(patch, rng.uniform(1.5, 5.0))
+    alpha[near] = 0.0  # the slick and its edge keep their look: the patch lies beside it
+    slick_level = float(np.median(image[part & valid])) if (part & valid).any() else 1.0
+    water_level = float(np.median(image[water]))
+    ratio = float(np.clip((slick_level - 1) / max(water_level - 1, 1.0), 0.3, 0.95))
+    gain = np.clip(1.0 - alpha * rng.uniform(0.5, 1.2) * (1.0 - ratio), 0.2, 1.0)
+    out = np.where(valid, np.clip(np.rint(1.0 + (image.astype(np.float32) - 1.0) * gain), 1, 255), 0)
+    return out.astype(np.uint8)
 
 
 @dataclass

@@ -42,11 +42,15 @@ def save_prompt_model(out: Path, net, card: dict, overwrite: bool = True) -> dic
 
 
 def _history_table(card: dict) -> str:
+    history = card.get("history", [])
+    dark = any("val_box_0.4_dark" in h for h in history)  # scored when the training added dark water
     rows = "\n".join(f"| {h['step']} | {h['train_loss']} | {h.get('val_tight_box')} | {h.get('val_box_0.4')} | "
-                     f"{h.get('val_point_1')} | {h.get('val_points_3')} | {h.get('val_mean')} |"
-                     for h in card.get("history", []))
-    return f"""| step | train loss | tight box | box 0.4 | 1 click | 3 clicks | mean |
-|---|---|---|---|---|---|---|
+                     + (f"{h.get('val_box_0.4_dark')} | " if dark else "")
+                     + f"{h.get('val_point_1')} | {h.get('val_points_3')} | {h.get('val_mean')} |"
+                     for h in history)
+    head = "| step | train loss | tight box | box 0.4 | " + ("box 0.4, dark water | " if dark else "")
+    return f"""{head}1 click | 3 clicks | mean |
+|---|---|---|---|{'---|' if dark else ''}---|---|---|
 {rows}"""
 
 
@@ -65,7 +69,7 @@ per-window standardised input) with segment-anything's prompt encoder and mask d
 Trained **only on simulated scenes** (the scene sets of `{recipe.get('source_config')}`):
 {recipe.get('train_windows')} windows with {recipe.get('train_slicks')} slicks; Stable-SAM's noisy
 prompts (boxes loosened and shifted by up to {recipe.get('box_noise')} of their size, one to five
-clicks on and off the slick, several slicks per window); windows flipped and turned{_photometric(recipe)}. Selected on fixed simulated validation
+clicks on and off the slick, several slicks per window); windows flipped and turned{_photometric(recipe)}{_dark_water(recipe)}. Selected on fixed simulated validation
 prompts ({recipe.get('val_windows')} windows); the real Arctic mosaics never trained or selected it.
 
 Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('batch_size')}, lr {recipe.get('lr')}):
@@ -74,7 +78,7 @@ Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('
 
 Best at step {best.get('step')}: simulated validation Dice tight box {best.get('val_tight_box')},
 box with 0.4 noise {best.get('val_box_0.4')}, one click {best.get('val_point_1')}, three clicks
-{best.get('val_points_3')}. What it measures on the real mosaics: docs/server-api.md,
+{best.get('val_points_3')}{_dark_best(best)}. What it measures on the real mosaics: docs/server-api.md,
 "The prompt model" (benchmarks/bench_prompt_real.py).
 
 {_history_table(card)}
@@ -86,6 +90,16 @@ Weights: `weights.safetensors` (SHA-256 `{card.get('weights_sha256')}`, checked 
 def _photometric(recipe: dict) -> str:
     preset = recipe.get("augment_preset", "none")
     return "" if preset == "none" else f", with the photometric changes of train's `{preset}` augmentation (gamma, contrast, blur, grain)"
+
+
+def _dark_water(recipe: dict) -> str:
+    share = float(recipe.get("dark_water") or 0)
+    return "" if not share else (f"; in {share:.0%} of the samples a patch of dark water (a low-wind zone) lies "
+                                 "beside the slick inside its box, as a hard negative")
+
+
+def _dark_best(best: dict) -> str:
+    return "" if "val_box_0.4_dark" not in best else f", box with 0.4 noise and dark water {best['val_box_0.4_dark']}"
 
 
 def _finetune_readme(card: dict) -> str:

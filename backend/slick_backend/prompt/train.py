@@ -6,7 +6,8 @@ with slicks, one of its slicks and a noisy prompt (data.py); the loss is SAM's: 
 output and the best of the three multimask outputs against the slick (binary cross-entropy +
 Dice), plus the predicted IoU against the real one. Every ``val_every`` steps the model is
 scored on fixed simulated validation prompts (tight box, box with 0.4 noise, one point, three
-points) and the best weights are kept; the real mosaics are never used.
+points; with ``dark_water``, also a 0.4 box with dark water beside the slick) and the best
+weights are kept; the real mosaics are never used.
 """
 
 from __future__ import annotations
@@ -21,7 +22,17 @@ import tomllib
 
 from ..errors import InputError
 from ..progress import Progress
-from .data import Prompt, augment, load_windows, make_prompt, noisy_box, others_of, sample_points, tight_box
+from .data import (
+    Prompt,
+    add_dark_water,
+    augment,
+    load_windows,
+    make_prompt,
+    noisy_box,
+    others_of,
+    sample_points,
+    tight_box,
+)
 
 
 @dataclass
@@ -106,10 +117,21 @@ def loss_fn(logits, ious, target):
 
 # --- validation ------------------------------------------------------------------------------
 VAL_KINDS = ("tight_box", "box_0.4", "point_1", "points_3")
+DARK_KIND = "box_0.4_dark"  # scored when training adds dark water: the hard negative it is for
 
 
-def val_prompts(windows, count: int, seed: int) -> list[tuple[int, int, str, Prompt]]:
-    """Fixed validation prompts: (window index, slick index, kind, prompt) for up to ``count`` slicks."""
+@dataclass
+class ValPrompt:
+    window: int
+    slick: int
+    kind: str
+    prompt: Prompt
+    image: np.ndarray | None = None  # the window's image changed for this prompt (dark water), else None
+
+
+def val_prompts(windows, count: int, seed: int, dark_water: bool = False) -> list[ValPrompt]:
+    """Fixed validation prompts for up to ``count`` slicks: the kinds of VAL_KINDS, and DARK_KIND
+    with ``dark_water`` (drawn after the others, so they stay the same prompts)."""
     rng = np.random.default_rng(seed)
     pairs = [(w, s) for w, win in enumerate(windows) for s in range(len(win.parts))]
     rng.shuffle(pairs)
@@ -119,12 +141,19 @@ def val_prompts(windows, count: int, seed: int) -> list[tuple[int, int, str, Pro
         part = win.parts[s]
         others = others_of(win.parts, s)
         valid = win.image > 0
-        out.append((w, s, "tight_box", Prompt("box", tight_box(part), None, None)))
-        out.append((w, s, "box_0.4", Prompt("box", noisy_box(part, 0.4, rng), None, None)))
+        out.append(ValPrompt(w, s, "tight_box", Prompt("box", tight_box(part), None, None)))
+        out.append(ValPrompt(w, s, "box_0.4", Prompt("box", noisy_box(part, 0.4, rng), None, None)))
         pts, lab = sample_points(part, others, valid, 1, rng)
-        out.append((w, s, "point_1", Prompt("points", None, pts, lab)))
+        out.append(ValPrompt(w, s, "point_1", Prompt("points", None, pts, lab)))
         pts, lab = sample_points(part, others, valid, 3, rng)
-        out.append((w, s, "points_3", Prompt("points", None, pts, lab)))
+        out.append(ValPrompt(w, s, "points_3", Prompt("points", None, pts, lab)))
+    if dark_water:
+        dark_rng = np.random.default_rng([seed, 1])
+        for w, s in pairs[:count]:
+            part = windows[w].parts[s]
+            box = noisy_box(part, 0.4, dark_rng)
+            image = add_dark_water(windows[w].image, part, box, dark_rng)
+            out.append(ValPrompt(w, s, DARK_KIND, Prompt("box", box, None, None), image))
     return out
 
 
@@ -153,11 +182,12 @@ def dice(pred: np.ndarray, truth: np.ndarray) -> float:
     return 1.0 if total == 0 else float(2 * (pred & truth).sum() / total)
 
 
-def validate(net, windows, prompts) -> dict:
+def validate(net, windows, prompts: list[ValPrompt]) -> dict:
     net.eval()
-    scores: dict[str, list[float]] = {k: [] for k in VAL_KINDS}
-    for w, s, kind, prompt in prompts:
-        scores[kind].append(dice(predict_mask(net, windows[w].image, prompt), windows[w].parts[s]))
+    scores: dict[str, list[float]] = {k: [] for k in (*VAL_KINDS, DARK_KIND)}
+    for v in prompts:
+        image = windows[v.window].image if v.image is None else v.image
+        scores[v.kind].append(dice(predict_mask(net, image, v.prompt), windows[v.window].parts[v.slick]))
     net.train()
     out = {k: round(float(np.mean(v)), 4) for k, v in scores.items() if v}
     out["mean"] = round(float(np.mean(list(out.values()))), 4)
@@ -176,6 +206,7 @@ class Fit:
     seed: int = 0
     val_at_start: bool = False  # fine-tuning: the starting weights compete too (never worse than them)
     augment_preset: str = "none"  # or a train/augment.py preset: its photometric part on top of flips and turns
+    dark_water: float = 0.0  # share of samples given a hard negative: dark water beside the slick (data.py)
 
 
 def photometric_augmenter(preset: str, seed: int):
@@ -232,7 +263,10 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
             win = train_windows[rng.integers(len(train_windows))]
             image, parts = augment(win.image, win.parts, rng)
             k = int(rng.integers(len(parts)))
-            prompts.append(make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise))
+            prompt = make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise)
+            if fit.dark_water > 0 and rng.random() < fit.dark_water:  # no draw without it: same runs as before
+                image = add_dark_water(image, parts[k], prompt.box, rng)
+            prompts.append(prompt)
             images.append(image)
             targets.append(parts[k])
         x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
@@ -269,6 +303,11 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     model_cfg, data_cfg, train_cfg = cfg["model"], cfg["data"], cfg["training"]
     augment_preset = str(train_cfg.get("augment_preset", "none"))
     photometric_augmenter(augment_preset, 0)  # a wrong name fails before any simulation
+    dark_water = train_cfg.get("dark_water", 0.0)
+    if isinstance(dark_water, bool) or not isinstance(dark_water, (int, float)) or not 0 <= dark_water <= 1:
+        raise InputError(f"{params.config}: [training] dark_water is the share of samples given dark water "
+                         f"beside the slick, a number from 0 to 1; got {dark_water!r}")
+    dark_water = float(dark_water)
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
     progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
@@ -292,8 +331,8 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
               box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
-              augment_preset=augment_preset)
-    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1)
+              augment_preset=augment_preset, dark_water=dark_water)
+    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1, dark_water=dark_water > 0)
     history, best, best_state = fit_prompt(
         net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
         on_best=lambda entry: save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry}))
@@ -304,6 +343,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
         "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
                    "source_config": str(data_cfg["source_config"]), "seed": seed, "steps": steps, "batch_size": batch,
                    "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
+                   "dark_water": dark_water,
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 from slick_backend.errors import InputError
-from slick_backend.prompt.data import noisy_box, sample_points, slick_parts, tight_box
+from slick_backend.prompt.data import add_dark_water, noisy_box, sample_points, slick_parts, tight_box
 from slick_backend.prompt.store import load_prompt_model, shipped_prompt_path
 
 # Measured with the shipped model on the simulated windows below: tight box 0.74, one click 0.44
@@ -125,6 +125,30 @@ def test_it_outlines_simulated_slicks_from_a_box_or_a_click():
     assert len(box_scores) >= 6, "the simulated scenes should hold slicks"
     assert np.mean(box_scores) >= TIGHT_BOX_FLOOR, box_scores
     assert np.mean(point_scores) >= POINT_FLOOR, point_scores
+
+
+def test_dark_water_darkens_beside_the_slick_inside_its_box_and_leaves_the_slick_as_it_was():
+    """The hard negative: a darker patch of water next to the slick, inside the prompt's box (it
+    may run past it), never on the slick or its edge, never on nodata; seeded."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(0)
+    image = rng.gamma(4.0, 30.0, (128, 128)).clip(1, 255).astype(np.uint8)  # speckled water
+    part = np.zeros((128, 128), bool)
+    part[60:68, 30:100] = True  # a ribbon
+    image[part] = (image[part] * 0.4).clip(1, 255).astype(np.uint8)
+    image[:, :6] = 0  # nodata strip
+    box = np.array([20.0, 40.0, 110.0, 90.0], np.float32)
+    darker = 0
+    for seed in range(6):
+        out = add_dark_water(image, part, box, np.random.default_rng(seed))
+        assert np.array_equal(out, add_dark_water(image, part, box, np.random.default_rng(seed)))
+        near = ndimage.binary_dilation(part, iterations=2)
+        assert np.array_equal(out[near], image[near]) and (out[:, :6] == 0).all() and (out[:, 6:] >= 1).all()
+        assert (out.astype(int) <= image.astype(int) + 1).all()  # only ever darker (rounding aside)
+        changed = out.astype(int) < image.astype(int) - 2
+        darker += changed[40:90, 20:110].sum() >= 100  # a patch in the box, wherever its far side ends
+    assert darker >= 5  # nearly every time
 
 
 def test_the_photometric_augmentation_keeps_nodata_and_is_seeded():
