@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 MIN_SLICK_PX = 24  # smaller parts are speckle-sized: no analyst prompts them
+DARK_KIND = "box_0.4_dark"  # the validation kind scored when training adds dark water (add_dark_water)
 
 
 @dataclass
@@ -126,7 +127,7 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     if not water.any():
         return image
     if box is None:
-        box = noisy_box(part, 0.0, rng)
+        box = tight_box(part)
         w, h = box[2] - box[0], box[3] - box[1]
         box = np.clip(box + np.array([-0.4 * w, -0.4 * h, 0.4 * w, 0.4 * h], np.float32), 0,
                       [image.shape[1], image.shape[0], image.shape[1], image.shape[0]])

@@ -41,17 +41,21 @@ def save_prompt_model(out: Path, net, card: dict, overwrite: bool = True) -> dic
         return saved
 
 
+def _dark_key() -> str:
+    from .data import DARK_KIND  # here, not at the top: the CLI and the server start without numpy
+
+    return f"val_{DARK_KIND}"
+
+
 def _history_table(card: dict) -> str:
-    history = card.get("history", [])
-    dark = any("val_box_0.4_dark" in h for h in history)  # scored when the training added dark water
-    rows = "\n".join(f"| {h['step']} | {h['train_loss']} | {h.get('val_tight_box')} | {h.get('val_box_0.4')} | "
-                     + (f"{h.get('val_box_0.4_dark')} | " if dark else "")
-                     + f"{h.get('val_point_1')} | {h.get('val_points_3')} | {h.get('val_mean')} |"
+    history, dark = card.get("history", []), _dark_key()
+    columns = (("val_tight_box", "tight box"), ("val_box_0.4", "box 0.4"), (dark, "box 0.4, dark water"),
+               ("val_point_1", "1 click"), ("val_points_3", "3 clicks"), ("val_mean", "mean"))
+    cols = [(k, t) for k, t in columns if k != dark or any(dark in h for h in history)]  # only where it was scored
+    rows = "\n".join("| " + " | ".join([str(h["step"]), str(h["train_loss"]), *(str(h.get(k)) for k, _ in cols)]) + " |"
                      for h in history)
-    head = "| step | train loss | tight box | box 0.4 | " + ("box 0.4, dark water | " if dark else "")
-    return f"""{head}1 click | 3 clicks | mean |
-|---|---|---|---|{'---|' if dark else ''}---|---|---|
-{rows}"""
+    return ("| step | train loss | " + " | ".join(t for _, t in cols) + " |\n"
+            + "|---" * (len(cols) + 2) + "|\n" + rows)
 
 
 def render_readme(card: dict) -> str:
@@ -99,7 +103,8 @@ def _dark_water(recipe: dict) -> str:
 
 
 def _dark_best(best: dict) -> str:
-    return "" if "val_box_0.4_dark" not in best else f", box with 0.4 noise and dark water {best['val_box_0.4_dark']}"
+    dark = _dark_key()
+    return "" if dark not in best else f", box with 0.4 noise and dark water {best[dark]}"
 
 
 def _finetune_readme(card: dict) -> str:

@@ -23,6 +23,7 @@ import tomllib
 from ..errors import InputError
 from ..progress import Progress
 from .data import (
+    DARK_KIND,
     Prompt,
     add_dark_water,
     augment,
@@ -117,7 +118,6 @@ def loss_fn(logits, ious, target):
 
 # --- validation ------------------------------------------------------------------------------
 VAL_KINDS = ("tight_box", "box_0.4", "point_1", "points_3")
-DARK_KIND = "box_0.4_dark"  # scored when training adds dark water: the hard negative it is for
 
 
 @dataclass
