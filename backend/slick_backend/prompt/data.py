@@ -5,8 +5,9 @@ only tiles with slick pixels are used. Each slick is a connected part of the til
 small closing (fragments of one plume stay one slick); several slicks in a window each get their
 own samples, and a prompt must pick its slick, not its neighbours. Prompts follow the Stable-SAM
 recipe: boxes jittered, shifted and loosened by up to ``box_noise`` of their size; one to five
-points on and off the slick. Optionally a hard negative goes with the prompt: a patch of dark
-water beside the slick inside its box (``add_dark_water``), which the model must leave out.
+points on and off the slick. Optionally hard negatives go with the prompt, which the model must
+leave out: a patch of dark water beside the slick inside its box (``add_dark_water``), another
+slick beside it reaching into its box (``add_neighbour``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 
 MIN_SLICK_PX = 24  # smaller parts are speckle-sized: no analyst prompts them
 DARK_KIND = "box_0.4_dark"  # the validation kind scored when training adds dark water (add_dark_water)
+NEIGHBOUR_KIND = "box_0.4_neighbour"  # ... and when it adds a neighbouring slick (add_neighbour)
 
 
 @dataclass
@@ -126,12 +128,7 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     water = valid & ~near
     if not water.any():
         return image
-    if box is None:
-        box = tight_box(part)
-        w, h = box[2] - box[0], box[3] - box[1]
-        box = np.clip(box + np.array([-0.4 * w, -0.4 * h, 0.4 * w, 0.4 * h], np.float32), 0,
-                      [image.shape[1], image.shape[0], image.shape[1], image.shape[0]])
-    x0, y0, x1, y1 = (int(v) for v in box)
+    x0, y0, x1, y1 = (int(v) for v in _loose_box(part, box))
     inbox = np.zeros_like(water)
     inbox[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
     seeds = np.argwhere(water & inbox)
@@ -149,12 +146,84 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     patch = ((u / a) ** 2 + (v / b) ** 2 + 0.4 * rough < 1).astype(np.float32)
     alpha = ndimage.gaussian_filter(patch, rng.uniform(1.5, 5.0))
     alpha[near] = 0.0  # the slick and its edge keep their look: the patch lies beside it
+    return _darken(image, alpha * rng.uniform(0.5, 1.2), 1.0 - _contrast(image, part, water))
+
+
+def _loose_box(part: np.ndarray, box: np.ndarray | None) -> np.ndarray:
+    """The prompt's box, or for clicks the tight box loosened by 40 % (where an analyst's box would be)."""
+    if box is not None:
+        return box
+    box = tight_box(part)
+    w, h = box[2] - box[0], box[3] - box[1]
+    rows, cols = part.shape
+    return np.clip(box + np.array([-0.4 * w, -0.4 * h, 0.4 * w, 0.4 * h], np.float32), 0, [cols, rows, cols, rows])
+
+
+def _contrast(image: np.ndarray, part: np.ndarray, water: np.ndarray) -> float:
+    """The slick's level over the water's (1 = no contrast), as the hard negatives copy it."""
+    valid = image > 0
     slick_level = float(np.median(image[part & valid])) if (part & valid).any() else 1.0
     water_level = float(np.median(image[water]))
-    ratio = float(np.clip((slick_level - 1) / max(water_level - 1, 1.0), 0.3, 0.95))
-    gain = np.clip(1.0 - alpha * rng.uniform(0.5, 1.2) * (1.0 - ratio), 0.2, 1.0)
-    out = np.where(valid, np.clip(np.rint(1.0 + (image.astype(np.float32) - 1.0) * gain), 1, 255), 0)
-    return out.astype(np.uint8)
+    return float(np.clip((slick_level - 1) / max(water_level - 1, 1.0), 0.3, 0.95))
+
+
+def _darken(image: np.ndarray, alpha: np.ndarray, depth: float) -> np.ndarray:
+    """Valid pixels scaled by 1 - alpha * depth, multiplicatively (speckle keeps its texture
+    whatever the stretch's domain); nodata stays 0."""
+    gain = np.clip(1.0 - alpha * depth, 0.2, 1.0)
+    return np.where(image > 0, np.clip(np.rint(1.0 + (image.astype(np.float32) - 1.0) * gain), 1, 255), 0).astype(np.uint8)
+
+
+def add_neighbour(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, donor: np.ndarray,
+                  rng: np.random.Generator) -> np.ndarray:
+    """A hard negative: ``image`` with another slick (the shape of ``donor``, a slick mask from any
+    window, turned and scaled to 0.3-2 times this slick's area) beside the slick, reaching into
+    the prompt's box (or the tight box loosened by 40 % for clicks) but mostly outside the slick's
+    tight box, at the slick's own contrast (+-20 %); its label stays water. Real scenes put
+    slicks side by side (a seep's plumes, a ship's spill broken up) and a loose box takes in the
+    neighbour; the simulated windows rarely have one of that size so close. Unchanged when no
+    place fits in 30 tries."""
+    from scipy import ndimage
+
+    valid = image > 0
+    near = ndimage.binary_dilation(part, iterations=3)
+    water = valid & ~near
+    if not water.any() or not donor.any():
+        return image
+    x0, y0, x1, y1 = (int(v) for v in _loose_box(part, box))
+    inbox = np.zeros_like(water)
+    inbox[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
+    tx0, ty0, tx1, ty1 = (int(v) for v in tight_box(part))
+    intight = np.zeros_like(water)
+    intight[ty0:ty1, tx0:tx1] = True
+    anchors = np.argwhere(water & inbox & ~intight)
+    if not len(anchors):
+        return image
+    rows, cols = np.nonzero(donor)
+    shape = donor[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+    shape = np.rot90(shape, int(rng.integers(4)))
+    shape = shape[:, ::-1] if rng.random() < 0.5 else shape
+    scale = np.sqrt(rng.uniform(0.3, 2.0) * part.sum() / shape.sum())
+    shape = ndimage.zoom(shape.astype(np.float32), float(np.clip(scale, 0.2, 4.0)), order=1) > 0.5
+    if shape.sum() < MIN_SLICK_PX or max(shape.shape) > max(image.shape):
+        return image
+    inside = np.argwhere(shape)
+    for _ in range(30):
+        ar, ac = anchors[rng.integers(len(anchors))]
+        sr, sc = inside[rng.integers(len(inside))]  # this pixel of the neighbour lands on the anchor
+        r0, c0 = ar - sr, ac - sc
+        placed = np.zeros_like(water)
+        pr0, pc0 = max(r0, 0), max(c0, 0)
+        pr1, pc1 = min(r0 + shape.shape[0], image.shape[0]), min(c0 + shape.shape[1], image.shape[1])
+        placed[pr0:pr1, pc0:pc1] = shape[pr0 - r0:pr1 - r0, pc0 - c0:pc1 - c0]
+        n = placed.sum()
+        if (n < MIN_SLICK_PX or (placed & near).any() or (placed & valid).sum() < 0.6 * n
+                or (placed & intight).sum() > 0.5 * n):
+            continue
+        alpha = ndimage.gaussian_filter(placed.astype(np.float32), rng.uniform(0.5, 1.5))
+        alpha[near] = 0.0
+        return _darken(image, alpha * rng.uniform(0.8, 1.2), 1.0 - _contrast(image, part, water))
+    return image
 
 
 @dataclass

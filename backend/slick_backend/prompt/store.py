@@ -41,17 +41,20 @@ def save_prompt_model(out: Path, net, card: dict, overwrite: bool = True) -> dic
         return saved
 
 
-def _dark_key() -> str:
-    from .data import DARK_KIND  # here, not at the top: the CLI and the server start without numpy
+def _hard_keys() -> tuple[str, str]:
+    """The validation keys of the hard-negative kinds (dark water, neighbour). Imported here, not
+    at the top: the CLI and the server start without numpy."""
+    from .data import DARK_KIND, NEIGHBOUR_KIND
 
-    return f"val_{DARK_KIND}"
+    return f"val_{DARK_KIND}", f"val_{NEIGHBOUR_KIND}"
 
 
 def _history_table(card: dict) -> str:
-    history, dark = card.get("history", []), _dark_key()
-    columns = (("val_tight_box", "tight box"), ("val_box_0.4", "box 0.4"), (dark, "box 0.4, dark water"),
-               ("val_point_1", "1 click"), ("val_points_3", "3 clicks"), ("val_mean", "mean"))
-    cols = [(k, t) for k, t in columns if k != dark or any(dark in h for h in history)]  # only where it was scored
+    history, hard = card.get("history", []), _hard_keys()
+    columns = (("val_tight_box", "tight box"), ("val_box_0.4", "box 0.4"), (hard[0], "box 0.4, dark water"),
+               (hard[1], "box 0.4, neighbour"), ("val_point_1", "1 click"), ("val_points_3", "3 clicks"),
+               ("val_mean", "mean"))
+    cols = [(k, t) for k, t in columns if k not in hard or any(k in h for h in history)]  # only where it was scored
     rows = "\n".join("| " + " | ".join([str(h["step"]), str(h["train_loss"]), *(str(h.get(k)) for k, _ in cols)]) + " |"
                      for h in history)
     return ("| step | train loss | " + " | ".join(t for _, t in cols) + " |\n"
@@ -73,7 +76,7 @@ per-window standardised input) with segment-anything's prompt encoder and mask d
 Trained **only on simulated scenes** (the scene sets of `{recipe.get('source_config')}`):
 {recipe.get('train_windows')} windows with {recipe.get('train_slicks')} slicks; Stable-SAM's noisy
 prompts (boxes loosened and shifted by up to {recipe.get('box_noise')} of their size, one to five
-clicks on and off the slick, several slicks per window); windows flipped and turned{_photometric(recipe)}{_dark_water(recipe)}. Selected on fixed simulated validation
+clicks on and off the slick, several slicks per window); windows flipped and turned{_photometric(recipe)}{_hard_negatives(recipe)}. Selected on fixed simulated validation
 prompts ({recipe.get('val_windows')} windows); the real Arctic mosaics never trained or selected it.
 
 Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('batch_size')}, lr {recipe.get('lr')}):
@@ -82,7 +85,7 @@ Made by (seed {recipe.get('seed')}, {recipe.get('steps')} steps of {recipe.get('
 
 Best at step {best.get('step')}: simulated validation Dice tight box {best.get('val_tight_box')},
 box with 0.4 noise {best.get('val_box_0.4')}, one click {best.get('val_point_1')}, three clicks
-{best.get('val_points_3')}{_dark_best(best)}. What it measures on the real mosaics: docs/server-api.md,
+{best.get('val_points_3')}{_hard_best(best)}. What it measures on the real mosaics: docs/server-api.md,
 "The prompt model" (benchmarks/bench_prompt_real.py).
 
 {_history_table(card)}
@@ -96,15 +99,18 @@ def _photometric(recipe: dict) -> str:
     return "" if preset == "none" else f", with the photometric changes of train's `{preset}` augmentation (gamma, contrast, blur, grain)"
 
 
-def _dark_water(recipe: dict) -> str:
-    share = float(recipe.get("dark_water") or 0)
-    return "" if not share else (f"; in {share:.0%} of the samples a patch of dark water (a low-wind zone) lies "
-                                 "beside the slick inside its box, as a hard negative")
+def _hard_negatives(recipe: dict) -> str:
+    dark, near = float(recipe.get("dark_water") or 0), float(recipe.get("neighbour") or 0)
+    parts = ([f"in {dark:.0%} of the samples a patch of dark water (a low-wind zone) lies beside the slick "
+              "inside its box"] if dark else []) + \
+            ([f"in {near:.0%} another slick lies beside it, reaching into its box"] if near else [])
+    return "" if not parts else "; " + ", ".join(parts) + (", as hard negatives" if len(parts) > 1 else ", as a hard negative")
 
 
-def _dark_best(best: dict) -> str:
-    dark = _dark_key()
-    return "" if dark not in best else f", box with 0.4 noise and dark water {best[dark]}"
+def _hard_best(best: dict) -> str:
+    dark, near = _hard_keys()
+    return ((f", box with 0.4 noise and dark water {best[dark]}" if dark in best else "")
+            + (f", box with 0.4 noise and a neighbouring slick {best[near]}" if near in best else ""))
 
 
 def _finetune_readme(card: dict) -> str:

@@ -6,8 +6,9 @@ with slicks, one of its slicks and a noisy prompt (data.py); the loss is SAM's: 
 output and the best of the three multimask outputs against the slick (binary cross-entropy +
 Dice), plus the predicted IoU against the real one. Every ``val_every`` steps the model is
 scored on fixed simulated validation prompts (tight box, box with 0.4 noise, one point, three
-points; with ``dark_water``, also a 0.4 box with dark water beside the slick) and the best
-weights are kept; the real mosaics are never used.
+points; with ``dark_water``, also a 0.4 box with dark water beside the slick; with ``neighbour``,
+a 0.4 box with another slick beside it) and the best weights are kept; the real mosaics are never
+used.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from ..errors import InputError
 from ..progress import Progress
 from .data import (
     DARK_KIND,
+    NEIGHBOUR_KIND,
     Prompt,
     add_dark_water,
+    add_neighbour,
     augment,
     load_windows,
     make_prompt,
@@ -126,12 +129,19 @@ class ValPrompt:
     slick: int
     kind: str
     prompt: Prompt
-    image: np.ndarray | None = None  # the window's image changed for this prompt (dark water), else None
+    image: np.ndarray | None = None  # the window's image changed for this prompt (a hard negative), else None
 
 
-def val_prompts(windows, count: int, seed: int, dark_water: bool = False) -> list[ValPrompt]:
-    """Fixed validation prompts for up to ``count`` slicks: the kinds of VAL_KINDS, and DARK_KIND
-    with ``dark_water`` (drawn after the others, so they stay the same prompts)."""
+def donor_of(windows, rng: np.random.Generator) -> np.ndarray:
+    """A slick mask of a random window: the shape add_neighbour gives the neighbour."""
+    win = windows[rng.integers(len(windows))]
+    return win.parts[rng.integers(len(win.parts))]
+
+
+def val_prompts(windows, count: int, seed: int, dark_water: bool = False, neighbour: bool = False) -> list[ValPrompt]:
+    """Fixed validation prompts for up to ``count`` slicks: the kinds of VAL_KINDS, DARK_KIND with
+    ``dark_water`` and NEIGHBOUR_KIND with ``neighbour`` (each drawn after the others from its own
+    generator, so the others stay the same prompts)."""
     rng = np.random.default_rng(seed)
     pairs = [(w, s) for w, win in enumerate(windows) for s in range(len(win.parts))]
     rng.shuffle(pairs)
@@ -154,6 +164,13 @@ def val_prompts(windows, count: int, seed: int, dark_water: bool = False) -> lis
             box = noisy_box(part, 0.4, dark_rng)
             image = add_dark_water(windows[w].image, part, box, dark_rng)
             out.append(ValPrompt(w, s, DARK_KIND, Prompt("box", box, None, None), image))
+    if neighbour:
+        near_rng = np.random.default_rng([seed, 2])
+        for w, s in pairs[:count]:
+            part = windows[w].parts[s]
+            box = noisy_box(part, 0.4, near_rng)
+            image = add_neighbour(windows[w].image, part, box, donor_of(windows, near_rng), near_rng)
+            out.append(ValPrompt(w, s, NEIGHBOUR_KIND, Prompt("box", box, None, None), image))
     return out
 
 
@@ -184,7 +201,7 @@ def dice(pred: np.ndarray, truth: np.ndarray) -> float:
 
 def validate(net, windows, prompts: list[ValPrompt]) -> dict:
     net.eval()
-    scores: dict[str, list[float]] = {k: [] for k in (*VAL_KINDS, DARK_KIND)}
+    scores: dict[str, list[float]] = {k: [] for k in (*VAL_KINDS, DARK_KIND, NEIGHBOUR_KIND)}
     for v in prompts:
         image = windows[v.window].image if v.image is None else v.image
         scores[v.kind].append(dice(predict_mask(net, image, v.prompt), windows[v.window].parts[v.slick]))
@@ -207,6 +224,7 @@ class Fit:
     val_at_start: bool = False  # fine-tuning: the starting weights compete too (never worse than them)
     augment_preset: str = "none"  # or a train/augment.py preset: its photometric part on top of flips and turns
     dark_water: float = 0.0  # share of samples given a hard negative: dark water beside the slick (data.py)
+    neighbour: float = 0.0  # share of samples given another slick beside theirs (data.py)
 
 
 def photometric_augmenter(preset: str, seed: int):
@@ -266,6 +284,8 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
             prompt = make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise)
             if fit.dark_water > 0 and rng.random() < fit.dark_water:  # no draw without it: same runs as before
                 image = add_dark_water(image, parts[k], prompt.box, rng)
+            if fit.neighbour > 0 and rng.random() < fit.neighbour:
+                image = add_neighbour(image, parts[k], prompt.box, donor_of(train_windows, rng), rng)
             prompts.append(prompt)
             images.append(image)
             targets.append(parts[k])
@@ -289,6 +309,15 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
 
 
 # --- the use case ------------------------------------------------------------------------------
+def _share(train_cfg: dict, key: str, what: str, config: str) -> float:
+    """A hard negative's share of the samples, checked before any simulation."""
+    value = train_cfg.get(key, 0.0)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise InputError(f"{config}: [training] {key} is the share of samples given {what}, "
+                         f"a number from 0 to 1; got {value!r}")
+    return float(value)
+
+
 def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dict:
     import torch
 
@@ -303,11 +332,8 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     model_cfg, data_cfg, train_cfg = cfg["model"], cfg["data"], cfg["training"]
     augment_preset = str(train_cfg.get("augment_preset", "none"))
     photometric_augmenter(augment_preset, 0)  # a wrong name fails before any simulation
-    dark_water = train_cfg.get("dark_water", 0.0)
-    if isinstance(dark_water, bool) or not isinstance(dark_water, (int, float)) or not 0 <= dark_water <= 1:
-        raise InputError(f"{params.config}: [training] dark_water is the share of samples given dark water "
-                         f"beside the slick, a number from 0 to 1; got {dark_water!r}")
-    dark_water = float(dark_water)
+    dark_water = _share(train_cfg, "dark_water", "dark water beside the slick", params.config)
+    neighbour = _share(train_cfg, "neighbour", "another slick beside theirs", params.config)
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
     progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
@@ -331,8 +357,9 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
               box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
-              augment_preset=augment_preset, dark_water=dark_water)
-    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1, dark_water=dark_water > 0)
+              augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour)
+    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1, dark_water=dark_water > 0,
+                       neighbour=neighbour > 0)
     history, best, best_state = fit_prompt(
         net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
         on_best=lambda entry: save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry}))
@@ -343,7 +370,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
         "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
                    "source_config": str(data_cfg["source_config"]), "seed": seed, "steps": steps, "batch_size": batch,
                    "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
-                   "dark_water": dark_water,
+                   "dark_water": dark_water, "neighbour": neighbour,
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }

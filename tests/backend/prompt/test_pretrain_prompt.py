@@ -1,6 +1,7 @@
 """`slick-backend pretrain-prompt` end to end with configs/prompt-tiny.toml, as a real process:
 the simulated sets of configs/source-tiny.toml -> windows with slicks -> training on noisy
-prompts with the sim2real photometric changes and dark water beside half the slicks -> the model chosen on the simulated val prompts,
+prompts with the sim2real photometric changes, dark water and a neighbouring slick beside half the slicks -> the model
+chosen on the simulated val prompts,
 with its recipe and card; an existing --out is refused."""
 
 from __future__ import annotations
@@ -32,18 +33,19 @@ def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_rec
     assert card["name"] == "slick-s1-prompt-tiny" and card["tile"] == 64 and card["width"] == 16
     recipe = card["recipe"]
     assert recipe["augment_preset"] == "sim2real" and recipe["steps"] == 4 and recipe["seed"] == 0
-    assert recipe["dark_water"] == 0.5
+    assert recipe["dark_water"] == 0.5 and recipe["neighbour"] == 0.5
     assert recipe["train_slicks"] > 0 and recipe["val_windows"] > 0
     assert 'augment_preset = "sim2real"' in recipe["config_text"]
     history = card["history"]
     assert [h["step"] for h in history] == [2, 4]
-    kinds = ("val_tight_box", "val_box_0.4", "val_box_0.4_dark", "val_point_1", "val_points_3")
-    for h in history:  # the hard negative is scored too, and counts in the mean the choice is made on
-        assert abs(h["val_mean"] - sum(h[k] for k in kinds) / 5) < 1e-3, h
+    kinds = ("val_tight_box", "val_box_0.4", "val_box_0.4_dark", "val_box_0.4_neighbour", "val_point_1", "val_points_3")
+    for h in history:  # the hard negatives are scored too, and count in the mean the choice is made on
+        assert abs(h["val_mean"] - sum(h[k] for k in kinds) / 6) < 1e-3, h
     assert card["best"] == max(history, key=lambda h: h["val_mean"])
     readme = (pretrained["out"] / "README.md").read_text()
     assert "`sim2real` augmentation" in readme and "only on simulated scenes" in readme
     assert "50% of the samples a patch of dark water" in readme and "| box 0.4, dark water |" in readme
+    assert "in 50% another slick lies beside it" in readme and "| box 0.4, neighbour |" in readme
 
 
 def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_path):
@@ -63,4 +65,9 @@ def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_pat
     proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
                           timeout=120)
     assert proc.returncode != 0 and "dark_water is the share of samples" in proc.stderr and "got 50" in proc.stderr
+    bad.write_text((pretrained["repo_root"] / "configs" / "prompt-tiny.toml").read_text()
+                   .replace("neighbour = 0.5", 'neighbour = "half"'))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
+                          timeout=120)
+    assert proc.returncode != 0 and "neighbour is the share of samples" in proc.stderr and "got 'half'" in proc.stderr
     assert not (tmp_path / "w").exists()

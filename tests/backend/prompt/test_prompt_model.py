@@ -10,7 +10,14 @@ import shutil
 import numpy as np
 import pytest
 from slick_backend.errors import InputError
-from slick_backend.prompt.data import add_dark_water, noisy_box, sample_points, slick_parts, tight_box
+from slick_backend.prompt.data import (
+    add_dark_water,
+    add_neighbour,
+    noisy_box,
+    sample_points,
+    slick_parts,
+    tight_box,
+)
 from slick_backend.prompt.store import load_prompt_model, shipped_prompt_path
 
 # Measured with the shipped model on the simulated windows below: tight box 0.74, one click 0.44
@@ -149,6 +156,39 @@ def test_dark_water_darkens_beside_the_slick_inside_its_box_and_leaves_the_slick
         changed = out.astype(int) < image.astype(int) - 2
         darker += changed[40:90, 20:110].sum() >= 100  # a patch in the box, wherever its far side ends
     assert darker >= 5  # nearly every time
+
+
+def test_a_neighbour_slick_is_drawn_beside_the_slick_reaching_into_its_box():
+    """The second hard negative: another slick's shape, darkened like the slick, placed so that it
+    reaches into the prompt's box while staying off the slick, its 3 px edge and mostly outside
+    its tight box; never on nodata; seeded."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(1)
+    image = rng.gamma(4.0, 30.0, (128, 128)).clip(1, 255).astype(np.uint8)
+    part = np.zeros((128, 128), bool)
+    part[60:68, 30:100] = True
+    image[part] = (image[part] * 0.4).clip(1, 255).astype(np.uint8)
+    image[:, :6] = 0
+    donor = np.zeros((40, 40), bool)
+    donor[10:16, 4:36] = True  # another ribbon, from some other window
+    box = np.array([20.0, 45.0, 110.0, 85.0], np.float32)
+    near = ndimage.binary_dilation(part, iterations=3)
+    placed = 0
+    for seed in range(8):
+        out = add_neighbour(image, part, box, donor, np.random.default_rng(seed))
+        assert np.array_equal(out, add_neighbour(image, part, box, donor, np.random.default_rng(seed)))
+        assert np.array_equal(out[near], image[near]) and (out[:, :6] == 0).all() and (out[:, 6:] >= 1).all()
+        assert (out.astype(int) <= image.astype(int) + 1).all()
+        changed = out.astype(int) < image.astype(int) - 2
+        if changed[45:85, 20:110].sum() >= 20:
+            placed += 1
+            assert changed[60:68, 30:100].sum() == 0  # off the slick's tight box rows here: beside it
+            gain = out[changed].astype(float) / image[changed]
+            assert np.percentile(gain, 25) < 0.6, np.percentile(gain, 25)  # its body about as dark as the slick (0.4)
+    assert placed >= 6
+    blank = add_neighbour(image, part, box, np.zeros_like(donor), np.random.default_rng(0))
+    assert np.array_equal(blank, image)  # nothing to draw: the window as it was
 
 
 def test_the_photometric_augmentation_keeps_nodata_and_is_seeded():
