@@ -129,9 +129,7 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     if not water.any():
         return image
     x0, y0, x1, y1 = (int(v) for v in _loose_box(part, box))
-    inbox = np.zeros_like(water)
-    inbox[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
-    seeds = np.argwhere(water & inbox)
+    seeds = np.argwhere(water & _box_mask((x0, y0, x1, y1), water.shape))
     if not len(seeds):
         return image
     r, c = seeds[rng.integers(len(seeds))]
@@ -157,6 +155,14 @@ def _loose_box(part: np.ndarray, box: np.ndarray | None) -> np.ndarray:
     w, h = box[2] - box[0], box[3] - box[1]
     rows, cols = part.shape
     return np.clip(box + np.array([-0.4 * w, -0.4 * h, 0.4 * w, 0.4 * h], np.float32), 0, [cols, rows, cols, rows])
+
+
+def _box_mask(box, shape) -> np.ndarray:
+    """The pixels of ``box`` (x0, y0, x1, y1; cut to whole pixels, at least one row and column)."""
+    x0, y0, x1, y1 = (int(v) for v in box)
+    out = np.zeros(shape, bool)
+    out[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
+    return out
 
 
 def _contrast(image: np.ndarray, part: np.ndarray, water: np.ndarray) -> float:
@@ -190,13 +196,8 @@ def add_neighbour(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, d
     water = valid & ~near
     if not water.any() or not donor.any():
         return image
-    x0, y0, x1, y1 = (int(v) for v in _loose_box(part, box))
-    inbox = np.zeros_like(water)
-    inbox[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)] = True
-    tx0, ty0, tx1, ty1 = (int(v) for v in tight_box(part))
-    intight = np.zeros_like(water)
-    intight[ty0:ty1, tx0:tx1] = True
-    anchors = np.argwhere(water & inbox & ~intight)
+    intight = _box_mask(tight_box(part), water.shape)
+    anchors = np.argwhere(water & _box_mask(_loose_box(part, box), water.shape) & ~intight)
     if not len(anchors):
         return image
     rows, cols = np.nonzero(donor)

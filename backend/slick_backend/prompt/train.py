@@ -157,20 +157,16 @@ def val_prompts(windows, count: int, seed: int, dark_water: bool = False, neighb
         out.append(ValPrompt(w, s, "point_1", Prompt("points", None, pts, lab)))
         pts, lab = sample_points(part, others, valid, 3, rng)
         out.append(ValPrompt(w, s, "points_3", Prompt("points", None, pts, lab)))
-    if dark_water:
-        dark_rng = np.random.default_rng([seed, 1])
+    hard = ((DARK_KIND, dark_water, 1, add_dark_water),
+            (NEIGHBOUR_KIND, neighbour, 2, lambda image, part, box, r: add_neighbour(image, part, box, donor_of(windows, r), r)))
+    for kind, wanted, stream, add in hard:  # a 0.4 box, the window changed by the hard negative
+        if not wanted:
+            continue
+        hard_rng = np.random.default_rng([seed, stream])
         for w, s in pairs[:count]:
             part = windows[w].parts[s]
-            box = noisy_box(part, 0.4, dark_rng)
-            image = add_dark_water(windows[w].image, part, box, dark_rng)
-            out.append(ValPrompt(w, s, DARK_KIND, Prompt("box", box, None, None), image))
-    if neighbour:
-        near_rng = np.random.default_rng([seed, 2])
-        for w, s in pairs[:count]:
-            part = windows[w].parts[s]
-            box = noisy_box(part, 0.4, near_rng)
-            image = add_neighbour(windows[w].image, part, box, donor_of(windows, near_rng), near_rng)
-            out.append(ValPrompt(w, s, NEIGHBOUR_KIND, Prompt("box", box, None, None), image))
+            box = noisy_box(part, 0.4, hard_rng)
+            out.append(ValPrompt(w, s, kind, Prompt("box", box, None, None), add(windows[w].image, part, box, hard_rng)))
     return out
 
 
