@@ -283,3 +283,21 @@ def test_the_shipped_prompt_model_is_the_default_and_outlines_a_real_slick(serve
 
 
 REAL_BOX_FLOOR = 0.6  # measured with the shipped model: 0.83 (docs/server-api.md, "The prompt model")
+
+
+def test_the_prompt_model_ignores_a_previous_mask(server, raster):
+    """Slick's prompt model reads its box and clicks as a map in SAM's dense input; a previous
+    answer's mask_id must not take that map's place (the model never saw a mask there): the same
+    box with and without mask_id gives the same outline."""
+    emb = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "crs": "EPSG:32632",
+                                                 "model": "slick-s1-prompt", "session": "m"}).json()
+    x, y = SLICK_XY
+    first = server.client.post("/sam/prompt", json={
+        "embedding_id": emb["embedding_id"], "points": [[x, y]], "multimask": True, "follow": False}).json()
+    box = {"embedding_id": emb["embedding_id"], "box": [x - 4000, y - 4000, x + 4000, y + 4000],
+           "multimask": False, "follow": False}
+    plain = server.client.post("/sam/prompt", json=box).json()
+    fed = server.client.post("/sam/prompt", json={**box, "mask_id": first["mask_id"]})
+    assert fed.status_code == 200, fed.text
+    areas = [sum(f["properties"]["area_m2"] for f in fc["features"]) for fc in (plain, fed.json())]
+    assert areas[0] > 0 and areas[0] == areas[1]

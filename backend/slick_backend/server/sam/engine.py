@@ -216,9 +216,10 @@ class SamEngine:
             c0, r0 = to_in(box[0], box[1])
             c1, r1 = to_in(box[2], box[3])
             boxes = torch.tensor([[c0, r0, c1, r1]], dtype=torch.float32, device=dev)
-        masks = None if mask_in is None else torch.from_numpy(mask_in).to(dev)
-        if masks is None and getattr(core, "dense_prompt", False):  # Slick's prompt model: the prompt as a map too
-            masks = core.prompt_map(boxes, points).to(dev)
+        if getattr(core, "dense_prompt", False):  # Slick's prompt model: its dense input is the prompt's map,
+            masks = core.prompt_map(boxes, points).to(dev)  # never a previous mask (it was trained so)
+        else:
+            masks = None if mask_in is None else torch.from_numpy(mask_in).to(dev)
         emb = torch.from_numpy(entry.embedding).to(dev)[None]
         threads = torch.get_num_threads()
         if dev == "cpu":  # the decoder's ops are small: extra threads only spin (10x slower on a busy CPU)
