@@ -16,6 +16,8 @@ fine-tuning (finetune-prompt, its default settings) leave-one-mosaic-out: adapte
 of two mosaics (checked on those), scored on the third with the same prompts. Prints the machine. (The plugin's whole round trip, HTTP and
 QgsGeometry included: benchmarks/bench_plugin.py --model slick-s1-prompt.) Latency is the warm
 case: each prompt is sent twice and the second, whose windows are all embedded, is timed.
+``per_slick_errors`` says how each kind goes wrong on each slick (precision, recall, mask size in
+and outside the scored region): a diagnosis, never a selection.
 """
 
 from __future__ import annotations
@@ -71,6 +73,18 @@ def dice_in(pred: np.ndarray, truth: np.ndarray, region) -> float:
     return dice(pred[r0:r1, c0:c1], truth[r0:r1, c0:c1])
 
 
+def errors_in(preds: list[np.ndarray], truth: np.ndarray, region) -> dict[str, float]:
+    """Where a prompt kind goes wrong, averaged over its draws: precision, recall and the mask's
+    size inside the scored region (a small blob and a spill look alike in the Dice)."""
+    c0, r0, c1, r1 = region
+    t = truth[r0:r1, c0:c1]
+    p = [m[r0:r1, c0:c1] for m in preds]
+    return {"precision": round(float(np.mean([(m & t).sum() / max(int(m.sum()), 1) for m in p])), 3),
+            "recall": round(float(np.mean([(m & t).sum() / t.sum() for m in p])), 3),
+            "mask_px": round(float(np.mean([m.sum() for m in p]))), "mask_px_outside_region":
+            round(float(np.mean([int(m.sum()) - int(q.sum()) for m, q in zip(preds, p, strict=True)])))}
+
+
 class Mosaic:
     """Prompts on one mosaic through the engine, as the plugin sends them; masks on its label grid."""
 
@@ -108,9 +122,11 @@ class Mosaic:
 
 
 def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draws: int,
-                 latency_ms: list[float]) -> dict[str, list[float]]:
-    """Dice per slick of ``sample`` for each prompt kind."""
+                 latency_ms: list[float], detail: list[dict] | None = None) -> dict[str, list[float]]:
+    """Dice per slick of ``sample`` for each prompt kind; ``detail`` gets each slick's size,
+    width and errors per kind (diagnosis only)."""
     import rasterio
+    from scipy import ndimage
 
     raster = str(ARCTIC / sample / "raw_mosaic.tif")
     with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
@@ -130,6 +146,10 @@ def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draw
                  "points_3": [ask(points=interior_points(part, 3, rng))]}
         for kind, masks in tries.items():
             mine.setdefault(kind, []).append(float(np.mean([dice_in(m, part, region) for m in masks])))
+        if detail is not None:
+            detail.append({"sample": sample, "px": int(part.sum()),
+                           "width_px": round(2 * float(ndimage.distance_transform_edt(part).max()), 1),
+                           **{kind: errors_in(masks, part, region) for kind, masks in tries.items()}})
     return mine
 
 
@@ -200,8 +220,10 @@ def main(argv=None) -> int:
     per_sample: dict[str, dict] = {}
     latency_ms: list[float] = []
     adapted: dict[str, dict] = {}
+    per_slick: list[dict] = []
     for i, sample in enumerate(SAMPLES):
-        mine = score_mosaic(engine, args.model, sample, np.random.default_rng(args.seed + i), args.draws, latency_ms)
+        mine = score_mosaic(engine, args.model, sample, np.random.default_rng(args.seed + i), args.draws, latency_ms,
+                            per_slick)
         for kind, values in mine.items():
             scores.setdefault(kind, []).extend(values)
         per_sample[sample] = summary(mine)
@@ -235,6 +257,7 @@ def main(argv=None) -> int:
         "prompts": len(latency_ms),
         "cold_embedding_1024px_window_ms": round(cold_ms, 1),
         "cold_window": emb["window"],
+        "per_slick_errors": per_slick,
     }
     if adapted:
         pooled: dict[str, list[float]] = {}
