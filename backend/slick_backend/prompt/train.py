@@ -330,6 +330,13 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     photometric_augmenter(augment_preset, 0)  # a wrong name fails before any simulation
     dark_water = _share(train_cfg, "dark_water", "dark water beside the slick", params.config)
     neighbour = _share(train_cfg, "neighbour", "another slick beside theirs", params.config)
+    seed = int(train_cfg.get("seed", 0))
+    # the validation prompts follow val_seed, not the training seed, so that runs differing only in
+    # their seed select and compare on the same prompts (its default keeps earlier recipes' prompts)
+    val_seed = train_cfg.get("val_seed", seed + 1)
+    if not isinstance(val_seed, int) or isinstance(val_seed, bool):
+        raise InputError(f"{params.config}: [training] val_seed is the whole-number seed of the simulated "
+                         f"validation prompts; got {val_seed!r}")
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
     progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
@@ -342,7 +349,6 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     progress.log(f"pretrain-prompt: {len(train_windows)} train windows ({n_train} slicks), "
                  f"{len(val_windows)} val windows")
 
-    seed = int(train_cfg.get("seed", 0))
     torch.manual_seed(seed)
     torch.set_num_threads(int(train_cfg.get("threads", torch.get_num_threads())))
     net = PromptNet(int(model_cfg.get("tile", 256)), int(model_cfg.get("width", 96)),
@@ -354,7 +360,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
               box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
               augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour)
-    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), seed + 1, dark_water=dark_water > 0,
+    vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), val_seed, dark_water=dark_water > 0,
                        neighbour=neighbour > 0)
     history, best, best_state = fit_prompt(
         net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
@@ -364,7 +370,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
         "name": model_cfg["name"], "title": model_cfg.get("title", model_cfg["name"]),
         "pixel_size": float(source_cfg.data["pixel_size"]),
         "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
-                   "source_config": str(data_cfg["source_config"]), "seed": seed, "steps": steps, "batch_size": batch,
+                   "source_config": str(data_cfg["source_config"]), "seed": seed, "val_seed": val_seed, "steps": steps, "batch_size": batch,
                    "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
                    "dark_water": dark_water, "neighbour": neighbour,
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},

@@ -33,6 +33,7 @@ def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_rec
     assert card["name"] == "slick-s1-prompt-tiny" and card["tile"] == 64 and card["width"] == 16
     recipe = card["recipe"]
     assert recipe["augment_preset"] == "sim2real" and recipe["steps"] == 4 and recipe["seed"] == 0
+    assert recipe["val_seed"] == 1  # the default, seed + 1: earlier recipes keep their validation prompts
     assert recipe["dark_water"] == 0.5 and recipe["neighbour"] == 0.5
     assert recipe["train_slicks"] > 0 and recipe["val_windows"] > 0
     assert 'augment_preset = "sim2real"' in recipe["config_text"]
@@ -70,4 +71,9 @@ def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_pat
     proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
                           timeout=120)
     assert proc.returncode != 0 and "neighbour is the share of samples" in proc.stderr and "got 'half'" in proc.stderr
+    bad.write_text((pretrained["repo_root"] / "configs" / "prompt-tiny.toml").read_text()
+                   .replace("seed = 0", 'seed = 0\nval_seed = "one"'))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
+                          timeout=120)
+    assert proc.returncode != 0 and "val_seed is the whole-number seed" in proc.stderr and "got 'one'" in proc.stderr
     assert not (tmp_path / "w").exists()
