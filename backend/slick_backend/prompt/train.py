@@ -172,7 +172,8 @@ def val_prompts(windows, count: int, seed: int, dark_water: bool = False, neighb
 
 def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
     """The engine's choice: one output for a box or several points, the best-scored of three for a
-    single point (SAM's convention for ambiguous prompts); full-size boolean mask."""
+    single point (SAM's convention for ambiguous prompts); full-size boolean mask, cleaned as the
+    engine cleans it (minor parts dropped)."""
     import torch
     import torch.nn.functional as F
 
@@ -187,7 +188,7 @@ def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
                                     multimask_output=multimask)
         best = int(torch.argmax(iou[0])) if multimask else 0
         up = F.interpolate(low[:, best:best + 1], size=image.shape, mode="bilinear", align_corners=False)
-    return (up[0, 0] > 0).numpy() & (image > 0)
+    return net.clean_mask((up[0, 0] > 0).numpy() & (image > 0))
 
 
 def dice(pred: np.ndarray, truth: np.ndarray) -> float:

@@ -301,3 +301,31 @@ def test_the_prompt_model_ignores_a_previous_mask(server, raster):
     assert fed.status_code == 200, fed.text
     areas = [sum(f["properties"]["area_m2"] for f in fc["features"]) for fc in (plain, fed.json())]
     assert areas[0] > 0 and areas[0] == areas[1]
+
+
+def test_a_loose_box_keeps_the_slick_not_the_dark_patches_beside_it(server, raster, arctic):
+    """With a box 40 % larger than sample_135's slick on every side, the prompt model's raw mask
+    also takes in dark patches apart from the slick (measured: parts of 4480, 624, 96 ... px beside
+    the slick's 21840); the model's clean-up keeps only parts of at least MINOR_PART_SHARE of the largest."""
+    import rasterio
+    from rasterio.features import rasterize
+    from scipy import ndimage
+    from slick_backend.prompt.net import MINOR_PART_SHARE
+
+    with rasterio.open(arctic / "sample_135" / "labels_mosaic.png") as src:
+        labels, transform = src.read(1) == 1, src.transform
+    rows, cols = np.nonzero(labels)
+    (x0, y1), (x1, y0) = transform * (cols.min(), rows.min()), transform * (cols.max() + 1, rows.max() + 1)
+    dx, dy = 0.4 * (x1 - x0), 0.4 * (y1 - y0)
+    emb = server.client.post("/sam/embed", json={"raster": raster, "point": list(SLICK_XY), "crs": "EPSG:32632",
+                                                 "model": "slick-s1-prompt", "session": "p"}).json()
+    answer = server.client.post("/sam/prompt", json={
+        "embedding_id": emb["embedding_id"], "crs": "EPSG:32632", "box": [x0 - dx, y0 - dy, x1 + dx, y1 + dy],
+        "multimask": False, "session": "p"})
+    assert answer.status_code == 200, answer.text
+    geoms = [shape(f["geometry"]) for f in answer.json()["features"]]
+    mask = rasterize([(g, 1) for g in geoms], out_shape=labels.shape, transform=transform).astype(bool)
+    parts, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    areas = np.bincount(parts.ravel())[1:]
+    assert n >= 1 and areas.min() >= MINOR_PART_SHARE * areas.max(), sorted(areas.tolist())
+    assert (mask & labels).sum() / mask.sum() > 0.5  # the part kept is the slick's

@@ -177,6 +177,8 @@ class SamEngine:
             check()
             mask, score, low = self._decode(sam, entry, win, pc, pr, labels, box, mask_in, bool(p.get("multimask", True)))
             mask &= entry.image > 0
+            if hasattr(sam.core, "clean_mask"):  # Slick's prompt model: its own clean-up (prompt/net.py)
+                mask = sam.core.clean_mask(mask)
             if not follow or attempt == MAX_FOLLOW:
                 break
             cut = _mask_cut(sc.grid, win, mask)
