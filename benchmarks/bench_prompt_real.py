@@ -3,7 +3,7 @@ latency and the cold embedding of a 1024 x 1024 window, with the SAM worker's ow
 
     .venv/bin/python benchmarks/bench_prompt_real.py [--model slick-s1-prompt] [--draws 5]
 
-For each slick (a connected part of the mosaic's label raster, at least 24 px) the prompts are
+For each slick the prompts are
 what an analyst would give: the tight box; a noisy box (each side moved out by up to 0.2 or 0.4
 of the box's size and the whole shifted by up to half that; ``--draws`` draws each); one point
 at the slick's most interior pixel; three points (that one and two more on the slick). The
@@ -18,6 +18,12 @@ QgsGeometry included: benchmarks/bench_plugin.py --model slick-s1-prompt.) Laten
 case: each prompt is sent twice and the second, whose windows are all embedded, is timed.
 ``per_slick_errors`` says how each kind goes wrong on each slick (precision, recall, mask size in
 and outside the scored region): a diagnosis, never a selection.
+
+A slick is what Slick itself calls one (``--slicks joined``, the default): the label pieces less
+than about 100 m (4 px) apart joined, at least 24 px (prompt/data.py:slick_parts, the definition
+the prompt model is trained and validated with, and the one Slicks in view joins candidates by).
+``--slicks components`` scores every 8-connected piece of the label raster on its own instead, so
+a box around one of two pieces a pixel apart is marked down for taking in the other.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from machine import machine_info
-from slick_backend.prompt.data import noisy_box, tight_box
+from slick_backend.prompt.data import noisy_box, slick_parts, tight_box
 from slick_backend.prompt.train import dice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,9 +46,12 @@ SAMPLES = ("sample_135", "sample_123", "sample_70")
 MIN_PX = 24
 
 
-def slicks(labels: np.ndarray) -> list[np.ndarray]:
+def slicks(labels: np.ndarray, definition: str = "joined") -> list[np.ndarray]:
+    """Boolean masks of the labelled slicks, as ``definition`` (joined / components) counts them."""
     from scipy import ndimage
 
+    if definition == "joined":
+        return slick_parts(labels)
     parts, n = ndimage.label(labels == 1, structure=np.ones((3, 3)))
     return [parts == i for i in range(1, n + 1) if (parts == i).sum() >= MIN_PX]
 
@@ -122,7 +131,8 @@ class Mosaic:
 
 
 def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draws: int,
-                 latency_ms: list[float], detail: list[dict] | None = None) -> dict[str, list[float]]:
+                 latency_ms: list[float], detail: list[dict] | None = None,
+                 definition: str = "joined") -> dict[str, list[float]]:
     """Dice per slick of ``sample`` for each prompt kind; ``detail`` gets each slick's size,
     width and errors per kind (diagnosis only)."""
     import rasterio
@@ -136,7 +146,7 @@ def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draw
         assert src.transform.almost_equals(transform), "labels and mosaic grids differ"
     ask = Mosaic(engine, model, raster, crs, transform, labels.shape, latency_ms).ask
     mine: dict[str, list[float]] = {}
-    for part in slicks(labels):
+    for part in slicks(labels, definition):
         box = tuple(float(v) for v in tight_box(part))
         region = loosen(box, 0.4, labels.shape)
         tries = {"tight_box": [ask(box=box)],
@@ -207,6 +217,9 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default="slick-s1-prompt")
     parser.add_argument("--draws", type=int, default=5, help="noisy boxes drawn per slick and noise level")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--slicks", choices=("joined", "components"), default="joined",
+                        help="what one slick is: label pieces under 100 m apart joined (Slick's own definition), "
+                             "or every connected piece on its own")
     parser.add_argument("--adapt", action="store_true",
                         help="also adapt the model to two mosaics' labels (finetune-prompt) and score the third, each way round")
     args = parser.parse_args(argv)
@@ -223,13 +236,14 @@ def main(argv=None) -> int:
     per_slick: list[dict] = []
     for i, sample in enumerate(SAMPLES):
         mine = score_mosaic(engine, args.model, sample, np.random.default_rng(args.seed + i), args.draws, latency_ms,
-                            per_slick)
+                            per_slick, args.slicks)
         for kind, values in mine.items():
             scores.setdefault(kind, []).extend(values)
         per_sample[sample] = summary(mine)
         if args.adapt:  # the same prompts (same seed) to the model adapted to the other two mosaics
             model_dir, result = adapt_without(sample, Path(tempfile.mkdtemp(prefix=f"bench-adapt-{sample}-")))
-            theirs = score_mosaic(engine, model_dir, sample, np.random.default_rng(args.seed + i), args.draws, [])
+            theirs = score_mosaic(engine, model_dir, sample, np.random.default_rng(args.seed + i), args.draws, [],
+                                  definition=args.slicks)
             adapted[sample] = {**summary(theirs), "trained_on": [s for s in SAMPLES if s != sample],
                                "kept_step": result["best"]["step"], "check_mean_start": result["start"]["val_mean"],
                                "check_mean_kept": result["best"]["val_mean"], "train_seconds": result["train_seconds"],
@@ -249,6 +263,7 @@ def main(argv=None) -> int:
     latency_ms.sort()
     figures = {
         "model": args.model,
+        "slick_definition": args.slicks,
         "mean_dice_all_slicks": {k: round(float(np.mean(v)), 3) for k, v in scores.items()},
         "slicks": len(scores["tight_box"]),
         "per_mosaic": per_sample,

@@ -29,6 +29,7 @@ from test_sam_labelling import drag, key, show_scene
 
 SAMPLE = os.environ.get("SLICK_LABELLING_SAMPLE", "sample_70")  # the benchmark runs all three
 MIN_PX = 24  # as benchmarks/bench_prompt_real.py: smaller parts are speckle-sized
+JOIN_PX = 2  # closing iterations: label pieces up to ~4 px (100 m) apart are one slick, as slick_parts joins them
 ACCEPT_SHARE = 0.5
 
 
@@ -48,10 +49,12 @@ def read_truth(path: Path) -> Truth:
     ds = gdal.Open(str(path))
     labels = ds.GetRasterBand(1).ReadAsArray()
     x0, dx, _, y0, _, dy = gt = ds.GetGeoTransform()
-    found, n = ndimage.label(labels == 1, structure=np.ones((3, 3)))
+    slick = labels == 1  # one box per slick as Slick counts them (backend prompt/data.py:slick_parts)
+    joined = ndimage.binary_closing(slick, structure=np.ones((3, 3)), iterations=JOIN_PX) | slick
+    found, n = ndimage.label(joined, structure=np.ones((3, 3)))
     parts = []
     for i in range(1, n + 1):
-        rows, cols = np.nonzero(found == i)
+        rows, cols = np.nonzero((found == i) & slick)
         if len(rows) >= MIN_PX:
             parts.append(QgsRectangle(x0 + cols.min() * dx, y0 + (rows.max() + 1) * dy,
                                       x0 + (cols.max() + 1) * dx, y0 + rows.min() * dy))
