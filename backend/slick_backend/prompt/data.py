@@ -147,6 +147,41 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     return _darken(image, alpha * rng.uniform(0.5, 1.2), 1.0 - _contrast(image, part, water))
 
 
+def add_dark_field(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, rng: np.random.Generator) -> np.ndarray:
+    """A hard negative: a field of 3-8 small dark cells (low-wind cells, 6-20 % of the box's size)
+    seeded around the slick inside the prompt's box (free to run past it), about half 1-4 px from the slick so
+    that they touch it; their label stays water and the slick's own pixels keep their look. Unlike
+    add_dark_water's one patch kept apart from the slick, these join it, as the dark cells around
+    sample_70's thin slicks do (docs/server-api.md), so dropping detached parts cannot remove them."""
+    from scipy import ndimage
+
+    valid = image > 0
+    water = valid & ~part
+    inside = _box_mask(_loose_box(part, box), image.shape)
+    distance = ndimage.distance_transform_edt(~part)
+    anywhere = np.argwhere(water & inside)
+    close = np.argwhere(water & inside & (distance >= 1) & (distance <= 4))
+    if not len(anywhere):
+        return image
+    x0, y0, x1, y1 = (float(v) for v in _loose_box(part, box))
+    rough = ndimage.gaussian_filter(rng.standard_normal(image.shape).astype(np.float32), 2.0)
+    rough /= rough.std() + 1e-6
+    rr, cc = np.mgrid[:image.shape[0], :image.shape[1]].astype(np.float32)
+    cells = np.zeros(image.shape, bool)
+    for _ in range(int(rng.integers(3, 9))):
+        seeds = close if len(close) and rng.random() < 0.5 else anywhere
+        r, c = seeds[rng.integers(len(seeds))]
+        a = max(3.0, rng.uniform(0.06, 0.2) * (x1 - x0))
+        b = max(3.0, rng.uniform(0.06, 0.2) * (y1 - y0))
+        theta = rng.uniform(0, np.pi)
+        u = (cc - c) * np.cos(theta) + (rr - r) * np.sin(theta)
+        v = -(cc - c) * np.sin(theta) + (rr - r) * np.cos(theta)
+        cells |= (u / a) ** 2 + (v / b) ** 2 + 0.3 * rough < 1
+    alpha = ndimage.gaussian_filter(cells.astype(np.float32), rng.uniform(0.8, 2.0))
+    alpha[part] = 0.0
+    return _darken(image, alpha * rng.uniform(0.6, 1.1), 1.0 - _contrast(image, part, water & (distance > 2)))
+
+
 def _loose_box(part: np.ndarray, box: np.ndarray | None) -> np.ndarray:
     """The prompt's box, or for clicks the tight box loosened by 40 % (where an analyst's box would be)."""
     if box is not None:

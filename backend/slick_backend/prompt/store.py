@@ -101,9 +101,11 @@ def _photometric(recipe: dict) -> str:
 
 def _hard_negatives(recipe: dict) -> str:
     dark, near = float(recipe.get("dark_water") or 0), float(recipe.get("neighbour") or 0)
+    field = float(recipe.get("dark_field") or 0)
     parts = ([f"in {dark:.0%} of the samples a patch of dark water (a low-wind zone) lies beside the slick "
               "inside its box"] if dark else []) + \
-            ([f"in {near:.0%} another slick lies beside it, reaching into its box"] if near else [])
+            ([f"in {near:.0%} another slick lies beside it, reaching into its box"] if near else []) + \
+            ([f"in {field:.0%} small dark cells lie around it, touching it"] if field else [])
     return "" if not parts else "; " + ", ".join(parts) + (", as hard negatives" if len(parts) > 1 else ", as a hard negative")
 
 

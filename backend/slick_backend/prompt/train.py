@@ -27,6 +27,7 @@ from .data import (
     DARK_KIND,
     NEIGHBOUR_KIND,
     Prompt,
+    add_dark_field,
     add_dark_water,
     add_neighbour,
     augment,
@@ -222,6 +223,7 @@ class Fit:
     augment_preset: str = "none"  # or a train/augment.py preset: its photometric part on top of flips and turns
     dark_water: float = 0.0  # share of samples given a hard negative: dark water beside the slick (data.py)
     neighbour: float = 0.0  # share of samples given another slick beside theirs (data.py)
+    dark_field: float = 0.0  # share of samples given dark cells around the slick, touching it (data.py)
 
 
 def photometric_augmenter(preset: str, seed: int):
@@ -283,6 +285,8 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
                 image = add_dark_water(image, parts[k], prompt.box, rng)
             if fit.neighbour > 0 and rng.random() < fit.neighbour:
                 image = add_neighbour(image, parts[k], prompt.box, donor_of(train_windows, rng), rng)
+            if fit.dark_field > 0 and rng.random() < fit.dark_field:
+                image = add_dark_field(image, parts[k], prompt.box, rng)
             prompts.append(prompt)
             images.append(image)
             targets.append(parts[k])
@@ -331,6 +335,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     photometric_augmenter(augment_preset, 0)  # a wrong name fails before any simulation
     dark_water = _share(train_cfg, "dark_water", "dark water beside the slick", params.config)
     neighbour = _share(train_cfg, "neighbour", "another slick beside theirs", params.config)
+    dark_field = _share(train_cfg, "dark_field", "dark cells around the slick", params.config)
     seed = int(train_cfg.get("seed", 0))
     # the validation prompts follow val_seed, not the training seed, so that runs differing only in
     # their seed select and compare on the same prompts (its default keeps earlier recipes' prompts)
@@ -360,7 +365,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
               box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
-              augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour)
+              augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour, dark_field=dark_field)
     vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), val_seed, dark_water=dark_water > 0,
                        neighbour=neighbour > 0)
     history, best, best_state = fit_prompt(
@@ -373,7 +378,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
         "recipe": {"command": params.command, "config": str(params.config), "config_text": Path(params.config).read_text(),
                    "source_config": str(data_cfg["source_config"]), "seed": seed, "val_seed": val_seed, "steps": steps, "batch_size": batch,
                    "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
-                   "dark_water": dark_water, "neighbour": neighbour,
+                   "dark_water": dark_water, "neighbour": neighbour, "dark_field": dark_field,
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }

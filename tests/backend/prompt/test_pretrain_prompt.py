@@ -1,6 +1,6 @@
 """`slick-backend pretrain-prompt` end to end with configs/prompt-tiny.toml, as a real process:
 the simulated sets of configs/source-tiny.toml -> windows with slicks -> training on noisy
-prompts with the sim2real photometric changes, dark water and a neighbouring slick beside half the slicks -> the model
+prompts with the sim2real photometric changes, dark water, a neighbouring slick and dark cells beside half the slicks -> the model
 chosen on the simulated val prompts,
 with its recipe and card; an existing --out is refused."""
 
@@ -34,7 +34,7 @@ def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_rec
     recipe = card["recipe"]
     assert recipe["augment_preset"] == "sim2real" and recipe["steps"] == 4 and recipe["seed"] == 0
     assert recipe["val_seed"] == 1  # the default, seed + 1: earlier recipes keep their validation prompts
-    assert recipe["dark_water"] == 0.5 and recipe["neighbour"] == 0.5
+    assert recipe["dark_water"] == 0.5 and recipe["neighbour"] == 0.5 and recipe["dark_field"] == 0.5
     assert recipe["train_slicks"] > 0 and recipe["val_windows"] > 0
     assert 'augment_preset = "sim2real"' in recipe["config_text"]
     history = card["history"]
@@ -47,6 +47,7 @@ def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_rec
     assert "`sim2real` augmentation" in readme and "only on simulated scenes" in readme
     assert "50% of the samples a patch of dark water" in readme and "| box 0.4, dark water |" in readme
     assert "in 50% another slick lies beside it" in readme and "| box 0.4, neighbour |" in readme
+    assert "in 50% small dark cells lie around it, touching it" in readme
 
 
 def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_path):

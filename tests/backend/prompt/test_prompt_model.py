@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from slick_backend.errors import InputError
 from slick_backend.prompt.data import (
+    add_dark_field,
     add_dark_water,
     add_neighbour,
     noisy_box,
@@ -157,6 +158,33 @@ def test_dark_water_darkens_beside_the_slick_inside_its_box_and_leaves_the_slick
         changed = out.astype(int) < image.astype(int) - 2
         darker += changed[40:90, 20:110].sum() >= 100  # a patch in the box, wherever its far side ends
     assert darker >= 5  # nearly every time
+
+
+def test_dark_cells_touch_the_slick_inside_its_box_and_leave_the_slick_as_it_was():
+    """The third hard negative: small dark cells seeded around the slick inside the prompt's box, some
+    touching it (so the clean-up of detached parts cannot drop them), never on the slick's own
+    pixels or on nodata, only ever darker; seeded."""
+    from scipy import ndimage
+
+    rng = np.random.default_rng(2)
+    image = rng.gamma(4.0, 30.0, (128, 128)).clip(1, 255).astype(np.uint8)
+    part = np.zeros((128, 128), bool)
+    part[60:66, 30:100] = True  # a thin ribbon
+    image[part] = (image[part] * 0.4).clip(1, 255).astype(np.uint8)
+    image[:, :6] = 0
+    box = np.array([20.0, 40.0, 110.0, 90.0], np.float32)
+    ring = ndimage.binary_dilation(part, iterations=2) & ~part  # the slick's 2 px edge
+    touching = 0
+    for seed in range(8):
+        out = add_dark_field(image, part, box, np.random.default_rng(seed))
+        assert np.array_equal(out, add_dark_field(image, part, box, np.random.default_rng(seed)))
+        assert np.array_equal(out[part], image[part]) and (out[:, :6] == 0).all() and (out[:, 6:] >= 1).all()
+        assert (out.astype(int) <= image.astype(int) + 1).all()
+        changed = out.astype(int) < image.astype(int) - 2
+        assert changed[40:90, 20:110].sum() >= 0.6 * changed.sum() > 0  # seeded in the box; cells may run past it
+        touching += (changed & ring).sum() >= 10
+    assert touching >= 6
+    assert np.array_equal(add_dark_field(image, np.ones_like(part), box, np.random.default_rng(0)), image)
 
 
 def test_a_neighbour_slick_is_drawn_beside_the_slick_reaching_into_its_box():
