@@ -137,11 +137,9 @@ def add_dark_water(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
     b = max(6.0, rng.uniform(0.15, 0.5) * (y1 - y0))
     theta = rng.uniform(0, np.pi)
     rr, cc = np.mgrid[:image.shape[0], :image.shape[1]].astype(np.float32)
-    u = (cc - c) * np.cos(theta) + (rr - r) * np.sin(theta)
-    v = -(cc - c) * np.sin(theta) + (rr - r) * np.cos(theta)
     rough = ndimage.gaussian_filter(rng.standard_normal(image.shape).astype(np.float32), max(a, b) / 3)
     rough /= rough.std() + 1e-6
-    patch = ((u / a) ** 2 + (v / b) ** 2 + 0.4 * rough < 1).astype(np.float32)
+    patch = (_ellipse(rr, cc, r, c, a, b, theta) + 0.4 * rough < 1).astype(np.float32)
     alpha = ndimage.gaussian_filter(patch, rng.uniform(1.5, 5.0))
     alpha[near] = 0.0  # the slick and its edge keep their look: the patch lies beside it
     return _darken(image, alpha * rng.uniform(0.5, 1.2), 1.0 - _contrast(image, part, water))
@@ -157,13 +155,13 @@ def add_dark_field(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
 
     valid = image > 0
     water = valid & ~part
-    inside = _box_mask(_loose_box(part, box), image.shape)
+    x0, y0, x1, y1 = loose = _loose_box(part, box)
+    inside = _box_mask(loose, image.shape)
     distance = ndimage.distance_transform_edt(~part)
     anywhere = np.argwhere(water & inside)
     close = np.argwhere(water & inside & (distance >= 1) & (distance <= 4))
     if not len(anywhere):
         return image
-    x0, y0, x1, y1 = (float(v) for v in _loose_box(part, box))
     rough = ndimage.gaussian_filter(rng.standard_normal(image.shape).astype(np.float32), 2.0)
     rough /= rough.std() + 1e-6
     rr, cc = np.mgrid[:image.shape[0], :image.shape[1]].astype(np.float32)
@@ -173,13 +171,18 @@ def add_dark_field(image: np.ndarray, part: np.ndarray, box: np.ndarray | None, 
         r, c = seeds[rng.integers(len(seeds))]
         a = max(3.0, rng.uniform(0.06, 0.2) * (x1 - x0))
         b = max(3.0, rng.uniform(0.06, 0.2) * (y1 - y0))
-        theta = rng.uniform(0, np.pi)
-        u = (cc - c) * np.cos(theta) + (rr - r) * np.sin(theta)
-        v = -(cc - c) * np.sin(theta) + (rr - r) * np.cos(theta)
-        cells |= (u / a) ** 2 + (v / b) ** 2 + 0.3 * rough < 1
+        cells |= _ellipse(rr, cc, r, c, a, b, rng.uniform(0, np.pi)) + 0.3 * rough < 1
     alpha = ndimage.gaussian_filter(cells.astype(np.float32), rng.uniform(0.8, 2.0))
     alpha[part] = 0.0
     return _darken(image, alpha * rng.uniform(0.6, 1.1), 1.0 - _contrast(image, part, water & (distance > 2)))
+
+
+def _ellipse(rr: np.ndarray, cc: np.ndarray, r, c, a: float, b: float, theta: float) -> np.ndarray:
+    """(u/a)^2 + (v/b)^2 on the pixel grid (rr, cc), u and v along and across an ellipse centred
+    at (r, c) turned by ``theta``: below 1 inside it (the hard negatives' patch shapes)."""
+    u = (cc - c) * np.cos(theta) + (rr - r) * np.sin(theta)
+    v = -(cc - c) * np.sin(theta) + (rr - r) * np.cos(theta)
+    return (u / a) ** 2 + (v / b) ** 2
 
 
 def _loose_box(part: np.ndarray, box: np.ndarray | None) -> np.ndarray:
