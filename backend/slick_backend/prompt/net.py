@@ -93,14 +93,20 @@ def drop_minor_parts(mask, share: float):
     import numpy as np
     from scipy import ndimage
 
-    labels, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if not len(rows):
+        return mask
+    box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]  # a slick is a small part of its window
+    labels, n = ndimage.label(mask[box], structure=np.ones((3, 3), bool))
     if n <= 1:
         return mask
     areas = np.bincount(labels.ravel(), minlength=n + 1)
     areas[0] = 0
     keep = areas >= share * areas.max()
     keep[0] = False
-    return keep[labels]
+    out = np.zeros_like(mask, dtype=bool)
+    out[box] = keep[labels]
+    return out
 
 
 class PromptNet(nn.Module):

@@ -1,11 +1,13 @@
 """SAM's mask decoder on ONNX Runtime, for prompts on a CPU.
 
 In PyTorch eager the decoder's many small ops cost more in dispatch than in arithmetic: 39 ms
-per prompt for the shipped prompt model on one core, 11-16 ms for the same graph in ONNX Runtime
-(benchmarks/bench_plugin.py measures the whole round trip). The decoder is exported once per
-model weights into the SAM cache dir (``decoders/<model key>-<versions>.onnx``, written
-atomically, our own file), checked against PyTorch on a random prompt, and used only when it
-agrees; any failure falls back to PyTorch with one log line, so prompts always work.
+per prompt for the shipped prompt model on one core, 12-14 ms for SAM's graph in ONNX Runtime,
+about 12 ms for the token-layout rewrite of it that is exported when the decoder has SAM's
+layout (fast_decode.py, which also embeds the prompt model's prompt map; benchmarks/bench_plugin.py
+measures the whole round trip). The decoder is exported once per model weights into the SAM
+cache dir (``decoders/<model key>-<versions>.onnx``, written atomically, our own file), checked
+against SAM's own ``predict_masks`` on a random prompt, and used only when it agrees; any failure
+falls back to PyTorch with one log line, so prompts always work.
 ``SLICK_SAM_DECODER=torch`` forces the PyTorch path.
 """
 
@@ -19,9 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from ...atomic import atomic_file
+from . import fast_decode
 
 log = logging.getLogger("slick.sam")
 TOLERANCE = 1e-3  # largest |ORT - PyTorch| logit accepted
+GRAPH_FORMAT = 2  # in the file name: a new way of exporting replaces graphs exported the old way
 
 
 class _Decode:
@@ -46,7 +50,7 @@ class _Decode:
 
 
 def _example(core):
-    """(embedding, sparse, dense) for one box prompt, as the engine would pass them."""
+    """(embedding, sparse, dense, prompt map or None) for one box prompt, as the engine computes them."""
     import torch
 
     gen = torch.Generator().manual_seed(0)
@@ -57,12 +61,14 @@ def _example(core):
     masks = core.prompt_map(box, None) if getattr(core, "dense_prompt", False) else None
     with torch.inference_mode():
         sparse, dense = core.prompt_encoder(points=None, boxes=box, masks=masks)
-    return emb, sparse, dense
+    return emb, sparse, dense, masks
 
 
 class OrtDecoder:
-    """``(embedding [1,C,h,w], sparse [1,N,C], dense [1,C,h,w])`` numpy -> (low-res logits
-    [1,4,4h,4w], predicted IoU [1,4]); output 0 is the single-mask one, 1-3 the multimask ones."""
+    """``(embedding [1,C,h,w], sparse [1,N,C], dense)`` numpy -> (low-res logits [1,4,4h,4w],
+    predicted IoU [1,4]); output 0 is the single-mask one, 1-3 the multimask ones. ``dense`` is the
+    prompt encoder's dense embedding [1,C,h,w], or, when ``takes_prompt_map``, Slick's prompt
+    model's prompt map [1,1,4h,4w], which the graph embeds itself (fast_decode.py)."""
 
     def __init__(self, path: Path) -> None:
         import onnxruntime as ort
@@ -76,9 +82,11 @@ class OrtDecoder:
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         self.path = path
+        self.dense_name = self.session.get_inputs()[2].name
+        self.takes_prompt_map = self.dense_name == "prompt_map"
 
     def __call__(self, emb: np.ndarray, sparse: np.ndarray, dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        low, iou = self.session.run(None, {"embedding": emb, "sparse": sparse, "dense": dense})
+        low, iou = self.session.run(None, {"embedding": emb, "sparse": sparse, self.dense_name: dense})
         return low, iou
 
 
@@ -87,11 +95,16 @@ def _export(core, path: Path) -> None:
 
     import torch
 
-    module = _Decode.build(core)
+    emb, sparse, dense, prompt_map = _example(core)
+    if fast_decode.applies(core):
+        module, from_map = fast_decode.build(core), fast_decode.takes_prompt_map(core)
+    else:
+        module, from_map = _Decode.build(core), False
     with atomic_file(path) as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer chatter
-        torch.onnx.export(module, _example(core), str(tmp), dynamo=False, opset_version=17,
-                          input_names=["embedding", "sparse", "dense"], output_names=["low", "iou"],
+        torch.onnx.export(module, (emb, sparse, prompt_map if from_map else dense), str(tmp), dynamo=False,
+                          opset_version=17, output_names=["low", "iou"],
+                          input_names=["embedding", "sparse", "prompt_map" if from_map else "dense"],
                           dynamic_axes={"sparse": {1: "tokens"}})
 
 
@@ -105,18 +118,19 @@ def build_decoder(core, model_key: str, cache_dir: Path) -> OrtDecoder | None:
         import onnxruntime
         import torch
 
-        versions = hashlib.sha256(f"{torch.__version__}/{onnxruntime.__version__}".encode()).hexdigest()[:8]
+        versions = f"{torch.__version__}/{onnxruntime.__version__}/{GRAPH_FORMAT}"
+        versions = hashlib.sha256(versions.encode()).hexdigest()[:8]
         safe_key = "".join(c if c.isalnum() or c in "-_." else "_" for c in model_key)[:80]
         path = Path(cache_dir) / "decoders" / f"{safe_key}-{versions}.onnx"
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
             _export(core, path)
         decoder = OrtDecoder(path)
-        emb, sparse, dense = _example(core)
-        with torch.inference_mode():
-            want, _ = _Decode.build(core)(emb, sparse, dense)
-        got, _ = decoder(emb.numpy(), sparse.numpy(), dense.numpy())
-        diff = float(np.abs(got - want.numpy()).max())
+        emb, sparse, dense, prompt_map = _example(core)
+        with torch.inference_mode():  # SAM's own predict_masks, whatever graph was exported
+            want, want_iou = _Decode.build(core)(emb, sparse, dense)
+        got, got_iou = decoder(emb.numpy(), sparse.numpy(), (prompt_map if decoder.takes_prompt_map else dense).numpy())
+        diff = max(float(np.abs(got - want.numpy()).max()), float(np.abs(got_iou - want_iou.numpy()).max()))
         if not diff <= TOLERANCE:
             raise ValueError(f"it differs from PyTorch by {diff:.2g}")
         return decoder

@@ -230,9 +230,10 @@ class SamEngine:
             with torch.inference_mode():
                 if sam.dense_pe is None:  # depends on the model only
                     sam.dense_pe = core.prompt_encoder.get_dense_pe()
-                sparse, dense = core.prompt_encoder(points=points, boxes=boxes, masks=masks)
+                in_graph = sam.decoder is not None and sam.decoder.takes_prompt_map  # the graph embeds the map
+                sparse, dense = core.prompt_encoder(points=points, boxes=boxes, masks=None if in_graph else masks)
                 if sam.decoder is not None:  # ONNX Runtime: the same decoder, a third of the time (decoder.py)
-                    all_low, all_iou = sam.decoder(emb.numpy(), sparse.numpy(), dense.numpy())
+                    all_low, all_iou = sam.decoder(emb.numpy(), sparse.numpy(), (masks if in_graph else dense).numpy())
                     low, iou = torch.from_numpy(all_low), torch.from_numpy(all_iou)
                     low, iou = (low[:, 1:], iou[:, 1:]) if multimask else (low[:, :1], iou[:, :1])
                 else:
@@ -242,7 +243,8 @@ class SamEngine:
                     )
                 best = int(torch.argmax(iou[0])) if multimask else 0
                 low = low[:, best : best + 1].float()
-                up = F.interpolate(low, size=(win.size, win.size), mode="bilinear", align_corners=False)
+                up = low if low.shape[-1] == win.size else F.interpolate(low, size=(win.size, win.size), mode="bilinear",
+                                                                         align_corners=False)
         finally:
             torch.set_num_threads(threads)
         return (up[0, 0] > 0).cpu().numpy(), float(iou[0, best]), low.cpu().numpy()

@@ -36,8 +36,6 @@ def clean_mask(mask: np.ndarray, min_pixels: int, min_hole: int | None = None) -
 
 def mask_to_features(mask: np.ndarray, transform, src_crs: str, out_crs: str, score: float, mask_id: str,
                      min_pixels: int | None = None) -> list[dict]:
-    import json
-
     import shapely
     from affine import Affine
     from pyproj import CRS, Geod
@@ -58,8 +56,8 @@ def mask_to_features(mask: np.ndarray, transform, src_crs: str, out_crs: str, sc
     if not mask.any():
         return []
     pixel = abs(transform.a)
-    geoms = [
-        shapely.geometry.shape(geom)
+    geoms = [  # GDAL polygonises into Polygons; rings from arrays: a third of the time of shapely's shape()
+        shapely.Polygon(np.asarray(geom["coordinates"][0]), [np.asarray(r) for r in geom["coordinates"][1:]])
         for geom, value in shapes(mask.astype(np.uint8), mask=mask, transform=transform, connectivity=4)
         if value == 1
     ]
@@ -78,7 +76,7 @@ def mask_to_features(mask: np.ndarray, transform, src_crs: str, out_crs: str, sc
             continue
         features.append({
             "type": "Feature",
-            "geometry": json.loads(shapely.to_geojson(geom)),
+            "geometry": shapely.geometry.mapping(geom),
             "properties": {"score": round(float(score), 4), "area_m2": round(area, 1), "mask_id": mask_id},
         })
     return features
