@@ -108,7 +108,7 @@ class PrepareTrainParams:
 
         return FinetunePromptParams(data=data or self.prepare.out_dir, out_dir=str(self.prompt_out_dir), steps=self.prompt_steps,
                                     val_every=max(1, self.prompt_steps // 3), name=Path(str(self.prompt_out_dir)).name,
-                                    overwrite=self.train.overwrite)
+                                    overwrite=self.train.overwrite, device=self.train.device)
 
     def _prompt_pixel_size(self) -> float:
         from .prompt.store import read_prompt_card

@@ -30,6 +30,7 @@ def add_parser(subparsers):
     p.add_argument("--box-noise", type=float, default=0.4, help="boxes loosened and shifted by up to this share of their size")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--val-every", type=int, default=50, help="check the weights every N steps")
+    p.add_argument("--device", default="auto", help="auto (CUDA when there is a GPU), cpu or cuda[:N]")
     p.add_argument("--name", default=None, help="model name (default: the --out dir's name)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out once the new model is complete")
     return p

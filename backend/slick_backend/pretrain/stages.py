@@ -50,12 +50,35 @@ def write_stamp(folder: Path, stage_hash: str, what: dict) -> None:
     write_text_atomic(_stamp(folder), json.dumps({"hash": stage_hash, **what}, indent=1, default=str) + "\n")
 
 
+def _simulate_what(s: SimSet) -> dict:
+    return {"mode": s.mode, "scenes": s.scenes, "seed": s.seed, "size": s.size, "georef": s.georef, "product": s.product}
+
+
+def _prepare_what(s: SimSet, sim_hash: str, cfg: SourceConfig) -> tuple[dict, dict]:
+    """(prepare's settings for the set, what its stamp records)."""
+    data = {**cfg.data, **({"stretch_domain": s.stretch_domain} if s.stretch_domain else {})}
+    return data, {"sim_hash": sim_hash, "split": SPLITS[s.split], **data}
+
+
+def _simulate_hash(s: SimSet) -> str:
+    return digest({**_simulate_what(s), "code": code_digest("simulate")})
+
+
+def _prepare_hash(what: dict) -> str:
+    return digest({**what, "code": code_digest("dataset", "scenes", "labels")})
+
+
+def dataset_hashes(cfg: SourceConfig) -> dict[str, str]:
+    """Each set's prepare-stage hash, computed without running anything: what the datasets of
+    ``cfg`` hold follows from them (a cache built from those datasets keys on these)."""
+    return {s.name: _prepare_hash(_prepare_what(s, _simulate_hash(s), cfg)[1]) for s in cfg.sets}
+
+
 def simulate_set(s: SimSet, work: Path, progress: Progress) -> dict:
     from ..simulate.api import SimulateParams, run_simulate
 
     out = work / "sim" / s.name
-    what = {"mode": s.mode, "scenes": s.scenes, "seed": s.seed, "size": s.size, "georef": s.georef, "product": s.product}
-    stage_hash = digest({**what, "code": code_digest("simulate")})
+    what, stage_hash = _simulate_what(s), _simulate_hash(s)
     if reusable(out, stage_hash):
         progress.log(f"simulate {s.name}: reused {out} (same settings and simulator)")
     else:
@@ -78,9 +101,8 @@ def prepare_set(s: SimSet, sim: dict, cfg: SourceConfig, work: Path, progress: P
     scenes = [str(sim_dir / r["file"]) for r in sim_manifest["scenes"]]
     # a set whose scenes show no slick at all is still valid water (prepare refuses an empty label file)
     labels = str(sim_dir / "labels.gpkg") if (sim_manifest.get("labels") or {}).get("polygons", 1) else None
-    data = {**cfg.data, **({"stretch_domain": s.stretch_domain} if s.stretch_domain else {})}
-    what = {"sim_hash": sim["hash"], "split": SPLITS[s.split], **data}
-    stage_hash = digest({**what, "code": code_digest("dataset", "scenes", "labels")})
+    data, what = _prepare_what(s, sim["hash"], cfg)
+    stage_hash = _prepare_hash(what)
     if reusable(out, stage_hash):
         progress.log(f"prepare {s.name}: reused {out}")
     else:

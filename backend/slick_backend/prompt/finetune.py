@@ -40,6 +40,7 @@ class FinetunePromptParams:
     val_every: int = 50
     name: str | None = None
     overwrite: bool = False
+    device: str = "auto"  # CUDA when there is a GPU: about ten times faster than two CPU cores
 
     def source_dir(self) -> Path:
         from .store import shipped_prompt_path
@@ -69,6 +70,8 @@ class FinetunePromptParams:
             raise InputError(f"lr must be a number between 0 and 1; got {self.lr}")
         if not (math.isfinite(self.box_noise) and 0 <= self.box_noise <= 1):
             raise InputError(f"box_noise must be between 0 and 1; got {self.box_noise}")
+        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
+            raise InputError(f"device must be auto, cpu or cuda; got {self.device}")
 
     def check_dataset(self, pixel_size: float) -> dict:
         """The dataset's manifest, after checking it is on the source model's pixel size."""
@@ -109,10 +112,12 @@ def windows_of(dataset: Path, split: str, tile: int) -> list[Window]:
 def run_finetune_prompt(params: FinetunePromptParams, progress: Progress) -> dict:
     import torch
 
+    from ..devices import resolve_device
     from .store import load_prompt_model, save_prompt_model
     from .train import Fit, fit_prompt, val_prompts
 
     params.validate()
+    device = resolve_device(params.device)
     source = params.source_dir()
     net, source_card = load_prompt_model(source)
     params.check_dataset(float(source_card.get("pixel_size") or 25.0))
@@ -129,11 +134,11 @@ def run_finetune_prompt(params: FinetunePromptParams, progress: Progress) -> dic
     torch.manual_seed(params.seed)
     vals = val_prompts(val_windows or train_windows, 60, params.seed + 1)
     fit = Fit(steps=params.steps, batch_size=params.batch_size, lr=params.lr, box_noise=params.box_noise,
-              val_every=params.val_every, seed=params.seed, val_at_start=True)
+              val_every=params.val_every, seed=params.seed, val_at_start=True, device=device)
     started = time.monotonic()
     history, best, best_state = fit_prompt(net, train_windows, val_windows or train_windows, vals, fit,
                                            progress.sub(0.0, 0.97), "finetune-prompt")
-    net.load_state_dict(best_state)
+    net.cpu().load_state_dict(best_state)
     name = params.name or Path(params.out_dir).name
     card = {
         "name": name, "title": f"{name} (prompt model adapted to your labels)",
@@ -142,7 +147,8 @@ def run_finetune_prompt(params: FinetunePromptParams, progress: Progress) -> dic
             "source": source_card.get("name"), "source_sha256": source_card.get("weights_sha256"),
             "data": str(Path(params.data).resolve()), "windows": len(train_windows), "slicks": n_slicks,
             "checked_on": checked_on, "steps": params.steps, "batch_size": params.batch_size, "lr": params.lr,
-            "box_noise": params.box_noise, "seed": params.seed, "seconds": round(time.monotonic() - started),
+            "box_noise": params.box_noise, "seed": params.seed, "device": device,
+            "seconds": round(time.monotonic() - started),
         },
         "best": best, "history": history,
     }

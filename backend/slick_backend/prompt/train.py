@@ -77,7 +77,8 @@ def _tensors(prompts: list[Prompt], device):
 
 def encode_prompt(net, pts, box):
     """SAM's prompt encoder on one prompt, with the dense prompt map when the model draws one."""
-    return net.prompt_encoder(points=pts, boxes=box, masks=net.prompt_map(box, pts) if net.dense_prompt else None)
+    masks = net.prompt_map(box, pts).to(next(net.parameters()).device) if net.dense_prompt else None
+    return net.prompt_encoder(points=pts, boxes=box, masks=masks)
 
 
 def forward_all(net, images, prompts: list[Prompt]):
@@ -172,24 +173,32 @@ def val_prompts(windows, count: int, seed: int, dark_water: bool = False, neighb
 
 
 def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
-    """The engine's choice: one output for a box or several points, the best-scored of three for a
-    single point (SAM's convention for ambiguous prompts); full-size boolean mask, cleaned as the
-    engine cleans it (minor parts dropped)."""
+    """The engine's answer: full-size boolean mask, cleaned as the engine cleans it (minor parts dropped)."""
+    import torch
+
+    x = torch.from_numpy(image.astype(np.float32))[None, None].to(next(net.parameters()).device)
+    with torch.inference_mode():
+        emb = net.embed(x)
+    return net.clean_mask(decode_mask(net, emb, image.shape, prompt) & (image > 0))
+
+
+def decode_mask(net, emb, shape: tuple[int, int], prompt: Prompt) -> np.ndarray:
+    """``prompt`` on an embedding [1, C, h, w] -> the raw boolean mask of ``shape`` (host memory).
+    The engine's choice of output: one for a box or several points, the best-scored of three for a
+    single point (SAM's convention for ambiguous prompts)."""
     import torch
     import torch.nn.functional as F
 
-    x = torch.from_numpy(image.astype(np.float32))[None, None]
     multimask = prompt.box is None and prompt.points is not None and len(prompt.points) == 1
     with torch.inference_mode():
-        emb = net.embed(x)
-        (pts, box), = _tensors([prompt], x.device)
+        (pts, box), = _tensors([prompt], emb.device)
         sparse, dense = encode_prompt(net, pts, box)
         low, iou = net.mask_decoder(image_embeddings=emb, image_pe=net.prompt_encoder.get_dense_pe(),
                                     sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense,
                                     multimask_output=multimask)
         best = int(torch.argmax(iou[0])) if multimask else 0
-        up = F.interpolate(low[:, best:best + 1], size=image.shape, mode="bilinear", align_corners=False)
-    return net.clean_mask((up[0, 0] > 0).numpy() & (image > 0))
+        up = F.interpolate(low[:, best:best + 1], size=shape, mode="bilinear", align_corners=False)
+    return (up[0, 0] > 0).cpu().numpy()
 
 
 def dice(pred: np.ndarray, truth: np.ndarray) -> float:
@@ -224,6 +233,7 @@ class Fit:
     dark_water: float = 0.0  # share of samples given a hard negative: dark water beside the slick (data.py)
     neighbour: float = 0.0  # share of samples given another slick beside theirs (data.py)
     dark_field: float = 0.0  # share of samples given dark cells around the slick, touching it (data.py)
+    device: str = "cpu"  # the samples are drawn on the CPU either way, in the same order
 
 
 def photometric_augmenter(preset: str, seed: int):
@@ -249,6 +259,7 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
     import torch
 
     rng = np.random.default_rng(fit.seed)
+    net.to(fit.device)
     photo = photometric_augmenter(fit.augment_preset, fit.seed)
     opt = torch.optim.AdamW(net.parameters(), lr=fit.lr, weight_decay=fit.weight_decay)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=fit.lr, total_steps=fit.steps,
@@ -266,7 +277,7 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
         progress.log(f"{what}: " + json.dumps(entry))
         if best is None or scores["mean"] > best["val_mean"]:
             best = entry
-            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+            best_state = {k: v.detach().cpu().clone() for k, v in net.state_dict().items()}
             if on_best is not None:
                 on_best(entry)
 
@@ -293,7 +304,8 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
         x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
         if photo is not None:
             x = photo(x)
-        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None]
+        x = x.to(fit.device)
+        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None].to(fit.device)
         logits, ious = forward_all(net, x, prompts)
         loss = loss_fn(logits, ious, t)
         opt.zero_grad()
@@ -319,11 +331,54 @@ def _share(train_cfg: dict, key: str, what: str, config: str) -> float:
     return float(value)
 
 
+def _windows(source_cfg, work: Path, progress: Progress):
+    """(train, val) simulated windows with slicks: from the work dir's pack when it was made from
+    these datasets, else from the datasets (pretrain-source's stages, reused when done), packed."""
+    from ..pretrain.stages import build_datasets
+    from .pack import PACK_NAME, load_pack, pack_key, save_pack
+
+    key, pack = pack_key(source_cfg), work / PACK_NAME
+    windows = load_pack(pack, key)
+    if windows is not None:
+        progress.log(f"pretrain-prompt: windows from {pack} (made from the same datasets)")
+    else:
+        progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
+        union, _ = build_datasets(source_cfg, work, progress.sub(0.0, 0.1))
+        windows = {split: load_windows(union, split) for split in ("train", "val")}
+        if not windows["train"] or not windows["val"]:
+            raise InputError(f"{union}: no simulated windows with slicks in train or val")
+        save_pack(pack, key, windows)
+    return windows["train"], windows["val"]
+
+
+def _device(train_cfg: dict, config: str) -> str:
+    """[training] device ("auto" by default: CUDA when there is a GPU) -> the torch device,
+    checked before any simulation."""
+    from ..devices import resolve_device
+
+    value = train_cfg.get("device", "auto")
+    if not isinstance(value, str) or not (value in ("auto", "cpu") or value.startswith("cuda")):
+        raise InputError(f"{config}: [training] device is \"auto\", \"cpu\" or \"cuda\"; got {value!r}")
+    try:
+        return resolve_device(value)
+    except InputError:
+        raise InputError(f"{config}: [training] device = {value!r}, but no CUDA device is available here; "
+                         f"use \"auto\" or \"cpu\"") from None
+
+
+def _device_name(device: str) -> str:
+    """"cpu", or the GPU's name (the card says what trained the weights)."""
+    if device == "cpu":
+        return device
+    import torch
+
+    return f"{device} ({torch.cuda.get_device_name(device)})"
+
+
 def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dict:
     import torch
 
     from ..pretrain.config import load_source_config
-    from ..pretrain.stages import build_datasets
     from .net import PromptNet
     from .store import save_prompt_model
 
@@ -343,14 +398,10 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     if not isinstance(val_seed, int) or isinstance(val_seed, bool):
         raise InputError(f"{params.config}: [training] val_seed is the whole-number seed of the simulated "
                          f"validation prompts; got {val_seed!r}")
+    device = _device(train_cfg, params.config)
     work = Path(params.work)
     source_cfg = load_source_config(data_cfg["source_config"])
-    progress.update(0.0, "simulated scene sets and datasets (pretrain-source's stages, reused when done)")
-    union, _ = build_datasets(source_cfg, work, progress.sub(0.0, 0.1))
-    train_windows = load_windows(union, "train")
-    val_windows = load_windows(union, "val")
-    if not train_windows or not val_windows:
-        raise InputError(f"{union}: no simulated windows with slicks in train or val")
+    train_windows, val_windows = _windows(source_cfg, work, progress)
     n_train = sum(len(w.parts) for w in train_windows)
     progress.log(f"pretrain-prompt: {len(train_windows)} train windows ({n_train} slicks), "
                  f"{len(val_windows)} val windows")
@@ -365,13 +416,14 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
     ckpt_dir.mkdir(parents=True, exist_ok=True)
     fit = Fit(steps=steps, batch_size=batch, lr=float(train_cfg["lr"]), weight_decay=float(train_cfg.get("weight_decay", 1e-4)),
               box_noise=box_noise, val_every=int(train_cfg.get("val_every", 250)), seed=seed,
-              augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour, dark_field=dark_field)
+              augment_preset=augment_preset, dark_water=dark_water, neighbour=neighbour, dark_field=dark_field,
+              device=device)
     vals = val_prompts(val_windows, int(train_cfg.get("val_slicks", 150)), val_seed, dark_water=dark_water > 0,
                        neighbour=neighbour > 0)
     history, best, best_state = fit_prompt(
         net, train_windows, val_windows, vals, fit, progress.sub(0.1, 0.98), "pretrain-prompt",
         on_best=lambda entry: save_prompt_model(ckpt_dir / "best", net, {"checkpoint": entry}))
-    net.load_state_dict(best_state)
+    net.cpu().load_state_dict(best_state)
     card = {
         "name": model_cfg["name"], "title": model_cfg.get("title", model_cfg["name"]),
         "pixel_size": float(source_cfg.data["pixel_size"]),
@@ -379,6 +431,7 @@ def run_pretrain_prompt(params: PretrainPromptParams, progress: Progress) -> dic
                    "source_config": str(data_cfg["source_config"]), "seed": seed, "val_seed": val_seed, "steps": steps, "batch_size": batch,
                    "lr": float(train_cfg["lr"]), "box_noise": box_noise, "augment_preset": augment_preset,
                    "dark_water": dark_water, "neighbour": neighbour, "dark_field": dark_field,
+                   "device": _device_name(device),
                    "train_windows": len(train_windows), "train_slicks": n_train, "val_windows": len(val_windows)},
         "best": best, "history": history,
     }

@@ -17,7 +17,7 @@ from .. import jobs as registry
 from ..errors import InputError
 
 # Kinds that use the GPU when one is present (their params may still say device="cpu").
-GPU_KINDS = {"train", "predict", "predict-batch", "evaluate", "experiment", "prepare-train"}
+GPU_KINDS = {"train", "predict", "predict-batch", "evaluate", "experiment", "prepare-train", "finetune-prompt"}
 
 
 class ParamsError(InputError):

@@ -101,6 +101,12 @@ def test_unchanged_stages_are_reused_and_the_union_points_at_the_sets(pretrained
     cfg, log = load_source_config(pretrained["config"]), Log()
     union, records = build_datasets(cfg, pretrained["work"], log)
     assert sum("reused" in line for line in log.lines) == 2 * len(cfg.sets)  # simulate and prepare of each set
+    # the hashes a cache keys on, computed without running a stage, are the stamps the stages wrote
+    from slick_backend.pretrain.stages import dataset_hashes
+
+    stamps = {s.name: json.loads((pretrained["work"] / "datasets" / f"{s.name}.stage.json").read_text())["hash"]
+              for s in cfg.sets}
+    assert dataset_hashes(cfg) == stamps
     manifest = load_manifest(union)
     assert {p["name"] for p in manifest["merged_from"]} == {s.name for s in cfg.sets}
     for t in manifest["tiles"][:: max(1, len(manifest["tiles"]) // 10)]:

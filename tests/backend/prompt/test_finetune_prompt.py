@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from slick_backend.errors import InputError
 from slick_backend.jobs import resolve
 from slick_backend.progress import NullProgress
@@ -36,6 +37,7 @@ def test_adapted_model_is_written_with_its_card_and_never_checks_worse_than_its_
     ft = card["finetune"]
     assert ft["source"] == "slick-s1-prompt" and ft["slicks"] > 0 and ft["steps"] == 10
     assert ft["checked_on"] in ("val", "train") and ft["data"] == str(dataset.resolve())
+    assert ft["device"] == ("cuda" if torch.cuda.is_available() else "cpu")  # "auto"
     steps = [h["step"] for h in card["history"]]
     assert steps == [0, 5, 10]  # the start competes
     assert result["best"]["val_mean"] >= result["start"]["val_mean"]
@@ -88,6 +90,8 @@ def test_bad_input_is_refused_before_any_work(dataset, tmp_path):
         FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "taken")).validate()
     with pytest.raises(InputError, match="steps must be at least 10"):
         FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), steps=3).validate()
+    with pytest.raises(InputError, match="device must be auto, cpu or cuda; got gpu"):
+        FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), device="gpu").validate()
     with pytest.raises(InputError, match="lr must be"):
         FinetunePromptParams(data=str(dataset), out_dir=str(tmp_path / "o"), lr=float("nan")).validate()
     coarse = tmp_path / "coarse"

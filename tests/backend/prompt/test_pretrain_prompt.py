@@ -7,6 +7,7 @@ with its recipe and card; an existing --out is refused."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -25,7 +26,7 @@ def pretrained(tmp_path_factory, repo_root):
            "--out", str(out), "--work", str(work)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=repo_root, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return {"out": out, "cmd": cmd, "env": env, "repo_root": repo_root}
+    return {"out": out, "work": work, "cmd": cmd, "env": env, "repo_root": repo_root}
 
 
 def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_recipe(pretrained):
@@ -48,6 +49,24 @@ def test_the_model_is_chosen_on_simulated_val_prompts_and_its_card_gives_the_rec
     assert "50% of the samples a patch of dark water" in readme and "| box 0.4, dark water |" in readme
     assert "in 50% another slick lies beside it" in readme and "| box 0.4, neighbour |" in readme
     assert "in 50% small dark cells lie around it, touching it" in readme
+
+
+def test_a_work_dir_holding_only_the_packed_windows_trains_the_same_model(pretrained, tmp_path):
+    # what a GPU machine without the datasets or GDAL gets: the pack alone, and the same weights
+    from slick_backend.prompt.pack import PACK_NAME
+
+    work = tmp_path / "work"
+    work.mkdir()
+    shutil.copy(pretrained["work"] / PACK_NAME, work / PACK_NAME)
+    cmd = [*pretrained["cmd"][:7], str(tmp_path / "again"), "--work", str(work)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert f"windows from {work / PACK_NAME}" in proc.stderr + proc.stdout
+    assert not (work / "sim").exists() and not (work / "datasets").exists()
+    _, first = load_prompt_model(pretrained["out"])
+    _, again = load_prompt_model(tmp_path / "again")
+    assert again["weights_sha256"] == first["weights_sha256"] and again["recipe"]["device"] == "cpu"
 
 
 def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_path):
@@ -77,4 +96,9 @@ def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_pat
     proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
                           timeout=120)
     assert proc.returncode != 0 and "val_seed is the whole-number seed" in proc.stderr and "got 'one'" in proc.stderr
+    bad.write_text((pretrained["repo_root"] / "configs" / "prompt-tiny.toml").read_text()
+                   .replace("seed = 0", 'seed = 0\ndevice = "gpu"'))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=pretrained["env"], cwd=pretrained["repo_root"],
+                          timeout=120)
+    assert proc.returncode != 0 and '[training] device is "auto", "cpu" or "cuda"; got \'gpu\'' in proc.stderr
     assert not (tmp_path / "w").exists()

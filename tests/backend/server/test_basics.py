@@ -99,6 +99,9 @@ def test_openapi_schema_is_served(server):
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     kinds = server.client.get("/job-kinds").json()["kinds"]
     assert "scenes" in kinds["prepare"]["schema"]["properties"]
+    # the analyst's prompt fine-tune holds the GPU when there is one, as training does
+    assert kinds["finetune-prompt"]["gpu"] and kinds["train"]["gpu"] and not kinds["prepare"]["gpu"]
+    assert kinds["finetune-prompt"]["schema"]["properties"]["device"]["default"] == "auto"
 
 
 def test_network_host_serves_only_data_roots_and_env_token(tmp_path, arctic, server_factory):
