@@ -81,20 +81,50 @@ def encode_prompt(net, pts, box):
     return net.prompt_encoder(points=pts, boxes=box, masks=masks)
 
 
-def forward_all(net, images, prompts: list[Prompt]):
-    """Low-res logits of the 4 outputs [B, 4, 4h, 4w] (single first) and predicted IoU [B, 4]."""
+def forward_all(net, images, prompts: list[Prompt], grouped: bool | None = None):
+    """Low-res logits of the 4 outputs [B, 4, 4h, 4w] (single first) and predicted IoU [B, 4].
+
+    SAM's decoder takes one image and its prompts, so each sample is decoded on its own. With
+    ``grouped`` (the default on CUDA) the samples whose prompts have the same number of tokens are
+    decoded together (decode_group): on a GPU a step otherwise waits on Python, about 36 ms a
+    sample on an H200. On 2 CPU cores grouping saves nothing (1.44 against 1.37 s for the forward
+    and backward of 8, interleaved), and one by one the shipped weights come out of their recipe
+    again bit for bit (grouping changes the float rounding)."""
     import torch
 
     emb = net.embed(images)
     pe = net.prompt_encoder.get_dense_pe()
-    masks, ious = [], []
-    for i, (pts, box) in enumerate(_tensors(prompts, images.device)):
-        sparse, dense = encode_prompt(net, pts, box)
-        m, q = net.mask_decoder.predict_masks(image_embeddings=emb[i:i + 1], image_pe=pe,
-                                              sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense)
-        masks.append(m)
-        ious.append(q)
+    encoded = [encode_prompt(net, pts, box) for pts, box in _tensors(prompts, images.device)]
+    if not (images.device.type == "cuda" if grouped is None else grouped):
+        out = [net.mask_decoder.predict_masks(image_embeddings=emb[i:i + 1], image_pe=pe, sparse_prompt_embeddings=sparse,
+                                              dense_prompt_embeddings=dense) for i, (sparse, dense) in enumerate(encoded)]
+        return torch.cat([m for m, _ in out]), torch.cat([q for _, q in out])
+    groups: dict[int, list[int]] = {}
+    for i, (sparse, _) in enumerate(encoded):
+        groups.setdefault(sparse.shape[1], []).append(i)
+    masks, ious = [None] * len(prompts), [None] * len(prompts)
+    for idx in groups.values():
+        m, q = decode_group(net.mask_decoder, emb[idx], pe, torch.cat([encoded[i][0] for i in idx]),
+                            torch.cat([encoded[i][1] for i in idx]))
+        for j, i in enumerate(idx):
+            masks[i], ious[i] = m[j:j + 1], q[j:j + 1]
     return torch.cat(masks), torch.cat(ious)
+
+
+def decode_group(decoder, emb, pe, sparse, dense):
+    """SAM's mask decoder (``MaskDecoder.predict_masks``' computation) on B images with one prompt
+    each, all with the same number of tokens: emb and dense [B, C, h, w], pe [1, C, h, w], sparse
+    [B, T, C] -> low-res logits [B, K, 4h, 4w] and predicted IoU [B, K]. (SAM's own repeats one
+    image for B prompts.)"""
+    import torch
+
+    b, c, h, w = emb.shape
+    out_tokens = torch.cat([decoder.iou_token.weight, decoder.mask_tokens.weight]).expand(b, -1, -1)
+    hs, src = decoder.transformer(emb + dense, pe.expand(b, -1, -1, -1), torch.cat([out_tokens, sparse], 1))
+    up = decoder.output_upscaling(src.transpose(1, 2).reshape(b, c, h, w))
+    hyper = torch.stack([mlp(hs[:, 1 + k]) for k, mlp in enumerate(decoder.output_hypernetworks_mlps)], 1)
+    masks = (hyper @ up.flatten(2)).view(b, -1, *up.shape[-2:])
+    return masks, decoder.iou_prediction_head(hs[:, 0])
 
 
 def _mask_loss(logits, target):
@@ -347,7 +377,10 @@ def _windows(source_cfg, work: Path, progress: Progress):
         windows = {split: load_windows(union, split) for split in ("train", "val")}
         if not windows["train"] or not windows["val"]:
             raise InputError(f"{union}: no simulated windows with slicks in train or val")
-        save_pack(pack, key, windows)
+        try:
+            save_pack(pack, key, windows)
+        except OSError as exc:  # a cache: training goes on without it
+            progress.log(f"pretrain-prompt: could not pack the windows into {pack} ({exc}); the next run reads the datasets again")
     return windows["train"], windows["val"]
 
 

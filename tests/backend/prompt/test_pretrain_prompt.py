@@ -69,6 +69,28 @@ def test_a_work_dir_holding_only_the_packed_windows_trains_the_same_model(pretra
     assert again["weights_sha256"] == first["weights_sha256"] and again["recipe"]["device"] == "cpu"
 
 
+def test_a_pack_that_cannot_be_written_does_not_stop_training(pretrained, tmp_path):
+    from slick_backend.pretrain.config import load_source_config
+    from slick_backend.progress import NullProgress
+    from slick_backend.prompt.pack import PACK_NAME
+    from slick_backend.prompt.train import _windows
+
+    class Log(NullProgress):
+        lines: list[str] = []
+
+        def log(self, message):
+            self.lines.append(message)
+
+    work = tmp_path / "work"
+    shutil.copytree(pretrained["work"], work, ignore=shutil.ignore_patterns(PACK_NAME, "prompt-train"))
+    (work / PACK_NAME).mkdir()  # where the pack would go: nothing can be written there
+    log = Log()
+    train, val = _windows(load_source_config(pretrained["repo_root"] / "configs" / "source-tiny.toml"), work, log)
+    assert train and val
+    assert any("could not pack the windows" in line for line in log.lines), log.lines
+    assert (work / PACK_NAME).is_dir()
+
+
 def test_an_existing_out_is_refused_and_a_wrong_preset_named(pretrained, tmp_path):
     proc = subprocess.run(pretrained["cmd"], capture_output=True, text=True, env=pretrained["env"],
                           cwd=pretrained["repo_root"], timeout=120)
