@@ -10,7 +10,7 @@ torch.cuda.synchronize:
   bf16 autocast as the engine embeds on CUDA (server/sam/engine.py); also a 1024 px input;
 - one decode of a box: prompt map and encoder, mask decoder, upsampling, threshold, back on the CPU.
 Agreement: the simulated validation prompts of pretrain-prompt (the work dir's packed windows,
-val_seed 1) decoded from the float32 CPU, float32 GPU and bf16 GPU embeddings: each one's mean
+the card's val_seed) decoded from the float32 CPU, float32 GPU and bf16 GPU embeddings: each one's mean
 Dice against the slick, and the Dice between the bf16 and the float32 masks.
 """
 
