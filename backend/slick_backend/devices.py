@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from .errors import InputError
 
+DEVICES = ("auto", "cpu", "cuda")  # and "cuda:N"
+
+
+def is_device_name(device) -> bool:
+    """Whether ``device`` is a name resolve_device takes: auto, cpu, cuda or cuda:N."""
+    return isinstance(device, str) and (device in DEVICES or (device.startswith("cuda:") and device[5:].isdigit()))
+
 
 def resolve_device(device: str) -> str:
     """"auto" | "cpu" | "cuda" | "cuda:N" -> the device name to use; torch is imported only when

@@ -70,7 +70,9 @@ class FinetunePromptParams:
             raise InputError(f"lr must be a number between 0 and 1; got {self.lr}")
         if not (math.isfinite(self.box_noise) and 0 <= self.box_noise <= 1):
             raise InputError(f"box_noise must be between 0 and 1; got {self.box_noise}")
-        if self.device not in ("auto", "cpu", "cuda") and not str(self.device).startswith("cuda:"):
+        from ..devices import is_device_name
+
+        if not is_device_name(self.device):
             raise InputError(f"device must be auto, cpu or cuda; got {self.device}")
 
     def check_dataset(self, pixel_size: float) -> dict:

@@ -387,10 +387,10 @@ def _windows(source_cfg, work: Path, progress: Progress):
 def _device(train_cfg: dict, config: str) -> str:
     """[training] device ("auto" by default: CUDA when there is a GPU) -> the torch device,
     checked before any simulation."""
-    from ..devices import resolve_device
+    from ..devices import is_device_name, resolve_device
 
     value = train_cfg.get("device", "auto")
-    if not isinstance(value, str) or not (value in ("auto", "cpu") or value.startswith("cuda")):
+    if not is_device_name(value):
         raise InputError(f"{config}: [training] device is \"auto\", \"cpu\" or \"cuda\"; got {value!r}")
     try:
         return resolve_device(value)

@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..devices import is_device_name
 from ..errors import InputError
 from ..models.names import ARCHS
 
@@ -23,7 +24,6 @@ DECODERS = ("aspp", "plus")
 INITS = ("base", "transfer")
 ADAPT_TILES = 256  # tiles spread over the dataset for adapt_bn: enough for stable statistics
 LOSSES = ("dice_ce", "focal_tversky", "ce_dice_20_80")
-DEVICES = ("auto", "cpu", "cuda")
 
 
 @dataclass
@@ -99,7 +99,7 @@ class TrainParams:
         source = self.check_source()
         if self.loss not in LOSSES:
             raise InputError(f"--loss {self.loss}: unknown; use one of {', '.join(LOSSES)}")
-        if self.device not in DEVICES and not str(self.device).startswith("cuda:"):
+        if not is_device_name(self.device):
             raise InputError(f"--device {self.device}: use auto, cpu or cuda")
         for name, value, lo in (("--epochs", self.epochs, 1), ("--batch-size", self.batch_size, 1), ("--rank", self.rank, 1),
                                 ("--patience", self.patience, 1)):
