@@ -9,6 +9,10 @@ torch.cuda.synchronize:
 - one embedding of a 256 px window (what the engine feeds slick-s1-prompt) in float32, and under
   bf16 autocast as the engine embeds on CUDA (server/sam/engine.py); also a 1024 px input;
 - one decode of a box: prompt map and encoder, mask decoder, upsampling, threshold, back on the CPU.
+Training (``--train-steps``, 0 skips it): a step of the shipped recipe on the GPU (forward,
+SAM's loss, backward, AdamW) for batches of 8 and 32 of its noisy prompts, with the prompts
+decoded one at a time and grouped by token count (decode_group), the two taking turns on the same
+batches; and drawing a batch on the CPU (draw_batch), which a step waits for.
 Agreement: the simulated validation prompts of pretrain-prompt (the work dir's packed windows,
 the card's val_seed) decoded from the float32 CPU, float32 GPU and bf16 GPU embeddings: each one's mean
 Dice against the slick, and the Dice between the bf16 and the float32 masks.
@@ -28,9 +32,10 @@ from machine import machine
 from slick_backend.models.catalog import shipped_dir
 from slick_backend.models.names import SHIPPED_PROMPT
 from slick_backend.pretrain.config import load_source_config
+from slick_backend.prompt.net import PromptNet
 from slick_backend.prompt.pack import PACK_NAME, load_pack, pack_key
 from slick_backend.prompt.store import load_prompt_model
-from slick_backend.prompt.train import decode_mask, dice, val_prompts
+from slick_backend.prompt.train import Fit, decode_mask, dice, draw_batch, train_step, val_prompts
 
 
 def timed(fn, reps: int) -> dict:
@@ -56,6 +61,40 @@ def embed(net, image: np.ndarray, device: str, bf16: bool) -> torch.Tensor:
         return net.embed(x)
 
 
+def sync(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def train_timing(card: dict, windows, steps: int, device: str = "cuda") -> dict:
+    """Training step times (ms, p50 / p95) one at a time and grouped, and the CPU's batch draw."""
+    recipe = card["recipe"]
+    out = {}
+    for batch in (8, 32):
+        fit = Fit(steps=steps, batch_size=batch, lr=recipe["lr"], box_noise=recipe["box_noise"],
+                  dark_water=recipe.get("dark_water", 0.0), device=device)
+        rng = np.random.default_rng(0)
+        net = PromptNet(card["tile"], card["width"], card["dense_prompt"]).to(device).train()
+        opt = torch.optim.AdamW(net.parameters(), lr=fit.lr)
+        times = {"one_at_a_time": [], "grouped": [], "draw_cpu": []}
+        for i in range(steps + 3):
+            t0 = time.perf_counter()
+            x, t, prompts = draw_batch(windows, fit, rng)
+            drawn = time.perf_counter()
+            for way in ("one_at_a_time", "grouped") if i % 2 else ("grouped", "one_at_a_time"):
+                sync(device)
+                t1 = time.perf_counter()
+                train_step(net, opt, x.to(device), t.to(device), prompts, grouped=way == "grouped")
+                sync(device)
+                if i >= 3:  # warm-up
+                    times[way].append((time.perf_counter() - t1) * 1000)
+            if i >= 3:
+                times["draw_cpu"].append((drawn - t0) * 1000)
+        out[f"batch_{batch}"] = {k: {"p50_ms": round(statistics.median(v), 1),
+                                     "p95_ms": round(sorted(v)[int(0.95 * (len(v) - 1))], 1)} for k, v in times.items()}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=str(shipped_dir() / SHIPPED_PROMPT))
@@ -63,9 +102,11 @@ def main() -> None:
     ap.add_argument("--source-config", default="configs/source.toml")
     ap.add_argument("--slicks", type=int, default=120)
     ap.add_argument("--reps", type=int, default=200)
+    ap.add_argument("--train-steps", type=int, default=30, help="timed training steps per batch size and way")
     args = ap.parse_args()
     if not torch.cuda.is_available():
-        raise SystemExit("no CUDA device here: this benchmark measures the GPU")
+        print("bench_prompt_gpu: skipped, no CUDA device here (it measures the GPU)")
+        return
     print("machine:", machine())
     gpu, _ = load_prompt_model(args.model, "cuda")
     cpu, card = load_prompt_model(args.model, "cpu")
@@ -86,6 +127,8 @@ def main() -> None:
         "decode_box": timed(lambda: decode_mask(gpu, emb, image.shape, box), args.reps),
     }
 
+    training = train_timing(card, windows["train"], args.train_steps) if args.train_steps else None
+
     scores = {"cpu_fp32": [], "gpu_fp32": [], "gpu_bf16": []}
     agreement = []
     for v in prompts:
@@ -100,7 +143,7 @@ def main() -> None:
             scores[name].append(dice(cpu.clean_mask(m & valid), truth))
         agreement.append(dice(masks["gpu_bf16"], masks["gpu_fp32"]))
     print(json.dumps({
-        "model": card["name"], "weights_sha256": card.get("weights_sha256"), "latency": latency,
+        "model": card["name"], "weights_sha256": card.get("weights_sha256"), "latency": latency, "training": training,
         "val_prompts": len(prompts),
         "val_mean_dice": {k: round(float(np.mean(v)), 4) for k, v in scores.items()},
         "bf16_vs_fp32_mask_dice": {"mean": round(float(np.mean(agreement)), 4), "min": round(float(np.min(agreement)), 4)},

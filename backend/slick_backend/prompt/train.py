@@ -283,6 +283,46 @@ def photometric_augmenter(preset: str, seed: int):
     return lambda x: photometric_changes(x, cfg, gen)
 
 
+def draw_batch(train_windows, fit: Fit, rng: np.random.Generator, photo=None):
+    """One training batch drawn on the CPU: (images [B, 1, H, W], targets [B, 1, H, W], prompts).
+    A random window, one of its slicks, flips and turns, a noisy prompt and the hard negatives
+    the recipe asks for, in an order fixed by ``rng`` (the device never changes the draws)."""
+    import torch
+
+    images, targets, prompts = [], [], []
+    for _ in range(fit.batch_size):
+        win = train_windows[rng.integers(len(train_windows))]
+        image, parts = augment(win.image, win.parts, rng)
+        k = int(rng.integers(len(parts)))
+        prompt = make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise)
+        if fit.dark_water > 0 and rng.random() < fit.dark_water:  # no draw without it: same runs as before
+            image = add_dark_water(image, parts[k], prompt.box, rng)
+        if fit.neighbour > 0 and rng.random() < fit.neighbour:
+            image = add_neighbour(image, parts[k], prompt.box, donor_of(train_windows, rng), rng)
+        if fit.dark_field > 0 and rng.random() < fit.dark_field:
+            image = add_dark_field(image, parts[k], prompt.box, rng)
+        prompts.append(prompt)
+        images.append(image)
+        targets.append(parts[k])
+    x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
+    if photo is not None:
+        x = photo(x)
+    return x, torch.from_numpy(np.stack(targets).astype(np.float32))[:, None], prompts
+
+
+def train_step(net, opt, x, t, prompts: list[Prompt], grouped: bool | None = None) -> float:
+    """SAM's loss on one batch (already on the net's device), one optimiser step; the loss."""
+    import torch
+
+    logits, ious = forward_all(net, x, prompts, grouped)
+    loss = loss_fn(logits, ious, t)
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+    opt.step()
+    return float(loss.detach())
+
+
 def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progress, what: str, on_best=None):
     """SAM's loss on noisy prompts of random train windows; scored on ``vals`` every
     ``val_every`` steps. Returns (history, best entry, best state dict)."""
@@ -316,38 +356,14 @@ def fit_prompt(net, train_windows, val_windows, vals, fit: Fit, progress: Progre
         score(0)
     for step in range(1, fit.steps + 1):
         progress.check()
-        images, targets, prompts = [], [], []
-        for _ in range(fit.batch_size):
-            win = train_windows[rng.integers(len(train_windows))]
-            image, parts = augment(win.image, win.parts, rng)
-            k = int(rng.integers(len(parts)))
-            prompt = make_prompt(parts[k], others_of(parts, k), image > 0, rng, fit.box_noise)
-            if fit.dark_water > 0 and rng.random() < fit.dark_water:  # no draw without it: same runs as before
-                image = add_dark_water(image, parts[k], prompt.box, rng)
-            if fit.neighbour > 0 and rng.random() < fit.neighbour:
-                image = add_neighbour(image, parts[k], prompt.box, donor_of(train_windows, rng), rng)
-            if fit.dark_field > 0 and rng.random() < fit.dark_field:
-                image = add_dark_field(image, parts[k], prompt.box, rng)
-            prompts.append(prompt)
-            images.append(image)
-            targets.append(parts[k])
-        x = torch.from_numpy(np.stack(images).astype(np.float32))[:, None]
-        if photo is not None:
-            x = photo(x)
-        x = x.to(fit.device)
-        t = torch.from_numpy(np.stack(targets).astype(np.float32))[:, None].to(fit.device)
-        logits, ious = forward_all(net, x, prompts)
-        loss = loss_fn(logits, ious, t)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
-        opt.step()
+        x, t, prompts = draw_batch(train_windows, fit, rng, photo)
+        loss = train_step(net, opt, x.to(fit.device), t.to(fit.device), prompts)
         sched.step()
-        running.append(float(loss.detach()))
+        running.append(loss)
         if step % fit.val_every == 0 or step == fit.steps:
             score(step)
         left = (time.monotonic() - started) / step * (fit.steps - step)
-        progress.update(step / fit.steps, f"step {step}/{fit.steps}, loss {running[-1] if running else float(loss.detach()):.3f} (about {left / 60:.0f} min left)")
+        progress.update(step / fit.steps, f"step {step}/{fit.steps}, loss {loss:.3f} (about {left / 60:.0f} min left)")
     return history, best, best_state
 
 
