@@ -124,6 +124,7 @@ class Mosaic:
         t0 = time.perf_counter()  # warm: the same prompt again, every window it needs cached
         self.engine.prompt({**body, "embedding_id": answer["embedding_id"]}, check=lambda: None)
         self.latency_ms.append((time.perf_counter() - t0) * 1000)
+        self.last_score = answer.get("score")  # the model's own estimate of its mask's IoU
         geoms = [shape(f["geometry"]) for f in answer["features"]]
         if not geoms:
             return np.zeros(self.shape, bool)

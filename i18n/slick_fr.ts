@@ -34,7 +34,7 @@
       <translation>Une source demande des nappes à au moins ce nombre de dates</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="107" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="113" />
       <source>Accept (Enter)</source>
       <translation>Accepter (Entrée)</translation>
     </message>
@@ -99,7 +99,7 @@
       <translation>Zones à exclure aussi : glace de mer, plateformes, parcs éoliens (polygones, ou raster dont les pixels non nuls sont masqués)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="330" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="337" />
       <source>Asking SAM... (the first prompt on a scene also computes its embedding)</source>
       <translation>Interrogation de SAM… (la première invite sur une scène calcule aussi son embedding)</translation>
     </message>
@@ -164,7 +164,7 @@
       <translation>Les origines candidates (là où commencent les nappes : leur extrémité en amont de la dérive ou la plus étroite) plus proches que cette distance s'enchaînent en un seul groupe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/candidates.py" line="149" />
+      <location filename="../slick_plugin/maptools/candidates.py" line="170" />
       <source>Candidate {i} of {n}: Enter accepts, Delete rejects, a click refines, N skips.</source>
       <translation>Candidat {i} sur {n} : Entrée accepte, Suppr rejette, un clic affine, N passe.</translation>
     </message>
@@ -179,7 +179,7 @@
       <translation>Méthode classique (seuil adaptatif)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="109" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="115" />
       <source>Clear (Esc)</source>
       <translation>Effacer (Échap)</translation>
     </message>
@@ -199,7 +199,7 @@
       <translation>Se connecter à un backend déjà lancé (URL + jeton)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="80" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="81" />
       <source>Create a GeoPackage label layer (scene, source, created, note)</source>
       <translation>Créer une couche d'étiquettes GeoPackage (scene, source, created, note)</translation>
     </message>
@@ -209,7 +209,7 @@
       <translation>Créé le</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="339" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="346" />
       <source>Ctrl+Z removes the one before.</source>
       <translation>Ctrl+Z supprime le précédent.</translation>
     </message>
@@ -249,7 +249,7 @@
       <translation>Dice et métriques associées d'un modèle sur la partie test d'un jeu de données.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="105" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="111" />
       <source>Draw by hand</source>
       <translation>Dessiner à la main</translation>
     </message>
@@ -314,12 +314,12 @@
       <translation>La figure 2 s'affiche ici quand l'expérience est terminée.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="101" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="102" />
       <source>Find candidate slicks in the map view, then Enter accepts, Delete rejects, a click refines, N skips</source>
       <translation>Trouver les nappes candidates dans la vue de la carte, puis Entrée accepte, Suppr rejette, un clic affine, N passe</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="215" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="222" />
       <source>Finding slicks in view with {model}...</source>
       <translation>Recherche des nappes dans la vue avec {model}...</translation>
     </message>
@@ -359,7 +359,7 @@
       <translation>Étiqueter</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="149" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="155" />
       <source>Label layer</source>
       <translation>Couche d'étiquettes</translation>
     </message>
@@ -449,12 +449,12 @@
       <translation>Nom</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="302" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="309" />
       <source>New label layer</source>
       <translation>Nouvelle couche d'étiquettes</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="79" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="80" />
       <source>New...</source>
       <translation>Nouvelle…</translation>
     </message>
@@ -464,7 +464,7 @@
       <translation>Aucun Python de backend n'est défini. Slick peut créer son propre environnement Python dans votre profil QGIS (le Python de QGIS n'est pas modifié). Avec torch, cela représente un téléchargement de quelques Go.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/maptools/candidates.py" line="148" />
+      <location filename="../slick_plugin/maptools/candidates.py" line="169" />
       <source>No candidates left.</source>
       <translation>Plus aucun candidat.</translation>
     </message>
@@ -484,7 +484,7 @@
       <translation>Aucune source : aucun endroit n'a eu de nappes à assez de dates.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="339" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="346" />
       <source>Nothing more to undo.</source>
       <translation>Plus rien à annuler.</translation>
     </message>
@@ -524,12 +524,12 @@
       <translation>Fichiers de contours</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="333" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="340" />
       <source>Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.</source>
       <translation>Contour enregistré dans {layer} (entité {fid}) ; Ctrl+Z l'annule.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="338" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="345" />
       <source>Outline {fid} removed.</source>
       <translation>Contour {fid} supprimé.</translation>
     </message>
@@ -554,7 +554,7 @@
       <translation>Dossier de sortie (le même dossier reprend le lot)</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="113" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="119" />
       <source>Pick a label layer, then a SAM tool.</source>
       <translation>Choisissez une couche d'étiquettes, puis un outil SAM.</translation>
     </message>
@@ -609,12 +609,12 @@
       <translation>Seuil de probabilité</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="323" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="330" />
       <source>Proposal shown: Enter to accept, Esc to clear.</source>
       <translation>Proposition affichée : Entrée pour accepter, Échap pour effacer.</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="154" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="160" />
       <source>Proposals from</source>
       <translation>Propositions de</translation>
     </message>
@@ -642,6 +642,11 @@
       <location filename="../slick_plugin/ui/predict_panel.py" line="42" />
       <source>Re-measure the model's normalisation statistics on each scene before predicting (AdaBN): no labels needed. docs/models.md gives what it changes on real mosaics.</source>
       <translation>Remesurer les statistiques de normalisation du modèle sur chaque scène avant la prédiction (AdaBN) : aucune étiquette n'est nécessaire. docs/models.md indique ce que cela change sur des mosaïques réelles.</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="105" />
+      <source>Refine candidates with the SAM model</source>
+      <translation>Affiner les candidats avec le modèle SAM</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/train_panel.py" line="103" />
@@ -699,7 +704,7 @@
       <translation>Outil SAM rectangle</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="91" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="92" />
       <source>SAM box: drag a box around a slick</source>
       <translation>SAM rectangle : tracez un rectangle autour d'une nappe</translation>
     </message>
@@ -714,7 +719,7 @@
       <translation>SAM n'a trouvé aucune nappe pour cette invite ; essayez un autre rectangle ou davantage de points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="150" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="156" />
       <source>SAM model</source>
       <translation>Modèle SAM</translation>
     </message>
@@ -729,7 +734,7 @@
       <translation>Outil SAM points</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="93" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="94" />
       <source>SAM points: left click on the slick, right click on water</source>
       <translation>SAM points : clic gauche sur la nappe, clic droit sur l'eau</translation>
     </message>
@@ -739,17 +744,17 @@
       <translation>L'invite SAM a échoué : {reason}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="325" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="332" />
       <source>SAM score {score:.2f}</source>
       <translation>score SAM {score:.2f}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="145" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="151" />
       <source>Scene</source>
       <translation>Scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="75" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="76" />
       <source>Scene SAM segments; empty: the top scene under the cursor</source>
       <translation>Scène que SAM segmente ; vide : la scène du dessus sous le curseur</translation>
     </message>
@@ -939,7 +944,7 @@
       <translation>Slick : {model} sur {scene}</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="100" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="101" />
       <source>Slicks in view</source>
       <translation>Nappes dans la vue</translation>
     </message>
@@ -1009,7 +1014,7 @@
       <translation>La taille de pixel du raster de récurrence</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="98" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="99" />
       <source>The segmentation model whose outlines are offered as candidates</source>
       <translation>Le modèle de segmentation dont les contours sont proposés comme candidats</translation>
     </message>
@@ -1074,7 +1079,7 @@
       <translation>Le transfert reprend l'architecture, le backbone et le décodeur du modèle source</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="108" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="114" />
       <source>Undo (Ctrl+Z)</source>
       <translation>Annuler (Ctrl+Z)</translation>
     </message>
@@ -1092,6 +1097,11 @@
       <location filename="../slick_plugin/ui/setup_panel.py" line="44" />
       <source>Wheels (offline)</source>
       <translation>Wheels (hors ligne)</translation>
+    </message>
+    <message>
+      <location filename="../slick_plugin/ui/label_panel.py" line="106" />
+      <source>When a candidate is shown, the SAM model outlines it again from its box; untick to keep the segmentation model's own outlines</source>
+      <translation>Quand un candidat s'affiche, le modèle SAM le redessine à partir de son cadre ; décochez pour garder les contours du modèle de segmentation</translation>
     </message>
     <message>
       <location filename="../slick_plugin/ui/settings_page.py" line="58" />
@@ -1229,7 +1239,7 @@
       <translation>choisissez un nouveau dossier de sortie</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="205" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="212" />
       <source>choose a scene and a model for the proposals</source>
       <translation>choisissez une scène et un modèle pour les propositions</translation>
     </message>
@@ -1249,7 +1259,7 @@
       <translation>choisissez au moins une couche de scène</translation>
     </message>
     <message>
-      <location filename="../slick_plugin/ui/label_panel.py" line="189" />
+      <location filename="../slick_plugin/ui/label_panel.py" line="196" />
       <source>choose or create a label layer first</source>
       <translation>choisissez ou créez d'abord une couche d'étiquettes</translation>
     </message>

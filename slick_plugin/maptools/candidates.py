@@ -1,8 +1,11 @@
 """Step through candidate slicks with the keyboard: accept, reject, refine with a click, next.
 
 The candidates are the outlines a segmentation model found in the map view (the Label tab's
-*Slicks in view*). Each is shown as the tool's proposal; a click refines it with the prompt
-model (the candidate's box, loosened, plus the click: left on the slick, right on water).
+*Slicks in view*). Each is shown as the tool's proposal and, when it is first shown, refined by
+the prompt model with its box alone (the labelling model draws a slick's edge better than the
+segmentation model's threshold does; benchmarks/bench_candidates_sim.py); if that answer is empty
+or fails, the outline stays. A click refines it further (the candidate's box, loosened, plus the
+click: left on the slick, right on water).
 
 Keys: Enter accepts (into the label layer, source "proposal") and shows the next; Delete or
 Backspace rejects it; N skips to the next, P goes back (Tab belongs to Qt's focus chain and
@@ -17,7 +20,11 @@ from qgis.PyQt.QtCore import Qt, pyqtSignal
 from ..i18n import tr
 from .sam_tools import SamTool
 
-REFINE_MARGIN = 0.2  # the candidate's box is loosened by this much of its size for a refining prompt
+# A refining prompt's box: the candidate's extent loosened by this share of its size. Chosen on
+# simulated validation scenes for the refinement of each candidate when shown (0 / 0.1 / 0.2 gave
+# a mean Dice of 0.547 / 0.623 / 0.629 against 0.481 for the outlines themselves;
+# benchmarks/bench_candidates_sim.py, docs/server-api.md); a click's prompt uses it too.
+REFINE_MARGIN = 0.2
 # Outline pieces this close are one candidate: the prompt model's training data joins pieces of a
 # slick up to 4 px (100 m at its 25 m) apart into one slick (prompt/data.py, slick_parts).
 JOIN_M = 100.0
@@ -55,7 +62,10 @@ class CandidateTool(SamTool):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.candidates: list[QgsGeometry] = []
+        self.refined: list[bool] = []  # the prompt model has answered for this candidate
         self.index = -1
+        self.auto_refine = True
+        self._auto_ticket = -1  # the ticket of the pending automatic refinement
 
     # --- the list ------------------------------------------------------------------------------
     def set_candidates(self, raster, geometries: list[QgsGeometry]) -> None:
@@ -63,6 +73,7 @@ class CandidateTool(SamTool):
         self.raster = raster
         self.candidates = sorted((QgsGeometry(g) for g in geometries if g is not None and not g.isEmpty()),
                                  key=lambda g: -g.area())
+        self.refined = [False] * len(self.candidates)
         self.index = 0 if self.candidates else -1
         self._show()
 
@@ -76,6 +87,12 @@ class CandidateTool(SamTool):
         self.set_proposal(QgsGeometry(geometry))
         self._bring_into_view(geometry)
         self.stepped.emit(self.index, len(self.candidates))
+        if self.auto_refine and not self.refined[self.index] and self.handler is not None:
+            self.refined[self.index] = True
+            box = QgsRectangle(geometry.boundingBox())
+            box.grow(REFINE_MARGIN * max(box.width(), box.height()))
+            self._auto_ticket = self._pending + 1  # the ticket request() takes (a handler may answer inside it)
+            self.request(box, [])
 
     def _bring_into_view(self, geometry: QgsGeometry) -> None:
         box = self.to_raster().transformBoundingBox(geometry.boundingBox(), QgsCoordinateTransform.ReverseTransform)
@@ -91,6 +108,7 @@ class CandidateTool(SamTool):
     def _drop_current(self) -> None:
         if 0 <= self.index < len(self.candidates):
             self.candidates.pop(self.index)
+            self.refined.pop(self.index)
             if self.index >= len(self.candidates):
                 self.index = 0
         self._show()
@@ -106,7 +124,7 @@ class CandidateTool(SamTool):
 
     def stop(self) -> None:
         """Esc: no more candidates."""
-        self.candidates, self.index = [], -1
+        self.candidates, self.refined, self.index = [], [], -1
         self.clear()
         self.stepped.emit(-1, 0)
 
@@ -123,6 +141,9 @@ class CandidateTool(SamTool):
         self.request(box, [(point, label)])
 
     def _answer(self, ticket: int, geometries: list, error: str) -> None:
+        if ticket == self._auto_ticket and ticket == self._pending and (error or not geometries):
+            self.busy.emit(False)  # no better outline than the model's own: it stays, without a warning
+            return
         super()._answer(ticket, geometries, error)
         if self.proposal is not None and 0 <= self.index < len(self.candidates):
             self.candidates[self.index] = QgsGeometry(self.proposal)  # the refined outline is the candidate now

@@ -16,6 +16,7 @@ from qgis.gui import QgsMapLayerComboBox
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QIcon, QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -101,6 +102,11 @@ class LabelPanel(QWidget):
         self.candidates_button.setToolTip(tr("Find candidate slicks in the map view, then Enter accepts, Delete "
                                              "rejects, a click refines, N skips"))
         self.candidates_button.clicked.connect(self.find_candidates)
+        self.refine_candidates = QCheckBox(tr("Refine candidates with the SAM model"))
+        self.refine_candidates.setToolTip(tr("When a candidate is shown, the SAM model outlines it again from its box; "
+                                             "untick to keep the segmentation model's own outlines"))
+        self.refine_candidates.setChecked(self.candidate_tool.auto_refine)
+        self.refine_candidates.toggled.connect(lambda on: setattr(self.candidate_tool, "auto_refine", on))
         self.candidate_task = None
         self.manual_button = QPushButton(icon("label.svg"), tr("Draw by hand"))
         self.manual_button.clicked.connect(self.draw_by_hand)
@@ -152,6 +158,7 @@ class LabelPanel(QWidget):
         proposals.addWidget(self.proposal_model, 1)
         proposals.addWidget(self.candidates_button)
         form.addRow(tr("Proposals from"), proposals)
+        form.addRow("", self.refine_candidates)
         tools = QHBoxLayout()
         tools.addWidget(self.box_button)
         tools.addWidget(self.points_button)

@@ -24,16 +24,30 @@ def saved(layer: QgsVectorLayer) -> list:
     return list(QgsVectorLayer(layer.source(), "reread", "ogr").getFeatures())
 
 
-def test_candidates_are_stepped_with_the_keyboard(qgis_canvas, mosaic_135, tmp_path):
-    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
-    show_scene(qgis_canvas, raster)
+class ClickHandler(FixedHandler):
+    """Finds nothing for a box alone (so each candidate's own outline stays), its polygon for a click."""
+
+    def propose(self, layer, box, points):
+        found = super().propose(layer, box, points)
+        return found if points else []
+
+
+def candidate_tool(canvas, raster, tmp_path, handler):
     labels = create_label_layer(str(tmp_path / "l.gpkg"), raster.crs())
     QgsProject.instance().addMapLayer(labels)
     history = LabelHistory()
     history.label_layer = labels
+    tool = CandidateTool(canvas, history, handler)
+    canvas.setMapTool(tool)
+    return tool, labels
+
+
+def test_candidates_are_stepped_with_the_keyboard(qgis_canvas, mosaic_135, tmp_path):
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
     refined = rect(raster, 0.52, 0.52, 0.58, 0.58)
-    handler = FixedHandler(refined)
-    tool = CandidateTool(qgis_canvas, history, handler)
+    handler = ClickHandler(refined)
+    tool, labels = candidate_tool(qgis_canvas, raster, tmp_path, handler)
     qgis_canvas.setMapTool(tool)
     steps = []
     tool.stepped.connect(lambda i, n: steps.append((i, n)))
@@ -56,7 +70,8 @@ def test_candidates_are_stepped_with_the_keyboard(qgis_canvas, mosaic_135, tmp_p
     centre = qgis_canvas.getCoordinateTransform().transform(qgis_canvas.extent().center())
     QTest.mouseClick(qgis_canvas.viewport(), Qt.LeftButton, Qt.NoModifier, QPoint(int(centre.x()), int(centre.y())))
     QCoreApplication.processEvents()
-    (_, box, points), = handler.calls
+    (_, box, points) = handler.calls[-1]
+    assert [len(p) for _, _, p in handler.calls] == [0, 0, 0, 1]  # each candidate's box once when shown, the click
     assert box.contains(small.boundingBox()) and box.width() > small.boundingBox().width()
     assert len(points) == 1 and points[0][1] == 1
     assert tool.proposal.equals(refined)
@@ -70,6 +85,48 @@ def test_candidates_are_stepped_with_the_keyboard(qgis_canvas, mosaic_135, tmp_p
     tool.set_candidates(raster, [big])
     QTest.keyClick(qgis_canvas, Qt.Key_Escape)  # end: nothing shown, nothing saved
     assert tool.proposal is None and tool.candidates == [] and len(saved(labels)) == 1
+
+
+def test_each_candidate_is_refined_by_the_prompt_model_with_its_box(qgis_canvas, mosaic_135, tmp_path):
+    """Shown for the first time, a candidate is replaced by the prompt model's answer to its box
+    (loosened by REFINE_MARGIN, no clicks); shown again, it is not asked again; an empty or
+    failed answer leaves the outline, without a warning."""
+    from slick_plugin.maptools.candidates import REFINE_MARGIN
+
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
+    answer = rect(raster, 0.15, 0.15, 0.45, 0.4)
+    handler = FixedHandler(answer)
+    tool, labels = candidate_tool(qgis_canvas, raster, tmp_path, handler)
+    warnings = []
+    tool.failed.connect(warnings.append)
+    big, mid = rect(raster, 0.1, 0.1, 0.5, 0.5), rect(raster, 0.6, 0.6, 0.8, 0.8)
+    tool.set_candidates(raster, [mid, big])
+    assert tool.proposal.equals(answer) and tool.candidates[0].equals(answer)
+    (_, box, points), = handler.calls
+    grown = QgsRectangle(big.boundingBox())
+    grown.grow(REFINE_MARGIN * max(grown.width(), grown.height()))
+    assert points == [] and box == grown
+
+    QTest.keyClick(qgis_canvas, Qt.Key_N)  # the next one is asked for when shown
+    assert len(handler.calls) == 2 and tool.proposal.equals(answer)
+    QTest.keyClick(qgis_canvas, Qt.Key_P)  # back: refined already, not asked again
+    assert len(handler.calls) == 2 and tool.proposal.equals(answer)
+    QTest.keyClick(qgis_canvas, Qt.Key_Return)
+    assert [f.geometry().boundingBox() for f in saved(labels)] == [answer.boundingBox()]
+
+    def fails(layer, box, points):
+        raise RuntimeError("the backend stopped")
+
+    for propose in (lambda layer, box, points: [], fails):  # nothing found / an error: the outline stays
+        handler.propose = propose
+        tool.set_candidates(raster, [big])
+        assert tool.proposal.equals(big) and len(tool.candidates) == 1 and tool.candidates[0].equals(big)
+    assert warnings == []
+    calls = len(handler.calls)
+    tool.auto_refine = False  # the Label tab's box unticked: the outlines as the model drew them
+    tool.set_candidates(raster, [mid, big])
+    assert tool.proposal.equals(big) and len(handler.calls) == calls
 
 
 def test_slicks_in_view_runs_the_model_on_the_view_and_offers_its_outlines(ctx, mosaic_135, tmp_path):
@@ -106,6 +163,10 @@ def test_slicks_in_view_runs_the_model_on_the_view_and_offers_its_outlines(ctx, 
         assert clip.width() < raster.width() and clip.height() < raster.height()  # only the view was predicted
         assert results[0] == QgsVectorLayer(outlines, "o", "ogr").featureCount()
         assert canvas.mapTool() is panel.candidate_tool and len(panel.candidate_tool.candidates) == results[0]
+        # the refinement by the SAM model is on by default; the analyst can keep the model's own outlines
+        assert panel.refine_candidates.isChecked() and panel.candidate_tool.auto_refine
+        QTest.mouseClick(panel.refine_candidates, Qt.LeftButton)
+        assert not panel.candidate_tool.auto_refine
     finally:
         panel.unload()
 

@@ -2,9 +2,10 @@
 real backend (the shipped source model and the shipped prompt model, not the tests' tiny ones):
 
 - boxes alone: a SAM box around each slick (its labelled extent loosened by 10 %), Enter;
-- Slicks in view: one click on the button, then for each candidate Enter when at least half of
-  it lies on a labelled slick (what the analyst sees), else Delete; then a box for each slick the
-  accepted candidates left less than half covered.
+- Slicks in view: one click on the button, then for each candidate (once the prompt model has
+  refined it with its box) Enter when at least half of it lies on a labelled slick (what the
+  analyst sees), else Delete; then a box for each slick the accepted candidates left less than
+  half covered.
 
 Counts the clicks, drags and keys, the machine's seconds (backend answers included; the
 analyst's thinking is not modelled) and the Dice of the label layer against the mosaic's labels.
@@ -172,17 +173,20 @@ def _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path)
         panel.handler.model = "slick-s1-prompt"
         ctx.refresh_models()
         wait_for(lambda: panel.proposal_model.currentData() == "slick-s1-source", 60, "the shipped source as proposer")
+        candidates = panel.candidate_tool
+        busy = {"now": False}  # each candidate is refined by the prompt model when shown: wait for it
+        candidates.busy.connect(lambda on: busy.update(now=on))
         counts = {"clicks": 0, "drags": 0, "keys": 0}
         t0 = time.perf_counter()
         task = panel.find_candidates()
         counts["clicks"] += 1  # the Slicks in view button
         wait_task(task, 600)
         assert task.finished_ok, task.error
-        candidates = panel.candidate_tool
         wait_for(lambda: canvas.mapTool() is candidates, 30, "the candidate tool")
         offered = len(candidates.candidates)
         accepted = rejected = 0
         while candidates.proposal is not None:
+            wait_for(lambda: not busy["now"], 120, "the candidate's refinement")
             shown = candidates.proposal
             share = shown.intersection(truth.union).area() / max(shown.area(), 1e-9)
             if share >= ACCEPT_SHARE:
