@@ -77,7 +77,7 @@ def score_scene(engine, prompt_model: str, scene: Path, labels: Path, scene_id: 
     for cand in candidates(Path(f"{prefix}_slicks.gpkg")):
         drawn = rasterize([(cand, 1)], out_shape=truth.shape, transform=transform).astype(bool)
         on = (drawn & truth).sum() / max(int(drawn.sum()), 1)
-        row = {"scene": scene_id, "px": int(drawn.sum()), "on_slick": round(float(on), 3)}
+        row = {"set": work.name, "scene": scene_id, "px": int(drawn.sum()), "on_slick": round(float(on), 3)}
         rr, cc = np.nonzero(drawn)
         box = (float(cc.min()), float(rr.min()), float(cc.max() + 1), float(rr.max() + 1))
         if every is not None:  # what the prompt model says of every candidate, look-alikes too
@@ -119,9 +119,12 @@ def main(argv=None) -> int:
     for folder in sets:
         manifest = json.loads((folder / "manifest.json").read_text())
         for s in manifest["scenes"]:
-            rows += score_scene(engine, args.prompt_model, folder / s["file"], folder / "labels.gpkg", s["id"], work,
+            out = work / folder.name  # the sets reuse scene names
+            out.mkdir(exist_ok=True)
+            rows += score_scene(engine, args.prompt_model, folder / s["file"], folder / "labels.gpkg", s["id"], out,
                                 args.margins, args.every)
-            print(f"{folder.name}/{s['id']}: {sum(1 for r in rows if r['scene'] == s['id'])} candidates", flush=True)
+            print(f"{folder.name}/{s['id']}: {sum(1 for r in rows if (r['set'], r['scene']) == (folder.name, s['id']))} "
+                  "candidates", flush=True)
     accepted = [r for r in rows if "outline" in r]
     kinds = ["outline"] + [f"box_{m}" for m in args.margins]
     print(json.dumps({

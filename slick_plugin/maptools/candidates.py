@@ -2,9 +2,9 @@
 
 The candidates are the outlines a segmentation model found in the map view (the Label tab's
 *Slicks in view*). Each is shown as the tool's proposal and, when it is first shown, refined by
-the prompt model with its box alone (the labelling model draws a slick's edge better than the
-segmentation model's threshold does; benchmarks/bench_candidates_sim.py); if that answer is empty
-or fails, the outline stays. A click refines it further (the candidate's box, loosened, plus the
+the prompt model with its box alone (on simulated scenes its answer fits the slicks better than
+the segmentation model's outline: benchmarks/bench_candidates_sim.py); if that answer is empty or
+fails, the outline stays. A click refines it further (the candidate's box, loosened, plus the
 click: left on the slick, right on water).
 
 Keys: Enter accepts (into the label layer, source "proposal") and shows the next; Delete or
@@ -140,8 +140,16 @@ class CandidateTool(SamTool):
         box.grow(REFINE_MARGIN * max(box.width(), box.height()))
         self.request(box, [(point, label)])
 
+    @property
+    def refining(self) -> bool:
+        """The prompt model's outline of the candidate shown is still on its way."""
+        return self._auto_ticket == self._pending
+
     def _answer(self, ticket: int, geometries: list, error: str) -> None:
-        if ticket == self._auto_ticket and ticket == self._pending and (error or not geometries):
+        automatic = ticket == self._auto_ticket
+        if automatic:
+            self._auto_ticket = -1
+        if automatic and ticket == self._pending and (error or not geometries):
             self.busy.emit(False)  # no better outline than the model's own: it stays, without a warning
             return
         super()._answer(ticket, geometries, error)

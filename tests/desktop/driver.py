@@ -208,9 +208,9 @@ class Driver(Harness):
         return out
 
     def candidates(self) -> dict:
-        """*Slicks in view*: the shipped source model's outlines as candidates; a scripted analyst
-        who knows where the slicks are (the label boxes) presses Enter on each candidate over one
-        and Delete on the others. Clicks, keys and time, to compare with boxes."""
+        """*Slicks in view*: the shipped source model's outlines as candidates, each refined by the
+        prompt model when shown; a scripted analyst who knows where the slicks are (the label
+        boxes) presses Enter on each candidate over one and Delete on the others. Clicks, keys and time, to compare with boxes."""
         panel = self.dock.label_panel
         tool, history = panel.candidate_tool, self.plugin.ctx.history
         started, before = time.monotonic(), len(history)
@@ -220,10 +220,12 @@ class Driver(Harness):
         self.check(panel.candidate_task.finished_ok, f"Slicks in view failed: {panel.candidate_task.error}")
         self.until(lambda: iface.mapCanvas().mapTool() is tool, 10, "the candidate tool")
         found = len(tool.candidates)
+        self.until(lambda: not tool.refining, 30, "the first candidate's refinement by the prompt model")
         shot = self.shot("desktop_3_candidates") if found else None
         truth = [QgsGeometry.fromRect(QgsRectangle(*b)) for b in CONF["boxes"]]
         keys = accepted = 0
         while tool.candidates and keys < 100:
+            self.until(lambda: not tool.refining, 30, "the candidate's refinement by the prompt model")
             current = tool.candidates[tool.index]
             on_slick = any(t.intersects(current) for t in truth)
             left = len(tool.candidates)

@@ -102,7 +102,7 @@ def test_each_candidate_is_refined_by_the_prompt_model_with_its_box(qgis_canvas,
     tool.failed.connect(warnings.append)
     big, mid = rect(raster, 0.1, 0.1, 0.5, 0.5), rect(raster, 0.6, 0.6, 0.8, 0.8)
     tool.set_candidates(raster, [mid, big])
-    assert tool.proposal.equals(answer) and tool.candidates[0].equals(answer)
+    assert tool.proposal.equals(answer) and tool.candidates[0].equals(answer) and not tool.refining
     (_, box, points), = handler.calls
     grown = QgsRectangle(big.boundingBox())
     grown.grow(REFINE_MARGIN * max(grown.width(), grown.height()))
@@ -123,6 +123,21 @@ def test_each_candidate_is_refined_by_the_prompt_model_with_its_box(qgis_canvas,
         tool.set_candidates(raster, [big])
         assert tool.proposal.equals(big) and len(tool.candidates) == 1 and tool.candidates[0].equals(big)
     assert warnings == []
+    class Later:  # answers when told, as the backend does from its thread
+        def __init__(self):
+            self.waiting = []
+
+        def start(self, layer, box, points, done):
+            self.waiting.append(done)
+
+    later = Later()
+    tool.handler = later
+    tool.set_candidates(raster, [big])
+    assert tool.refining and tool.proposal.equals(big)  # the outline is shown meanwhile
+    later.waiting.pop()([QgsGeometry(answer)], "")
+    assert not tool.refining and tool.proposal.equals(answer)
+
+    tool.handler = handler
     calls = len(handler.calls)
     tool.auto_refine = False  # the Label tab's box unticked: the outlines as the model drew them
     tool.set_candidates(raster, [mid, big])

@@ -174,8 +174,6 @@ def _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path)
         ctx.refresh_models()
         wait_for(lambda: panel.proposal_model.currentData() == "slick-s1-source", 60, "the shipped source as proposer")
         candidates = panel.candidate_tool
-        busy = {"now": False}  # each candidate is refined by the prompt model when shown: wait for it
-        candidates.busy.connect(lambda on: busy.update(now=on))
         counts = {"clicks": 0, "drags": 0, "keys": 0}
         t0 = time.perf_counter()
         task = panel.find_candidates()
@@ -186,7 +184,7 @@ def _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path)
         offered = len(candidates.candidates)
         accepted = rejected = 0
         while candidates.proposal is not None:
-            wait_for(lambda: not busy["now"], 120, "the candidate's refinement")
+            wait_for(lambda: not candidates.refining, 120, "the candidate's refinement by the prompt model")
             shown = candidates.proposal
             share = shown.intersection(truth.union).area() / max(shown.area(), 1e-9)
             if share >= ACCEPT_SHARE:
