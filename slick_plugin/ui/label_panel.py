@@ -126,9 +126,9 @@ class LabelPanel(QWidget):
         self.candidate_tool.stepped.connect(lambda *_: self.status.setText(self.candidate_tool.status_text()))
         for tool in (self.box_tool, self.points_tool, self.candidate_tool):
             tool.failed.connect(self.ctx.notifier.warning)
-            tool.proposalChanged.connect(self._proposal_changed)
+            tool.proposalChanged.connect(lambda present, tool=tool: self._proposal_changed(present, tool))
             tool.accepted.connect(self._accepted)
-            tool.busy.connect(self._busy)
+            tool.busy.connect(lambda on, tool=tool: self._busy(on, tool))
         ctx.history.changed.connect(lambda n: self.undo_button.setEnabled(n > 0))
         ctx.history.undone.connect(self._undone)
         self._hand_layer = None  # the label layer whose hand-drawn polygons get their scene
@@ -322,19 +322,23 @@ class LabelPanel(QWidget):
         return layer
 
     # --- feedback --------------------------------------------------------------------------
-    def _proposal_changed(self, present: bool) -> None:
+    def _proposal_changed(self, present: bool, tool=None) -> None:
         self.accept_button.setEnabled(present)
         self.clear_button.setEnabled(present or bool(self.points_tool.points))
-        if present:
+        if present and tool is self.candidate_tool:  # its refinements keep "Candidate i of n" in view
+            self.status.setText(self.candidate_tool.status_text())
+        elif present:
             score = self.handler.last_score
             text = tr("Proposal shown: Enter to accept, Esc to clear.")
             if score is not None:
                 text += " " + tr("SAM score {score:.2f}").format(score=float(score))
             self.status.setText(text)
 
-    def _busy(self, on: bool) -> None:
+    def _busy(self, on: bool, tool=None) -> None:
         if on:
             self.status.setText(tr("Asking SAM... (the first prompt on a scene also computes its embedding)"))
+        elif tool is self.candidate_tool and self.candidate_tool.proposal is not None:
+            self.status.setText(self.candidate_tool.status_text())  # also when SAM kept the outline
 
     def _accepted(self, fid: int) -> None:
         self.status.setText(tr("Outline saved in {layer} (feature {fid}); Ctrl+Z undoes it.").format(

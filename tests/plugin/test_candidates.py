@@ -178,6 +178,9 @@ def test_slicks_in_view_runs_the_model_on_the_view_and_offers_its_outlines(ctx, 
         assert clip.width() < raster.width() and clip.height() < raster.height()  # only the view was predicted
         assert results[0] == QgsVectorLayer(outlines, "o", "ogr").featureCount()
         assert canvas.mapTool() is panel.candidate_tool and len(panel.candidate_tool.candidates) == results[0]
+        assert results[0] > 0, "the tiny source model's outlines on the view"
+        wait_for(lambda: not panel.candidate_tool.refining, 60, "the first candidate's refinement")
+        assert panel.status.text().startswith(f"Candidate 1 of {results[0]}"), panel.status.text()
         # the refinement by the SAM model is on by default; the analyst can keep the model's own outlines
         assert panel.refine_candidates.isChecked() and panel.candidate_tool.auto_refine
         QTest.mouseClick(panel.refine_candidates, Qt.LeftButton)
