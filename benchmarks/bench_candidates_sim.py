@@ -76,6 +76,8 @@ def score_scene(engine, prompt_model: str, scene: Path, labels: Path, scene_id: 
     rows = []
     for cand in candidates(Path(f"{prefix}_slicks.gpkg")):
         drawn = rasterize([(cand, 1)], out_shape=truth.shape, transform=transform).astype(bool)
+        if not drawn.any():  # thinner than a pixel everywhere: nothing to show or score
+            continue
         on = (drawn & truth).sum() / max(int(drawn.sum()), 1)
         row = {"set": work.name, "scene": scene_id, "px": int(drawn.sum()), "on_slick": round(float(on), 3)}
         rr, cc = np.nonzero(drawn)
