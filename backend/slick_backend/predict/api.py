@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import check_outputs_free, check_writable
+from ..devices import is_device_name
 from ..errors import InputError
 from ..progress import Progress
 from ..vectorize import FORMATS
@@ -84,7 +85,7 @@ class PredictParams:
             raise InputError(f"--simplify-m {self.simplify_m}: give a tolerance of 0 metres or more")
         if float(self.min_area_km2) < 0:
             raise InputError(f"--min-area-km2 {self.min_area_km2}: give an area of 0 or more")
-        if self.device != "auto" and not (self.device == "cpu" or self.device.startswith("cuda")):
+        if not is_device_name(self.device):
             raise InputError(f"--device {self.device!r}: use auto, cpu, cuda or cuda:N")
         for name, value in (("--min-area-km2", self.min_area_km2), ("--simplify-m", self.simplify_m),
                             ("--threshold", self.threshold), ("--overlap", self.overlap)):
