@@ -117,20 +117,21 @@ def main(argv=None) -> int:
     engine = SamEngine(Path(tempfile.mkdtemp(prefix="bench-cand-")) / "cache", device="cpu")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-cand-pred-"))
     work.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows, scenes = [], 0
     for folder in sets:
         manifest = json.loads((folder / "manifest.json").read_text())
+        out = work / folder.name  # the sets reuse scene names
+        out.mkdir(exist_ok=True)
         for s in manifest["scenes"]:
-            out = work / folder.name  # the sets reuse scene names
-            out.mkdir(exist_ok=True)
-            rows += score_scene(engine, args.prompt_model, folder / s["file"], folder / "labels.gpkg", s["id"], out,
+            found = score_scene(engine, args.prompt_model, folder / s["file"], folder / "labels.gpkg", s["id"], out,
                                 args.margins, args.every)
-            print(f"{folder.name}/{s['id']}: {sum(1 for r in rows if (r['set'], r['scene']) == (folder.name, s['id']))} "
-                  "candidates", flush=True)
+            rows += found
+            scenes += 1
+            print(f"{folder.name}/{s['id']}: {len(found)} candidates", flush=True)
     accepted = [r for r in rows if "outline" in r]
     kinds = ["outline"] + [f"box_{m}" for m in args.margins]
     print(json.dumps({
-        "machine": machine_info(), "scenes": sum(len(json.loads((f / "manifest.json").read_text())["scenes"]) for f in sets),
+        "machine": machine_info(), "scenes": scenes,
         "candidates": len(rows), "on_slick": len(accepted),
         "mean_dice_of_accepted": {k: round(float(np.mean([r[k] for r in accepted])), 4) for k in kinds} if accepted else None,
         "rows": rows,
