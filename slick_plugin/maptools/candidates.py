@@ -10,6 +10,10 @@ click: left on the slick, right on water).
 Keys: Enter accepts (into the label layer, source "proposal") and shows the next; Delete or
 Backspace rejects it; N skips to the next, P goes back (Tab belongs to Qt's focus chain and
 Space to QGIS's pan); Esc ends; Ctrl+Z undoes the last accepted outline.
+
+A candidate at least half covered by an outline the analyst accepted is not offered any more:
+the refined outline of one piece of a slick often takes in its other pieces, and accepting those
+again would only stack copies of the slick in the label layer.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ REFINE_MARGIN = 0.2
 # Outline pieces this close are one candidate: the prompt model's training data joins pieces of a
 # slick up to 4 px (100 m at its 25 m) apart into one slick (prompt/data.py, slick_parts).
 JOIN_M = 100.0
+COVERED_SHARE = 0.5  # a candidate this much inside accepted outlines is already labelled
+
+
+def is_covered(geometry: QgsGeometry, covered: QgsGeometry | None) -> bool:
+    """``geometry`` lies at least COVERED_SHARE inside ``covered`` (same CRS)."""
+    if covered is None or covered.isEmpty() or not geometry.boundingBox().intersects(covered.boundingBox()):
+        return False
+    return geometry.intersection(covered).area() >= COVERED_SHARE * geometry.area()
 
 
 def join_pieces(geometries: list[QgsGeometry], crs, distance_m: float = JOIN_M) -> list[QgsGeometry]:
@@ -65,7 +77,6 @@ class CandidateTool(SamTool):
         self.refined: list[bool] = []  # the prompt model has answered for this candidate
         self.index = -1
         self.auto_refine = True
-        self._auto_ticket = -1  # the ticket of the pending automatic refinement
 
     # --- the list ------------------------------------------------------------------------------
     def set_candidates(self, raster, geometries: list[QgsGeometry]) -> None:
@@ -91,8 +102,7 @@ class CandidateTool(SamTool):
             self.refined[self.index] = True
             box = QgsRectangle(geometry.boundingBox())
             box.grow(REFINE_MARGIN * max(box.width(), box.height()))
-            self._auto_ticket = self._pending + 1  # the ticket request() takes (a handler may answer inside it)
-            self.request(box, [])
+            self.request(box, [], quiet=True)  # an empty or failed answer keeps the outline
 
     def _bring_into_view(self, geometry: QgsGeometry) -> None:
         box = self.to_raster().transformBoundingBox(geometry.boundingBox(), QgsCoordinateTransform.ReverseTransform)
@@ -105,21 +115,29 @@ class CandidateTool(SamTool):
             self.index = (self.index + delta) % len(self.candidates)
             self._show()
 
-    def _drop_current(self) -> None:
+    def _drop_current(self, covered: QgsGeometry | None = None) -> None:
+        """The candidate shown leaves the list, and with ``covered`` (an accepted outline) so do
+        the others it covers; the next one left is shown."""
         if 0 <= self.index < len(self.candidates):
             self.candidates.pop(self.index)
             self.refined.pop(self.index)
-            if self.index >= len(self.candidates):
-                self.index = 0
+        if covered is not None:
+            keep = [i for i, g in enumerate(self.candidates) if not is_covered(g, covered)]
+            self.index = sum(1 for i in keep if i < self.index)  # the next one kept after the accepted
+            self.candidates = [self.candidates[i] for i in keep]
+            self.refined = [self.refined[i] for i in keep]
+        if self.index >= len(self.candidates):
+            self.index = 0
         self._show()
 
     def reject(self) -> None:
         self._drop_current()
 
     def accept(self) -> int | None:
+        outline = QgsGeometry(self.proposal) if self.proposal is not None else None
         fid = super().accept()
         if fid is not None:
-            self._drop_current()
+            self._drop_current(covered=outline)
         return fid
 
     def stop(self) -> None:
@@ -143,15 +161,9 @@ class CandidateTool(SamTool):
     @property
     def refining(self) -> bool:
         """The prompt model's outline of the candidate shown is still on its way."""
-        return self._auto_ticket == self._pending
+        return self.waiting_quietly
 
     def _answer(self, ticket: int, geometries: list, error: str) -> None:
-        automatic = ticket == self._auto_ticket
-        if automatic:
-            self._auto_ticket = -1
-        if automatic and ticket == self._pending and (error or not geometries):
-            self.busy.emit(False)  # no better outline than the model's own: it stays, without a warning
-            return
         super()._answer(ticket, geometries, error)
         if self.proposal is not None and 0 <= self.index < len(self.candidates):
             self.candidates[self.index] = QgsGeometry(self.proposal)  # the refined outline is the candidate now

@@ -55,6 +55,7 @@ class SamTool(QgsMapTool):
         self.raster: QgsRasterLayer | None = None
         self.proposal: QgsGeometry | None = None
         self._pending = 0  # ticket of the newest prompt; older answers are ignored
+        self._quiet = -1  # ticket of a quiet prompt still on its way
         self.preview = QgsRubberBand(canvas, QgsWkbTypes.PolygonGeometry)
         self.preview.setColor(QColor(0, 200, 255, 200))
         self.preview.setFillColor(QColor(0, 200, 255, 50))
@@ -72,17 +73,19 @@ class SamTool(QgsMapTool):
         )
 
     # --- proposals -----------------------------------------------------------------------
-    def request(self, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]]) -> None:
+    def request(self, box: QgsRectangle | None, points: list[tuple[QgsPointXY, int]], quiet: bool = False) -> None:
         """Ask the handler (prompt already in raster CRS) and preview the answer.
 
         A handler with ``start()`` answers in the background (the real backend); one with
-        only ``propose()`` answers at once (tests, simple handlers).
+        only ``propose()`` answers at once (tests, simple handlers). A ``quiet`` prompt that finds
+        nothing or fails leaves the proposal shown as it was, without a warning.
         """
         if self.handler is None:
             self.failed.emit(tr("no SAM prompt handler: start the backend first"))
             return
         self._pending += 1
         ticket = self._pending
+        self._quiet = ticket if quiet else -1
         if hasattr(self.handler, "start"):
             try:
                 self.busy.emit(True)
@@ -102,13 +105,21 @@ class SamTool(QgsMapTool):
     def _answer(self, ticket: int, geometries: list, error: str) -> None:
         if ticket != self._pending:  # a newer prompt (or a clear) came since: drop this answer
             return
+        quiet, self._quiet = ticket == self._quiet, -1
         self.busy.emit(False)
+        if quiet and (error or not geometries):
+            return
         if error:
             self.failed.emit(tr("SAM prompt failed: {reason}").format(reason=error))
             return
         self.set_proposal(QgsGeometry.unaryUnion(geometries) if geometries else None)
         if not geometries:
             self.failed.emit(tr("SAM found no slick for this prompt; try another box or more points"))
+
+    @property
+    def waiting_quietly(self) -> bool:
+        """The newest prompt is a quiet one and its answer has not come yet."""
+        return self._quiet == self._pending
 
     def set_proposal(self, geometry: QgsGeometry | None) -> None:
         self.proposal = geometry if geometry is not None and not geometry.isEmpty() else None

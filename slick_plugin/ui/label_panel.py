@@ -35,7 +35,7 @@ from ..layers.label_layer import configure_label_layer, create_label_layer, fill
 from ..layers.results import result_paths, unique_prefix
 from ..layers.sources import scene_name
 from ..layers.styles import style_labels
-from ..maptools.candidates import CandidateTool, join_pieces
+from ..maptools.candidates import CandidateTool, is_covered, join_pieces
 from ..maptools.prompts import BackendSamHandler
 from ..maptools.sam_tools import SamBoxTool, SamPointsTool, raster_under
 from ..settings import DEFAULT_SAM_MODEL, PLUGIN_DIR
@@ -244,7 +244,7 @@ class LabelPanel(QWidget):
         if not done:
             return geometries
         covered = QgsGeometry.unaryUnion(done)
-        return [g for g in geometries if g.intersection(covered).area() < 0.5 * g.area()]
+        return [g for g in geometries if not is_covered(g, covered)]
 
     def draw_by_hand(self) -> None:
         layer = self.ctx.history.label_layer

@@ -236,7 +236,9 @@ class Driver(Harness):
         self.check(len(history) == before + accepted, f"{len(history) - before} outlines saved, {accepted} accepted")
         sources = [f["source"] for f in self.labels.getFeatures()]
         self.check(sources.count("proposal") == accepted, f"sources in the label layer: {sources}")
-        return {"candidates": found, "accepted": accepted, "rejected": found - accepted, "clicks": 1, "keys": keys,
+        return {"candidates": found, "accepted": accepted, "rejected": keys - accepted,
+                "covered": found - keys,  # left the list when an accepted outline covered them
+                "clicks": 1, "keys": keys,
                 "seconds": round(time.monotonic() - started, 1), "screenshot": shot}
 
     def draw_by_hand(self) -> dict:

@@ -144,6 +144,40 @@ def test_each_candidate_is_refined_by_the_prompt_model_with_its_box(qgis_canvas,
     assert tool.proposal.equals(big) and len(handler.calls) == calls
 
 
+def test_candidates_an_accepted_outline_covers_are_not_offered_again(qgis_canvas, mosaic_135, tmp_path):
+    """The refined outline of one piece of a slick takes in its other pieces: once it is accepted,
+    candidates at least half inside it leave the list (also one skipped earlier), the others stay."""
+    raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+    show_scene(qgis_canvas, raster)
+    whole = rect(raster, 0.1, 0.1, 0.6, 0.5)  # the prompt model's answer for the first piece's box
+
+    class FirstBoxOnly(FixedHandler):  # outlines the first candidate; the others keep their own
+        def propose(self, layer, box, points):
+            first = not self.calls
+            found = super().propose(layer, box, points)
+            return found if first else []
+
+    tool, labels = candidate_tool(qgis_canvas, raster, tmp_path, FirstBoxOnly(whole))
+    steps = []
+    tool.stepped.connect(lambda i, n: steps.append((i, n)))
+    piece1, piece2, piece3 = rect(raster, 0.1, 0.1, 0.35, 0.45), rect(raster, 0.4, 0.2, 0.55, 0.4), rect(raster, 0.45, 0.42, 0.55, 0.48)
+    half_out = rect(raster, 0.52, 0.1, 0.72, 0.2)  # 40 % inside the accepted outline: still offered
+    elsewhere = rect(raster, 0.7, 0.7, 0.8, 0.8)
+    tool.set_candidates(raster, [piece1, piece2, piece3, half_out, elsewhere])  # shown largest first
+    assert tool.proposal.equals(whole) and steps[-1] == (0, 5)
+    QTest.keyClick(qgis_canvas, Qt.Key_N)  # piece2 skipped for now
+    QTest.keyClick(qgis_canvas, Qt.Key_P)
+    QTest.keyClick(qgis_canvas, Qt.Key_Return)  # the whole slick accepted
+    assert [f.geometry().boundingBox() for f in saved(labels)] == [whole.boundingBox()]
+    assert len(tool.candidates) == 2 and steps[-1] == (0, 2)
+    assert {tool.candidates[0].boundingBox().toString(), tool.candidates[1].boundingBox().toString()} == {
+        half_out.boundingBox().toString(), elsewhere.boundingBox().toString()}
+    assert "Candidate 1 of 2" in tool.status_text()
+    QTest.keyClick(qgis_canvas, Qt.Key_Delete)
+    QTest.keyClick(qgis_canvas, Qt.Key_Return)
+    assert len(saved(labels)) == 2 and steps[-1] == (-1, 0)
+
+
 def test_slicks_in_view_runs_the_model_on_the_view_and_offers_its_outlines(ctx, mosaic_135, tmp_path):
     """The real backend predicts the part of the scene in view (the tests' tiny shipped source);
     every outline it wrote becomes a candidate and the candidate tool takes the keyboard."""
