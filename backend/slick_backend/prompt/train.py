@@ -213,9 +213,14 @@ def predict_mask(net, image: np.ndarray, prompt: Prompt) -> np.ndarray:
 
 
 def decode_mask(net, emb, shape: tuple[int, int], prompt: Prompt) -> np.ndarray:
-    """``prompt`` on an embedding [1, C, h, w] -> the raw boolean mask of ``shape`` (host memory).
-    The engine's choice of output: one for a box or several points, the best-scored of three for a
-    single point (SAM's convention for ambiguous prompts)."""
+    """``prompt`` on an embedding [1, C, h, w] -> the raw boolean mask of ``shape`` (host memory)."""
+    return (decode_logits(net, emb, shape, prompt) > 0).cpu().numpy()
+
+
+def decode_logits(net, emb, shape: tuple[int, int], prompt: Prompt):
+    """``prompt`` on an embedding [1, C, h, w] -> the mask's logits [*shape] (a tensor on the
+    embedding's device). The engine's choice of output: one for a box or several points, the
+    best-scored of three for a single point (SAM's convention for ambiguous prompts)."""
     import torch
     import torch.nn.functional as F
 
@@ -227,8 +232,7 @@ def decode_mask(net, emb, shape: tuple[int, int], prompt: Prompt) -> np.ndarray:
                                     sparse_prompt_embeddings=sparse, dense_prompt_embeddings=dense,
                                     multimask_output=multimask)
         best = int(torch.argmax(iou[0])) if multimask else 0
-        up = F.interpolate(low[:, best:best + 1], size=shape, mode="bilinear", align_corners=False)
-    return (up[0, 0] > 0).cpu().numpy()
+        return F.interpolate(low[:, best:best + 1], size=shape, mode="bilinear", align_corners=False)[0, 0]
 
 
 def dice(pred: np.ndarray, truth: np.ndarray) -> float:
