@@ -97,22 +97,31 @@ def errors_in(preds: list[np.ndarray], truth: np.ndarray, region) -> dict[str, f
 class Mosaic:
     """Prompts on one mosaic through the engine, as the plugin sends them; masks on its label grid."""
 
-    def __init__(self, engine, model, raster, crs, transform, shape, latency_ms) -> None:
+    def __init__(self, engine, model, raster, crs, transform, shape, latency_ms, as_plugin: bool = False) -> None:
         self.engine, self.model, self.raster, self.crs = engine, model, raster, crs
         self.transform, self.shape, self.latency_ms = transform, shape, latency_ms
+        # as_plugin: the window of the last answer is kept while prompts fall inside it, as the
+        # plugin's BackendSamHandler does; else each prompt is embedded around its own centre
+        self.as_plugin, self.window = as_plugin, None
 
     def to_map(self, c, r):
         x, y = self.transform * (c, r)
         return float(x), float(y)
 
+    def inside(self, xy) -> bool:
+        x0, y0, x1, y1 = self.window[1]
+        return x0 <= xy[0] <= x1 and y0 <= xy[1] <= y1
+
     def ask(self, box=None, points=None) -> np.ndarray:
         from rasterio.features import rasterize
         from shapely.geometry import shape
 
-        centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else points[0]
-        emb = self.engine.embed({"model": self.model, "raster": self.raster, "point": self.to_map(*centre),
-                                 "crs": self.crs}, check=lambda: None)
-        body = {"embedding_id": emb["embedding_id"], "crs": self.crs, "out_crs": self.crs,
+        centre = self.to_map(*(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2) if box else points[0]))
+        if self.window is None or not self.inside(centre):
+            emb = self.engine.embed({"model": self.model, "raster": self.raster, "point": centre, "crs": self.crs},
+                                    check=lambda: None)
+            self.window = (emb["embedding_id"], emb["window"]["bounds"])
+        body = {"embedding_id": self.window[0], "crs": self.crs, "out_crs": self.crs,
                 "multimask": box is None and len(points) == 1}
         if box:
             (x0, y0), (x1, y1) = self.to_map(box[0], box[3]), self.to_map(box[2], box[1])
@@ -121,6 +130,7 @@ class Mosaic:
             body["points"] = [self.to_map(*p) for p in points]
             body["labels"] = [1] * len(points)
         answer = self.engine.prompt(body, check=lambda: None)  # may move / grow the window and embed it
+        self.window = (answer["embedding_id"], answer["window"]["bounds"]) if self.as_plugin else None
         t0 = time.perf_counter()  # warm: the same prompt again, every window it needs cached
         self.engine.prompt({**body, "embedding_id": answer["embedding_id"]}, check=lambda: None)
         self.latency_ms.append((time.perf_counter() - t0) * 1000)
@@ -133,11 +143,10 @@ class Mosaic:
 
 def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draws: int,
                  latency_ms: list[float], detail: list[dict] | None = None,
-                 definition: str = "joined") -> dict[str, list[float]]:
+                 definition: str = "joined", as_plugin: bool = False) -> dict[str, list[float]]:
     """Dice per slick of ``sample`` for each prompt kind; ``detail`` gets each slick's size,
     width and errors per kind (diagnosis only)."""
     import rasterio
-    from scipy import ndimage
 
     raster = str(ARCTIC / sample / "raw_mosaic.tif")
     with rasterio.open(ARCTIC / sample / "labels_mosaic.png") as src:
@@ -145,11 +154,20 @@ def score_mosaic(engine, model: str, sample: str, rng: np.random.Generator, draw
     with rasterio.open(raster) as src:
         crs = src.crs.to_string()
         assert src.transform.almost_equals(transform), "labels and mosaic grids differ"
-    ask = Mosaic(engine, model, raster, crs, transform, labels.shape, latency_ms).ask
+    ask = Mosaic(engine, model, raster, crs, transform, labels.shape, latency_ms, as_plugin).ask
+    return score_slicks(ask, slicks(labels, definition), sample, rng, draws, detail)
+
+
+def score_slicks(ask, parts: list[np.ndarray], sample: str, rng: np.random.Generator, draws: int,
+                 detail: list[dict] | None = None) -> dict[str, list[float]]:
+    """Each prompt kind on each slick of ``parts`` (boolean masks on the grid ``ask`` answers on):
+    the Dice per slick, inside its box loosened by 40 %."""
+    from scipy import ndimage
+
     mine: dict[str, list[float]] = {}
-    for part in slicks(labels, definition):
+    for part in parts:
         box = tuple(float(v) for v in tight_box(part))
-        region = loosen(box, 0.4, labels.shape)
+        region = loosen(box, 0.4, part.shape)
         tries = {"tight_box": [ask(box=box)],
                  "box_0.2": [ask(box=tuple(float(v) for v in noisy_box(part, 0.2, rng))) for _ in range(draws)],
                  "box_0.4": [ask(box=tuple(float(v) for v in noisy_box(part, 0.4, rng))) for _ in range(draws)],
@@ -221,6 +239,9 @@ def main(argv=None) -> int:
     parser.add_argument("--slicks", choices=("joined", "components"), default="joined",
                         help="what one slick is: label pieces under 100 m apart joined (Slick's own definition), "
                              "or every connected piece on its own")
+    parser.add_argument("--as-plugin", action="store_true",
+                        help="keep each answer's window for the next prompts inside it, as the plugin does "
+                             "(else each prompt is embedded around its own centre)")
     parser.add_argument("--adapt", action="store_true",
                         help="also adapt the model to two mosaics' labels (finetune-prompt) and score the third, each way round")
     args = parser.parse_args(argv)
@@ -237,14 +258,14 @@ def main(argv=None) -> int:
     per_slick: list[dict] = []
     for i, sample in enumerate(SAMPLES):
         mine = score_mosaic(engine, args.model, sample, np.random.default_rng(args.seed + i), args.draws, latency_ms,
-                            per_slick, args.slicks)
+                            per_slick, args.slicks, args.as_plugin)
         for kind, values in mine.items():
             scores.setdefault(kind, []).extend(values)
         per_sample[sample] = summary(mine)
         if args.adapt:  # the same prompts (same seed) to the model adapted to the other two mosaics
             model_dir, result = adapt_without(sample, Path(tempfile.mkdtemp(prefix=f"bench-adapt-{sample}-")))
             theirs = score_mosaic(engine, model_dir, sample, np.random.default_rng(args.seed + i), args.draws, [],
-                                  definition=args.slicks)
+                                  definition=args.slicks, as_plugin=args.as_plugin)
             adapted[sample] = {**summary(theirs), "trained_on": [s for s in SAMPLES if s != sample],
                                "kept_step": result["best"]["step"], "check_mean_start": result["start"]["val_mean"],
                                "check_mean_kept": result["best"]["val_mean"], "train_seconds": result["train_seconds"],
@@ -265,6 +286,7 @@ def main(argv=None) -> int:
     figures = {
         "model": args.model,
         "slick_definition": args.slicks,
+        "as_plugin": args.as_plugin,
         "mean_dice_all_slicks": {k: round(float(np.mean(v)), 3) for k, v in scores.items()},
         "slicks": len(scores["tight_box"]),
         "per_mosaic": per_sample,

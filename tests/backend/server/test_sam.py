@@ -91,6 +91,24 @@ def test_prompt_at_the_window_edge_moves_the_window(server, raster, embedded):
     assert nx0 + margin < edge_point[0] < nx1 - margin
 
 
+def test_a_prompt_in_a_coarser_window_than_it_needs_is_answered_at_the_finest_scale(server, raster):
+    """A window embedded (or grown) for a large extent would answer a small box in coarse pixels:
+    with ``follow`` the box gets the finest window that holds it; without, the window stays."""
+    x, y = SLICK_XY
+    wide = server.client.post("/sam/embed", json={"raster": raster, "window": [x - 12000, y - 12000, x + 12000, y + 12000],
+                                                  "crs": "EPSG:32632", "model": "tiny"}).json()
+    assert wide["window"]["scale"] >= 3
+    box = [x - 1500, y - 1500, x + 1500, y + 1500]  # 120 px at 25 m: fits a 256 px window at scale 1
+    stay = server.client.post("/sam/prompt", json={"embedding_id": wide["embedding_id"], "box": box, "crs": "EPSG:32632",
+                                                   "follow": False}).json()
+    assert stay["reembedded"] is False and stay["window"]["scale"] == wide["window"]["scale"]
+    fine = server.client.post("/sam/prompt", json={"embedding_id": wide["embedding_id"], "box": box,
+                                                   "crs": "EPSG:32632"}).json()
+    assert fine["reembedded"] is True and fine["window"]["scale"] < wide["window"]["scale"]
+    bx0, by0, bx1, by1 = fine["window"]["bounds"]
+    assert bx0 <= box[0] and by0 <= box[1] and box[2] <= bx1 and box[3] <= by1
+
+
 # A stand-in SAM worker on real pipes: it answers nothing until a second request arrives, then
 # answers that one; so the first request of a session is surely pending when the second comes.
 HOLDING_WORKER = """
