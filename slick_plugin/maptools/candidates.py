@@ -26,7 +26,7 @@ from .sam_tools import SamTool
 
 # A refining prompt's box: the candidate's extent loosened by this share of its size. Chosen on
 # simulated validation scenes for the refinement of each candidate when shown (0 / 0.1 / 0.2 gave
-# a mean Dice of 0.547 / 0.623 / 0.629 against 0.481 for the outlines themselves;
+# a mean Dice of 0.546 / 0.626 / 0.646 against 0.481 for the outlines themselves;
 # benchmarks/bench_candidates_sim.py, docs/server-api.md); a click's prompt uses it too.
 REFINE_MARGIN = 0.2
 # Outline pieces this close are one candidate: the prompt model's training data joins pieces of a
