@@ -185,6 +185,7 @@ def _label_both_ways(qgis_iface, canvas, real_backend, mosaics, truth, tmp_path)
         accepted = rejected = 0
         while candidates.proposal is not None:
             wait_for(lambda: not candidates.refining, 120, "the candidate's refinement by the prompt model")
+            assert panel.status.text().startswith("Candidate "), panel.status.text()
             shown = candidates.proposal
             share = shown.intersection(truth.union).area() / max(shown.area(), 1e-9)
             if share >= ACCEPT_SHARE:
