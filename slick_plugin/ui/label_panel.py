@@ -322,9 +322,15 @@ class LabelPanel(QWidget):
         return layer
 
     # --- feedback --------------------------------------------------------------------------
+    def _speaks(self, tool) -> bool:
+        """Only the map tool in use writes the status line (a late answer to another must not)."""
+        return tool is None or self.ctx.iface.mapCanvas().mapTool() is tool
+
     def _proposal_changed(self, present: bool, tool=None) -> None:
         self.accept_button.setEnabled(present)
         self.clear_button.setEnabled(present or bool(self.points_tool.points))
+        if not self._speaks(tool):
+            return
         if present and tool is self.candidate_tool:  # its refinements keep "Candidate i of n" in view
             self.status.setText(self.candidate_tool.status_text())
         elif present:
@@ -335,6 +341,8 @@ class LabelPanel(QWidget):
             self.status.setText(text)
 
     def _busy(self, on: bool, tool=None) -> None:
+        if not self._speaks(tool):
+            return
         if on:
             self.status.setText(tr("Asking SAM... (the first prompt on a scene also computes its embedding)"))
         elif tool is self.candidate_tool and self.candidate_tool.proposal is not None:

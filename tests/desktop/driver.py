@@ -222,6 +222,8 @@ class Driver(Harness):
         found = len(tool.candidates)
         self.until(lambda: not tool.refining, 30, "the first candidate's refinement by the prompt model")
         shot = self.shot("desktop_3_candidates") if found else None
+        status = panel.status.text()
+        self.check(not found or status.startswith("Candidate 1 of"), f"status with the first candidate shown: {status!r}")
         truth = [QgsGeometry.fromRect(QgsRectangle(*b)) for b in CONF["boxes"]]
         keys = accepted = 0
         while tool.candidates and keys < 100:
@@ -236,7 +238,7 @@ class Driver(Harness):
         self.check(len(history) == before + accepted, f"{len(history) - before} outlines saved, {accepted} accepted")
         sources = [f["source"] for f in self.labels.getFeatures()]
         self.check(sources.count("proposal") == accepted, f"sources in the label layer: {sources}")
-        return {"candidates": found, "accepted": accepted, "rejected": keys - accepted,
+        return {"candidates": found, "first_status": status, "accepted": accepted, "rejected": keys - accepted,
                 "covered": found - keys,  # left the list when an accepted outline covered them
                 "clicks": 1, "keys": keys,
                 "seconds": round(time.monotonic() - started, 1), "screenshot": shot}

@@ -243,6 +243,34 @@ def test_candidates_already_labelled_are_not_offered_again(qgis_iface, isolated_
         manager.stop()
 
 
+def test_only_the_tool_in_use_writes_the_status_line(qgis_iface, isolated_settings, mosaic_135, tmp_path):
+    """A late answer to the box tool, after Slicks in view took the map, leaves 'Candidate i of n'."""
+    from slick_plugin.backend.manager import BackendManager
+    from slick_plugin.ui.context import SlickContext
+    from slick_plugin.ui.label_panel import LabelPanel
+
+    manager = BackendManager(isolated_settings)
+    panel = LabelPanel(SlickContext(qgis_iface, manager))
+    try:
+        raster = QgsRasterLayer(str(mosaic_135), "sample_135")
+        show_scene(qgis_iface.mapCanvas(), raster)
+        panel.new_label_layer(str(tmp_path / "l.gpkg"))
+        tool = panel.candidate_tool
+        tool.auto_refine = False
+        qgis_iface.mapCanvas().setMapTool(tool)
+        tool.set_candidates(raster, [rect(raster, 0.1, 0.1, 0.3, 0.3), rect(raster, 0.6, 0.6, 0.7, 0.7)])
+        assert panel.status.text().startswith("Candidate 1 of 2")
+        panel.box_tool.busy.emit(True)
+        panel.box_tool.proposalChanged.emit(True)
+        assert panel.status.text().startswith("Candidate 1 of 2"), panel.status.text()
+        qgis_iface.mapCanvas().setMapTool(panel.box_tool)  # the box tool in use speaks again
+        panel.box_tool.busy.emit(True)
+        assert panel.status.text().startswith("Asking SAM")
+    finally:
+        panel.unload()
+        manager.stop()
+
+
 def test_pieces_of_one_slick_become_one_candidate():
     from qgis.core import QgsCoordinateReferenceSystem
 
