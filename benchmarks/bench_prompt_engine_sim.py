@@ -68,15 +68,7 @@ def main(argv=None) -> int:
     sets = [Path(simulate_set(s, Path(args.work), NullProgress())["dir"]) for s in cfg.sets if s.split == "val"]
     engine = SamEngine(Path(tempfile.mkdtemp(prefix="bench-engine-sim-")) / "cache", device="cpu")
     pixel_size = engine.model(args.model).pixel_size
-    scales: Counter = Counter()
-    answer = engine.prompt
-
-    def counted(body, check):
-        out = answer(body, check)
-        scales[out["window"]["scale"]] += 1
-        return out
-
-    engine.prompt = counted
+    scales: Counter = Counter()  # the window scale of each answer (its first, cold prompt)
     work = Path(tempfile.mkdtemp(prefix="bench-engine-sim-truth-"))
     rng = np.random.default_rng(args.seed)
     mine: dict[str, list[float]] = {}
@@ -88,7 +80,13 @@ def main(argv=None) -> int:
             labels, transform, crs = scene_truth(engine, scene, folder / "labels.gpkg", s["id"], pixel_size,
                                                  work / f"{folder.name}_{s['id']}")  # the sets reuse scene names
             parts = slick_parts(labels)
-            ask = Mosaic(engine, args.model, str(scene), crs, transform, labels.shape, latency, args.as_plugin).ask
+            mosaic = Mosaic(engine, args.model, str(scene), crs, transform, labels.shape, latency, args.as_plugin)
+
+            def ask(box=None, points=None, mosaic=mosaic):
+                mask = mosaic.ask(box=box, points=points)
+                scales[mosaic.last_window["scale"]] += 1
+                return mask
+
             for kind, values in score_slicks(ask, parts, s["id"], rng, args.draws).items():
                 mine.setdefault(kind, []).extend(values)
             scenes += 1

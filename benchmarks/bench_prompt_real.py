@@ -135,6 +135,7 @@ class Mosaic:
         self.engine.prompt({**body, "embedding_id": answer["embedding_id"]}, check=lambda: None)
         self.latency_ms.append((time.perf_counter() - t0) * 1000)
         self.last_score = answer.get("score")  # the model's own estimate of its mask's IoU
+        self.last_window = answer["window"]  # where the engine answered (its scale: the pixel it used)
         geoms = [shape(f["geometry"]) for f in answer["features"]]
         if not geoms:
             return np.zeros(self.shape, bool)
